@@ -1,0 +1,5 @@
+"""``python -m interopcheck`` runs the CLI."""
+
+from interopcheck.cli import main
+
+main()

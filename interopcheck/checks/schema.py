@@ -1,0 +1,311 @@
+"""The schema check: validate a payload against its message schema and explain every error.
+
+jsonschema-rs decides validity (``is_valid`` first: the common case of a valid payload costs
+one call). For an invalid payload every error is collected and turned into a ``Finding`` with
+our own wording: the library's messages embed the offending value, which may be personal data,
+so they are never shown as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+
+from interopcheck.errors import SetupError
+from interopcheck.results import Finding, PayloadResult, summarise_value
+from interopcheck.sources.payloads import Payload
+from interopcheck.sources.positions import json_positions, pointer_of, yaml_positions
+from interopcheck.standard.catalog import Catalog, SchemaEntry
+from interopcheck.standard.formats import FORMAT_DESCRIPTIONS
+from interopcheck.standard.personal import PersonalDataMap
+
+#: Enough to fix a payload; a pathological one cannot flood a report.
+MAX_ERRORS_PER_PAYLOAD = 200
+_MAX_ENUM_SHOWN = 12
+
+
+@dataclass
+class SchemaSelection:
+    """How the schema for each payload is chosen: fixed, or from the payload's header."""
+
+    fixed: SchemaEntry | None = None
+    version: str | None = None
+    """Standard version to use when the header does not say (or to insist on with --type)."""
+
+
+class SchemaChecker:
+    """Validates payloads against the catalog; one instance per run (validators are cached)."""
+
+    def __init__(self, catalog: Catalog, selection: SchemaSelection) -> None:
+        self.catalog = catalog
+        self.selection = selection
+        self.personal = PersonalDataMap(catalog.documents())
+        if selection.fixed is not None:
+            catalog.validator(selection.fixed)  # compile now: a bad schema is a setup error
+
+    def check(self, payload: Payload, index: int) -> PayloadResult:
+        result = PayloadResult(source=payload.source, index=index)
+        if payload.problem is not None:
+            problem = payload.problem
+            result.findings.append(
+                Finding(
+                    check="parse",
+                    message=problem.message,
+                    line=problem.line,
+                    column=problem.column,
+                    personal=False,
+                )
+            )
+            return result
+        entry, finding = self._schema_for(payload.value)
+        if entry is None:
+            assert finding is not None
+            result.findings.append(self._locate(payload, [finding])[0])
+            return result
+        result.schema = entry.uri
+        result.message_type = entry.message_type or entry.name
+        validator = self.catalog.validator(entry)
+        try:
+            if validator.is_valid(payload.value):
+                return result
+            findings = self._findings(entry, validator, payload.value)
+        except jsonschema_rs.ValidationError as exc:  # e.g. a regex engine limit
+            raise SetupError(f"{entry.path}: {exc.message.splitlines()[0]}") from None
+        result.findings.extend(self._locate(payload, findings))
+        return result
+
+    # -- which schema -------------------------------------------------------------------------
+
+    def _schema_for(self, value: Any) -> tuple[SchemaEntry | None, Finding | None]:
+        if self.selection.fixed is not None:
+            return self.selection.fixed, None
+        header = value.get("header") if isinstance(value, dict) else None
+        message_type = header.get("messageType") if isinstance(header, dict) else None
+        version = header.get("standardVersion") if isinstance(header, dict) else None
+        known = self.catalog.message_types()
+        if not isinstance(message_type, str):
+            return None, Finding(
+                check="type",
+                message="no message type: /header/messageType is missing; name one with --type "
+                f"({', '.join(known)})",
+                pointer="/header/messageType" if isinstance(header, dict) else "",
+                personal=False,
+            )
+        if message_type not in known:
+            return None, Finding(
+                check="type",
+                message=f"unknown message type {json.dumps(message_type)[:60]}; "
+                f"the standard has: {', '.join(known)}",
+                pointer="/header/messageType",
+                personal=False,
+            )
+        wanted = version if isinstance(version, str) else self.selection.version
+        entry = self.catalog.for_message(message_type, wanted)
+        if entry is None:
+            return None, Finding(
+                check="type",
+                message=f"standard version {json.dumps(wanted)[:20]} is not known for "
+                f"{message_type}; versions: {', '.join(self.catalog.versions())}",
+                pointer="/header/standardVersion",
+                personal=False,
+            )
+        return entry, None
+
+    # -- errors into findings -----------------------------------------------------------------
+
+    def _findings(
+        self, entry: SchemaEntry, validator: jsonschema_rs.Validator, value: Any
+    ) -> list[Finding]:
+        findings: list[Finding] = []
+        for error in validator.iter_errors(value):
+            findings.extend(self._explain(entry, error))
+            if len(findings) >= MAX_ERRORS_PER_PAYLOAD:
+                findings.append(
+                    Finding(
+                        check="schema",
+                        message=f"more errors not shown (limit {MAX_ERRORS_PER_PAYLOAD})",
+                        personal=False,
+                    )
+                )
+                break
+        return findings
+
+    def _explain(self, entry: SchemaEntry, error: jsonschema_rs.ValidationError) -> list[Finding]:
+        kind = error.kind
+        keyword = kind.name
+        path = list(error.instance_path)
+        location = error.absolute_keyword_location or (
+            entry.uri + "#/" + "/".join(str(p) for p in error.schema_path)
+        )
+
+        def make(
+            message: str,
+            at: Sequence[str | int],
+            expected: str | None = None,
+            value: Any = None,
+            with_value: bool = True,
+        ) -> Finding:
+            rendered, summary = summarise_value(value) if with_value else (None, None)
+            return Finding(
+                check="schema",
+                message=message,
+                pointer=pointer_of(at),
+                keyword=keyword,
+                expected=expected,
+                schema_location=location,
+                value_json=rendered,
+                value_summary=summary,
+                personal=self.personal.is_personal(entry.uri, at) if with_value else False,
+            )
+
+        instance = error.instance
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+            return [
+                make(
+                    f"required property {json.dumps(kind.property)} is missing",
+                    path,
+                    expected=f"a {json.dumps(kind.property)} property",
+                    with_value=False,
+                )
+            ]
+        if isinstance(
+            kind,
+            (
+                jsonschema_rs.ValidationErrorKind.AdditionalProperties,
+                jsonschema_rs.ValidationErrorKind.UnevaluatedProperties,
+            ),
+        ):
+            extra = kind.unexpected
+            found = []
+            for name in extra:
+                child = instance.get(name) if isinstance(instance, dict) else None
+                found.append(
+                    make(
+                        f"property {json.dumps(name)} is not allowed here",
+                        [*path, name],
+                        expected="only the properties the standard defines",
+                        value=child,
+                    )
+                )
+            return found
+        return [make(_describe(kind, instance), path, _expected(kind), value=instance)]
+
+    # -- positions ----------------------------------------------------------------------------
+
+    def _locate(self, payload: Payload, findings: list[Finding]) -> list[Finding]:
+        wanted = {f.pointer for f in findings}
+        if payload.text is None:
+            return findings
+        if payload.syntax == "yaml" and payload.yaml_root is not None:
+            positions = yaml_positions(payload.yaml_root, wanted)
+        else:
+            positions = json_positions(payload.text, wanted)
+        located = []
+        for finding in findings:
+            where = positions.get(finding.pointer)
+            if where is None:
+                located.append(finding)
+                continue
+            line, column = where
+            located.append(
+                _replace(finding, line=line + payload.line_offset, column=column)
+            )
+        return located
+
+
+def _replace(finding: Finding, **changes: Any) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, **changes)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _describe(kind: jsonschema_rs.ValidationErrorKind, instance: Any) -> str:
+    """Our own words for an error, never including the (possibly personal) value."""
+    k = jsonschema_rs.ValidationErrorKind
+    if isinstance(kind, k.Type):
+        return f"wrong type: expected {' or '.join(kind.types)}, got {_json_type(instance)}"
+    if isinstance(kind, k.Enum):
+        return "not one of the allowed codes"
+    if isinstance(kind, k.Constant):
+        return "not the required value"
+    if isinstance(kind, k.Format):
+        return f"not {FORMAT_DESCRIPTIONS.get(kind.format, 'a valid ' + repr(kind.format))}"
+    if isinstance(kind, k.Pattern):
+        return "does not match the required pattern"
+    if isinstance(kind, k.MinLength):
+        return f"too short: at least {kind.limit} characters"
+    if isinstance(kind, k.MaxLength):
+        return f"too long: at most {kind.limit} characters"
+    if isinstance(kind, k.MinItems):
+        return f"too few items: at least {kind.limit}"
+    if isinstance(kind, k.MaxItems):
+        return f"too many items: at most {kind.limit}"
+    if isinstance(kind, k.MinProperties):
+        return f"too few properties: at least {kind.limit}"
+    if isinstance(kind, k.MaxProperties):
+        return f"too many properties: at most {kind.limit}"
+    if isinstance(kind, k.Minimum):
+        return f"below the minimum {kind.limit}"
+    if isinstance(kind, k.Maximum):
+        return f"above the maximum {kind.limit}"
+    if isinstance(kind, k.ExclusiveMinimum):
+        return f"must be greater than {kind.limit}"
+    if isinstance(kind, k.ExclusiveMaximum):
+        return f"must be less than {kind.limit}"
+    if isinstance(kind, k.MultipleOf):
+        return f"not a multiple of {kind.multiple_of}"
+    if isinstance(kind, k.UniqueItems):
+        return "items must be unique"
+    if isinstance(kind, k.AnyOf):
+        return "matches none of the allowed alternatives"
+    if isinstance(kind, k.OneOfNotValid):
+        return "matches none of the alternatives (exactly one must match)"
+    if isinstance(kind, k.OneOfMultipleValid):
+        return "matches more than one alternative (exactly one must match)"
+    if isinstance(kind, k.Not):
+        return "matches something the standard forbids here"
+    if isinstance(kind, k.FalseSchema):
+        return "no value is allowed here"
+    if isinstance(kind, k.Contains):
+        return "contains no item of the required kind"
+    if isinstance(kind, k.BacktrackLimitExceeded):
+        return "the pattern check gave up (regular expression too costly on this value)"
+    return f"fails the {kind.name!r} constraint"
+
+
+def _expected(kind: jsonschema_rs.ValidationErrorKind) -> str | None:
+    k = jsonschema_rs.ValidationErrorKind
+    if isinstance(kind, k.Enum):
+        options = [json.dumps(o) for o in kind.options]
+        shown = ", ".join(options[:_MAX_ENUM_SHOWN])
+        more = f" (+{len(options) - _MAX_ENUM_SHOWN} more)" if len(options) > _MAX_ENUM_SHOWN else ""
+        return f"one of {shown}{more}"
+    if isinstance(kind, k.Constant):
+        return json.dumps(kind.expected_value)
+    if isinstance(kind, k.Pattern):
+        return f"pattern {kind.pattern}"
+    if isinstance(kind, k.Format):
+        return f"format {kind.format}"
+    if isinstance(kind, k.Type):
+        return " or ".join(kind.types)
+    return None

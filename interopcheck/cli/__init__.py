@@ -1,0 +1,72 @@
+"""The command-line face: parse options, run a pipeline, choose the exit code. No logic here
+that a test could not reach through the Python API."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+
+from interopcheck import __version__
+from interopcheck.cli import schemas as schemas_cli
+from interopcheck.cli import validate as validate_cli
+from interopcheck.errors import SetupError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_SETUP = 2
+
+app = typer.Typer(
+    name="interopcheck",
+    help="Test whether a system speaks a cross-agency data-exchange standard, provably.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command(name="validate", no_args_is_help=True)(validate_cli.validate)
+app.add_typer(schemas_cli.app, name="schemas")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"interopcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Test whether a system speaks a cross-agency data-exchange standard, provably."""
+
+
+def fail(message: str) -> NoReturn:
+    """Exit 2 with one line on stderr: the run could not be set up."""
+    sys.stderr.write(f"interopcheck: error: {message}\n")
+    raise SystemExit(EXIT_SETUP)
+
+
+def main() -> None:
+    """Console entry point: every setup problem is one line and exit code 2, never a traceback."""
+    try:
+        app()
+    except SetupError as exc:
+        fail(exc.message)
+    except KeyboardInterrupt:
+        sys.stderr.write("interopcheck: interrupted\n")
+        raise SystemExit(130) from None
+    except Exception as exc:  # a bug of ours: say so in one line, keep the traceback on request
+        if os.environ.get("INTEROPCHECK_DEBUG"):
+            raise
+        fail(
+            f"internal error ({type(exc).__name__}: {exc}); this is a bug in interopcheck — "
+            "rerun with INTEROPCHECK_DEBUG=1 for details and report it"
+        )

@@ -1,0 +1,1 @@
+"""Output formats: each renders a result object; none knows about schemas or sources."""

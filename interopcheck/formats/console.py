@@ -1,0 +1,67 @@
+"""The console format: a table per payload with findings, then a one-line verdict.
+
+rich decides about colour: only on a terminal, and never when NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from interopcheck.results import PayloadResult, ValidationRun
+
+#: List valid payloads one by one only for small runs; a corpus gets the summary.
+LIST_VALID_UP_TO = 20
+
+
+def _location(finding_line: int | None, finding_column: int | None) -> str:
+    if finding_line is None:
+        return ""
+    return f"{finding_line}:{finding_column}" if finding_column else str(finding_line)
+
+
+def _table(result: PayloadResult, show_personal_data: bool) -> Table:
+    table = Table(show_edge=False, pad_edge=False, expand=False, header_style="bold")
+    table.add_column("line:col", no_wrap=True, style="dim")
+    table.add_column("where")
+    table.add_column("problem")
+    table.add_column("expected")
+    table.add_column("value")
+    for finding in result.findings:
+        table.add_row(
+            _location(finding.line, finding.column),
+            escape(finding.pointer or "/"),
+            escape(finding.message),
+            escape(finding.expected or ""),
+            escape(finding.shown_value(show_personal_data) or ""),
+        )
+    return table
+
+
+def render(run: ValidationRun, console: Console) -> None:
+    show_valid = len(run.results) <= LIST_VALID_UP_TO
+    for result in run.results:
+        label = f" [dim]({escape(result.message_type)})[/dim]" if result.message_type else ""
+        if result.valid:
+            if show_valid:
+                console.print(f"[green]✓[/green] {escape(result.source)}{label}")
+            continue
+        count = len(result.findings)
+        noun = "finding" if count == 1 else "findings"
+        console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count} {noun}")
+        console.print(_table(result, run.show_personal_data))
+        console.print()
+    total = len(run.results)
+    invalid = len(run.invalid)
+    if invalid:
+        console.print(
+            f"[bold red]{invalid} of {total} payloads invalid[/bold red], "
+            f"{run.finding_count} findings"
+        )
+    else:
+        console.print(f"[bold green]All {total} payloads valid[/bold green]")
+    if not run.show_personal_data and any(
+        f.personal and f.value_json is not None for r in run.results for f in r.findings
+    ):
+        console.print("[dim]Personal data redacted; --show-personal-data shows it.[/dim]")

@@ -1,0 +1,114 @@
+"""Findings and the validation result: the one shape every layer hands on.
+
+Data flows one way (sources -> checks -> results -> formats); this module imports nothing of
+ours. A finding keeps the offending value twice: a short JSON rendering and a type-and-size
+summary, with a flag saying whether it is personal data, so that every format can redact by
+default without knowing anything about schemas.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Keep value renderings short: reports are read by people and CI systems.
+MAX_VALUE_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with one payload, located as precisely as the source allows."""
+
+    check: str
+    """What kind of check found it: ``parse``, ``type`` (message type) or ``schema``."""
+    message: str
+    """What is wrong, in words, without the value (which may be personal)."""
+    pointer: str = ""
+    """RFC 6901 JSON pointer to the offending value inside the payload."""
+    line: int | None = None
+    column: int | None = None
+    keyword: str | None = None
+    """The JSON Schema keyword that failed (``required``, ``format``, ...)."""
+    expected: str | None = None
+    """What the standard expected there, in words."""
+    schema_location: str | None = None
+    value_json: str | None = None
+    """The value, as compact JSON, shortened; shown only when personal data is allowed."""
+    value_summary: str | None = None
+    """The value's type and size: safe to show always (``string, 20 chars``)."""
+    personal: bool = True
+    """Whether the value is (or may be) personal data; unknown counts as personal."""
+
+    def shown_value(self, show_personal_data: bool) -> str | None:
+        """The value as a report may print it: redacted unless allowed or not personal."""
+        if self.value_json is None:
+            return None
+        if self.personal and not show_personal_data:
+            return f"<redacted: {self.value_summary}>"
+        return self.value_json
+
+
+@dataclass
+class PayloadResult:
+    """Everything found about one payload (a file, a JSON Lines line, or stdin)."""
+
+    source: str
+    """Where it came from, as the user named it (``payloads/a.json``, ``b.jsonl:7``, ``-``)."""
+    index: int
+    """Position in the run's input order: output order is stable whatever the parallelism."""
+    message_type: str | None = None
+    schema: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings
+
+
+@dataclass
+class ValidationRun:
+    """The result of ``interopcheck validate``: every payload's result, in input order."""
+
+    tool_version: str
+    results: list[PayloadResult]
+    show_personal_data: bool = False
+    started_at: str = ""
+    finished_at: str = ""
+
+    @property
+    def invalid(self) -> list[PayloadResult]:
+        return [r for r in self.results if not r.valid]
+
+    @property
+    def conformant(self) -> bool:
+        return all(r.valid for r in self.results)
+
+    @property
+    def finding_count(self) -> int:
+        return sum(len(r.findings) for r in self.results)
+
+
+def summarise_value(value: Any) -> tuple[str, str]:
+    """A short JSON rendering of ``value`` and a personal-data-free summary of it."""
+    if isinstance(value, dict):
+        return "{…}" if value else "{}", f"object, {len(value)} properties"
+    if isinstance(value, list):
+        return "[…]" if value else "[]", f"array, {len(value)} items"
+    if isinstance(value, str):
+        summary = f"string, {len(value)} chars"
+    elif isinstance(value, bool):
+        summary = "boolean"
+    elif value is None:
+        summary = "null"
+    elif isinstance(value, int):
+        summary = "integer"
+    else:
+        summary = "number"
+    try:
+        rendered = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        rendered = repr(value)
+    if len(rendered) > MAX_VALUE_CHARS:
+        rendered = rendered[: MAX_VALUE_CHARS - 1] + "…"
+    return rendered, summary

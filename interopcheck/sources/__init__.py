@@ -1,0 +1,1 @@
+"""Where payloads come from: files, directories, globs, stdin; JSON, YAML and JSON Lines."""

@@ -1,0 +1,223 @@
+"""Hardened parsing of JSON and YAML text into JSON values.
+
+Payloads come from other organisations' systems and may be hostile or broken: duplicate keys,
+NaN, a YAML alias bomb, absurd nesting, huge integers. Each of these raises ``ParseProblem``
+with a line and column and words a person can act on, never a traceback and never a silent
+"last key wins".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_YAML_LOADER_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+
+@dataclass
+class ParseProblem(Exception):
+    """Text that is not a usable JSON value; line and column are 1-based when known."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+class _JsonDuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _JsonDuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (JSON has no NaN or Infinity)")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def parse_json(text: str) -> Any:
+    """Parse one JSON text strictly (RFC 8259 plus: no duplicate keys, no NaN/Infinity)."""
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise ParseProblem(f"malformed JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except _JsonDuplicateKey as exc:
+        line, column = _locate_duplicate(text, exc.key)
+        raise ParseProblem(
+            f"duplicate key {json.dumps(exc.key)} in an object (which value is meant is ambiguous)",
+            line,
+            column,
+        ) from None
+    except RecursionError:
+        raise ParseProblem("nested too deeply to process (over ~1,000 levels)") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer beyond Python's digit limit
+        message = str(exc).split("\n")[0]
+        if "integer string conversion" in message:
+            message = "an integer with more than 4,300 digits: too long to be a real value"
+        raise ParseProblem(message) from None
+
+
+def _locate_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
+    """Best effort: the second occurrence of the quoted key."""
+    needle = json.dumps(key)
+    first = text.find(needle)
+    second = text.find(needle, first + 1) if first >= 0 else -1
+    if second < 0:
+        return None, None
+    return _line_col(text, second)
+
+
+class _StrictYamlLoader(_YAML_LOADER_BASE):  # type: ignore[misc,valid-type]
+    """Safe YAML that keeps dates as strings, as JSON would (the schema checks their format)."""
+
+
+_StrictYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The YAML node tree of a single document, checked for aliases and duplicate keys."""
+    try:
+        documents = list(yaml.compose_all(text, Loader=_StrictYamlLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        problem = exc.problem or "malformed YAML"
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        raise ParseProblem(f"malformed YAML: {problem}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise ParseProblem(f"malformed YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ParseProblem("nested too deeply to process (over ~1,000 levels)") from None
+    if len(documents) > 1:
+        mark = documents[1].start_mark
+        raise ParseProblem(
+            f"{len(documents)} YAML documents in one file: put one payload per file, "
+            "or use JSON Lines for many",
+            mark.line + 1,
+            mark.column + 1,
+        )
+    if not documents:
+        return None
+    _check_yaml_tree(documents[0])
+    return documents[0]
+
+
+def _check_yaml_tree(root: yaml.Node) -> None:
+    """Refuse aliases (no billion-laughs expansion) and duplicate mapping keys."""
+    seen: set[int] = set()
+    stack: list[yaml.Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise ParseProblem(
+                "YAML aliases (*name) are not allowed in payloads: write the value out",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise ParseProblem(
+                        "YAML merge keys (<<) are not allowed in payloads",
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                    )
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value in keys:
+                        raise ParseProblem(
+                            f"duplicate key {json.dumps(key_node.value)} in a mapping",
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                        )
+                    keys.add(key_node.value)
+                stack.append(key_node)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def yaml_node_to_json(root: yaml.Node) -> Any:
+    """Construct the value of a checked node tree, refusing what JSON cannot hold."""
+    loader = _StrictYamlLoader("")
+    try:
+        value = loader.construct_document(root)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise ParseProblem(
+            f"not a JSON-compatible YAML value: {exc.problem}",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
+    finally:
+        loader.dispose()
+    _require_json_compatible(value, root)
+    return value
+
+
+def _require_json_compatible(value: Any, root: yaml.Node) -> None:
+    stack: list[tuple[Any, yaml.Node]] = [(value, root)]
+    while stack:
+        item, node = stack.pop()
+        mark = node.start_mark
+        where = (mark.line + 1, mark.column + 1)
+        if isinstance(item, dict):
+            assert isinstance(node, yaml.MappingNode)
+            for (key, child), (key_node, value_node) in zip(item.items(), node.value):
+                if not isinstance(key, str):
+                    kmark = key_node.start_mark
+                    raise ParseProblem(
+                        f"mapping key {key_node.value!r} is not a string (JSON keys are strings):"
+                        " quote it",
+                        kmark.line + 1,
+                        kmark.column + 1,
+                    )
+                stack.append((child, value_node))
+        elif isinstance(item, list):
+            assert isinstance(node, yaml.SequenceNode)
+            stack.extend(zip(item, node.value))
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise ParseProblem("NaN and infinity have no JSON equivalent", *where)
+        elif not isinstance(item, (str, int, float, bool)) and item is not None:
+            raise ParseProblem(
+                f"a YAML {type(item).__name__} value has no JSON equivalent", *where
+            )
+
+
+def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse one YAML document into a JSON value, with its node tree for positions."""
+    root = compose_yaml(text)
+    if root is None:
+        raise ParseProblem("empty YAML document")
+    return yaml_node_to_json(root), root

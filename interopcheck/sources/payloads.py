@@ -1,0 +1,176 @@
+"""Finding and reading payloads: files, directories, globs and stdin.
+
+Reading is bounded: a file over the size limit, a binary file, an empty file or text that is
+not UTF-8 becomes a ``Payload`` carrying the problem, so the rest of a corpus is still
+validated and nothing is read whole into memory that should not be.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from interopcheck.errors import SetupError
+from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
+
+#: Default ceiling on one payload file; a larger one is a finding, not an out-of-memory.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+JSON_SUFFIXES = frozenset({".json"})
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+PAYLOAD_SUFFIXES = JSON_SUFFIXES | YAML_SUFFIXES | JSON_LINES_SUFFIXES
+
+STDIN = "-"
+
+
+@dataclass
+class Payload:
+    """One payload to check, or the reason it could not be read."""
+
+    source: str
+    """Display name: the path as given, with ``:LINE`` for a JSON Lines record."""
+    syntax: str
+    """``json`` or ``yaml``."""
+    value: Any = None
+    text: str | None = None
+    """The source text, kept only until positions are looked up."""
+    yaml_root: yaml.Node | None = None
+    line_offset: int = 0
+    """Lines before this payload's text in its file (JSON Lines)."""
+    problem: ParseProblem | None = None
+
+
+def discover(paths: Sequence[str]) -> list[str]:
+    """Expand files, directories (recursively, payload suffixes only) and globs, in stable order.
+
+    A name that matches nothing is a setup error: a CI job that validates nothing must not pass.
+    """
+    found: list[str] = []
+    for given in paths:
+        if given == STDIN:
+            found.append(STDIN)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            found.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in PAYLOAD_SUFFIXES and p.is_file()
+            )
+        elif path.is_file():
+            found.append(given)
+        elif glob.has_magic(given):
+            matches = sorted(glob.glob(given, recursive=True))
+            files = [m for m in matches if Path(m).is_file()]
+            if not files:
+                raise SetupError(f"{given}: the pattern matches no files")
+            found.extend(files)
+        elif path.exists():
+            raise SetupError(f"{given}: not a regular file or directory")
+        else:
+            raise SetupError(f"{given}: no such file or directory")
+    return found
+
+
+def syntax_for(name: str) -> str:
+    """``json``, ``yaml`` or ``jsonl`` from the file name; JSON when it says nothing."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in YAML_SUFFIXES:
+        return "yaml"
+    if suffix in JSON_LINES_SUFFIXES:
+        return "jsonl"
+    return "json"
+
+
+def read_bytes(source: str, max_bytes: int) -> bytes | ParseProblem:
+    """The file's bytes, or the problem that stops us reading them."""
+    try:
+        if source == STDIN:
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            size = os.stat(source).st_size
+            if size > max_bytes:
+                return _too_large(size, max_bytes)
+            with open(source, "rb") as handle:
+                data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return ParseProblem(f"cannot read: {exc.strerror or exc}")
+    if len(data) > max_bytes:
+        return _too_large(len(data), max_bytes, at_least=True)
+    return data
+
+
+def _too_large(size: int, max_bytes: int, *, at_least: bool = False) -> ParseProblem:
+    more = "over " if at_least else ""
+    return ParseProblem(
+        f"payload is {more}{size / 1_048_576:.1f} MiB, over the {max_bytes / 1_048_576:.0f} MiB "
+        "limit: raise it with --max-bytes if this is a real message"
+    )
+
+
+def decode(data: bytes) -> str | ParseProblem:
+    """UTF-8 text (a UTF-8 byte-order mark is dropped), or why the bytes are not text."""
+    if not data.strip():
+        return ParseProblem("empty file: no payload in it")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ParseProblem("UTF-16 text: payloads must be UTF-8 (RFC 8259); re-save as UTF-8")
+    if b"\x00" in data[:8192]:
+        return ParseProblem("binary file (contains NUL bytes), not JSON or YAML")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return ParseProblem(
+            f"not valid UTF-8 at byte {exc.start} ({exc.reason}): payloads must be UTF-8"
+        )
+
+
+def read_payloads(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Payload]:
+    """The payloads in one named source: one, or one per line of a JSON Lines file."""
+    syntax = syntax_for(source)
+    data = read_bytes(source, max_bytes)
+    if isinstance(data, ParseProblem):
+        yield Payload(source, "json" if syntax == "jsonl" else syntax, problem=data)
+        return
+    text = decode(data)
+    if isinstance(text, ParseProblem):
+        yield Payload(source, "json" if syntax == "jsonl" else syntax, problem=text)
+        return
+    if syntax == "jsonl":
+        yield from _json_lines(source, text)
+    elif syntax == "yaml":
+        yield _parse_one(source, text, "yaml")
+    else:
+        yield _parse_one(source, text, "json")
+
+
+def _parse_one(source: str, text: str, syntax: str, line_offset: int = 0) -> Payload:
+    try:
+        if syntax == "yaml":
+            value, root = parse_yaml(text)
+            return Payload(source, syntax, value=value, text=text, yaml_root=root)
+        return Payload(source, syntax, value=parse_json(text), text=text, line_offset=line_offset)
+    except ParseProblem as problem:
+        if problem.line is not None:
+            problem.line += line_offset
+        return Payload(source, syntax, problem=problem, line_offset=line_offset)
+
+
+def _json_lines(source: str, text: str) -> Iterator[Payload]:
+    any_record = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        any_record = True
+        yield _parse_one(f"{source}:{number}", line, "json", line_offset=number - 1)
+    if not any_record:
+        yield Payload(source, "json", problem=ParseProblem("empty file: no payload in it"))

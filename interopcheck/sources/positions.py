@@ -1,0 +1,122 @@
+"""Where a JSON pointer lands in the source text: line and column for error messages.
+
+Python's json module keeps no positions, so for a payload that has errors (and only then) this
+module scans the text once more and records where each wanted value starts. YAML keeps marks
+on its node tree, so there it is a walk.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+
+import yaml
+
+_TOKEN = re.compile(
+    r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<punct>[{}\[\]:,])|(?P<scalar>[^\s{}\[\]:,"]+))',
+    re.DOTALL,
+)
+
+
+def escape_pointer_token(token: str | int) -> str:
+    """RFC 6901 escaping of one reference token."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(path: Iterable[str | int]) -> str:
+    """The JSON pointer for a path of keys and indices."""
+    return "".join("/" + escape_pointer_token(part) for part in path)
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+
+def json_positions(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
+    """Line and column (1-based) where the value at each wanted pointer starts.
+
+    The text is assumed to be valid JSON (it parsed); pointers not found are left out. For an
+    object member the position is that of its value; ``pointer + "#key"`` gives the key's.
+    """
+    import json
+
+    found: dict[str, tuple[int, int]] = {}
+    if not wanted:
+        return found
+    lines = _Lines(text)
+    # Each frame: [pointer of container, is_object, next index or pending key]
+    stack: list[list[object]] = []
+    pos = 0
+    end = len(text)
+    pending_key: str | None = None
+    expect_value_pointer: str | None = ""  # the root value
+
+    def record(pointer: str, offset: int) -> None:
+        if pointer in wanted and pointer not in found:
+            found[pointer] = lines.line_col(offset)
+
+    while pos < end and len(found) < len(wanted):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            break
+        pos = match.end()
+        start = match.start(match.lastgroup) if match.lastgroup else match.start()
+        if match.group("punct") is not None:
+            punct = match.group("punct")
+            if punct in "{[":
+                pointer = expect_value_pointer if expect_value_pointer is not None else ""
+                record(pointer, start)
+                stack.append([pointer, punct == "{", 0])
+                expect_value_pointer = None if punct == "{" else pointer + "/0"
+                pending_key = None
+            elif punct in "}]":
+                stack.pop()
+                expect_value_pointer = None
+            elif punct == ",":
+                if stack and not stack[-1][1]:
+                    frame = stack[-1]
+                    frame[2] = int(frame[2]) + 1  # type: ignore[call-overload]
+                    expect_value_pointer = f"{frame[0]}/{frame[2]}"
+                else:
+                    expect_value_pointer = None
+            elif punct == ":" and stack and pending_key is not None:
+                expect_value_pointer = f"{stack[-1][0]}/{escape_pointer_token(pending_key)}"
+                pending_key = None
+            continue
+        token = match.group("string") or match.group("scalar") or ""
+        if stack and stack[-1][1] and expect_value_pointer is None:
+            # An object key.
+            key = json.loads(token) if token.startswith('"') else token
+            pending_key = key
+            record(f"{stack[-1][0]}/{escape_pointer_token(key)}#key", start)
+            continue
+        if expect_value_pointer is not None:
+            record(expect_value_pointer, start)
+            expect_value_pointer = None
+    return found
+
+
+def yaml_positions(root: yaml.Node, wanted: set[str]) -> dict[str, tuple[int, int]]:
+    """Line and column (1-based) of the node at each wanted pointer in a YAML node tree."""
+    found: dict[str, tuple[int, int]] = {}
+    stack: list[tuple[str, yaml.Node]] = [("", root)]
+    while stack and len(found) < len(wanted):
+        pointer, node = stack.pop()
+        if pointer in wanted:
+            found[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = f"{pointer}/{escape_pointer_token(str(key_node.value))}"
+                if child + "#key" in wanted:
+                    mark = key_node.start_mark
+                    found[child + "#key"] = (mark.line + 1, mark.column + 1)
+                stack.append((child, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((f"{pointer}/{i}", child) for i, child in enumerate(node.value))
+    return found

@@ -1,0 +1,282 @@
+"""The schema catalog: every schema of the bundled standard (and the user's), offline.
+
+Schemas are registered by their ``$id`` in one jsonschema-rs ``Registry``; ``$ref`` between
+them resolves without the network. A reference to anything not registered fails with a
+message that says how to supply it. Validators are compiled on first use and kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import jsonschema_rs
+
+from interopcheck.errors import SetupError
+from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
+from interopcheck.standard.formats import FORMAT_CHECKS
+
+SCHEMA_SUFFIX = ".schema.json"
+_MISSING_RESOURCE = re.compile(r"Resource '([^']+)' is not present")
+
+
+def bundled_root(kind: str) -> Path:
+    """Where the bundled ``schemas`` or ``profiles`` are: inside the installed package, or
+    at the top of a source checkout (editable installs and running from the repository)."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "_bundled" / kind
+    if installed.is_dir():
+        return installed
+    return package.parent / kind
+
+
+@dataclass(frozen=True)
+class SchemaEntry:
+    """One schema document known to the catalog."""
+
+    name: str
+    """``charge-file``; for a user schema, its file name."""
+    uri: str
+    path: Path
+    document: dict[str, Any] = field(repr=False, compare=False)
+    standard: str = ""
+    version: str = ""
+    message_type: str | None = None
+    """The message type it defines, when it is a message (its header's ``messageType``)."""
+
+    @property
+    def title(self) -> str:
+        return str(self.document.get("title", self.name))
+
+    @property
+    def kind(self) -> str:
+        if self.message_type:
+            return "message"
+        if "$defs" in self.document and "properties" not in self.document:
+            return "definitions"
+        return "body"
+
+
+def _message_type_of(document: dict[str, Any]) -> str | None:
+    try:
+        const = document["properties"]["header"]["properties"]["messageType"]["const"]
+    except (KeyError, TypeError):
+        return None
+    return const if isinstance(const, str) else None
+
+
+def load_schema_document(path: Path) -> dict[str, Any]:
+    """A schema file (JSON or YAML) as a dict, or a one-line setup error naming the place."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise SetupError(f"{path}: cannot read schema: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SetupError(f"{path}: schema is not UTF-8 text") from None
+    try:
+        if path.suffix.lower() in {".yaml", ".yml"}:
+            document, _ = parse_yaml(text)
+        else:
+            document = parse_json(text)
+    except ParseProblem as problem:
+        raise SetupError(f"{path}:{problem.line or 1}:{problem.column or 1}: schema: "
+                         f"{problem.message}") from None
+    if not isinstance(document, (dict, bool)):
+        raise SetupError(f"{path}: a schema must be a JSON object, not {type(document).__name__}")
+    if isinstance(document, bool):
+        document = {} if document else {"not": {}}
+    try:
+        jsonschema_rs.meta.validate(document)
+    except jsonschema_rs.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.instance_path) or "(root)"
+        raise SetupError(
+            f"{path}: not a valid JSON Schema at {where}: {exc.message.splitlines()[0]}"
+        ) from None
+    return document
+
+
+def _file_uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+class Catalog:
+    """Every schema the run may use, keyed by URI, with compiled validators on demand."""
+
+    def __init__(self, entries: Iterable[SchemaEntry]) -> None:
+        self._entries: dict[str, SchemaEntry] = {}
+        for entry in entries:
+            previous = self._entries.get(entry.uri)
+            if previous is not None and previous.path != entry.path:
+                raise SetupError(
+                    f"{entry.path}: $id {entry.uri} is already used by {previous.path}; "
+                    "every schema needs its own $id"
+                )
+            self._entries[entry.uri] = entry
+        self._validators: dict[str, jsonschema_rs.Validator] = {}
+        self._registry: jsonschema_rs.Registry | None = None
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def bundled(cls, extra: Sequence[Path] = ()) -> Catalog:
+        """The bundled standard, plus schemas from ``extra`` files or directories."""
+        entries = list(_scan_bundled(bundled_root("schemas")))
+        for path in extra:
+            entries.extend(_scan_user(path))
+        return cls(entries)
+
+    def add_user_schema(self, path: Path) -> SchemaEntry:
+        """Register a user's schema file and return its entry."""
+        if not path.is_file():
+            raise SetupError(f"{path}: no such schema file")
+        entry = _user_entry(path)
+        existing = self._entries.get(entry.uri)
+        if existing is None or existing.path != entry.path:
+            self._entries[entry.uri] = entry
+            self._registry = None
+            self._validators.clear()
+        return entry
+
+    # -- lookup -----------------------------------------------------------------------------
+
+    def entries(self) -> list[SchemaEntry]:
+        return sorted(self._entries.values(), key=lambda e: (e.standard, e.version, e.name))
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        return {uri: entry.document for uri, entry in self._entries.items()}
+
+    def versions(self) -> list[str]:
+        return sorted({e.version for e in self._entries.values() if e.version})
+
+    def message_types(self) -> list[str]:
+        return sorted({e.message_type for e in self._entries.values() if e.message_type})
+
+    def find(self, name: str, version: str | None = None) -> SchemaEntry | None:
+        """The schema called ``name`` (``charge-file``, ``receipt``) in ``version`` or the
+        latest version that has it."""
+        matches = [
+            e
+            for e in self._entries.values()
+            if e.name == name and e.version and (version is None or e.version == version)
+        ]
+        if not matches:
+            return None
+        return max(matches, key=lambda e: _version_key(e.version))
+
+    def for_message(self, message_type: str, version: str | None) -> SchemaEntry | None:
+        """The schema of a message type at a standard version."""
+        for entry in self._entries.values():
+            if entry.message_type == message_type and (version is None or entry.version == version):
+                return entry
+        return None
+
+    # -- validation -------------------------------------------------------------------------
+
+    def registry(self) -> jsonschema_rs.Registry:
+        if self._registry is None:
+            self._registry = jsonschema_rs.Registry(
+                [(uri, entry.document) for uri, entry in self._entries.items()],
+                retriever=_offline_retriever,
+            )
+        return self._registry
+
+    def validator(self, entry: SchemaEntry) -> jsonschema_rs.Validator:
+        """The compiled validator for ``entry`` (compiled once per run)."""
+        compiled = self._validators.get(entry.uri)
+        if compiled is None:
+            compiled = compile_validator(entry.document, entry.uri, entry.path, self.registry())
+            self._validators[entry.uri] = compiled
+        return compiled
+
+
+def compile_validator(
+    document: dict[str, Any],
+    uri: str,
+    path: Path,
+    registry: jsonschema_rs.Registry,
+    formats: dict[str, Callable[[object], bool]] | None = None,
+) -> jsonschema_rs.Validator:
+    """A jsonschema-rs validator with the justice formats, asserting formats, offline."""
+    try:
+        return jsonschema_rs.validator_for(
+            document,
+            registry=registry,
+            base_uri=uri,
+            formats=formats if formats is not None else FORMAT_CHECKS,
+            validate_formats=True,
+            retriever=_offline_retriever,
+        )
+    except jsonschema_rs.ValidationError as exc:
+        missing = _MISSING_RESOURCE.search(exc.message)
+        if missing:
+            raise SetupError(
+                f"{path}: $ref to {missing.group(1)} cannot be resolved offline: it is not "
+                "bundled and interopcheck never fetches schemas from the network; save it to a "
+                "file and pass it with --ref-schemas FILE_OR_DIR"
+            ) from None
+        raise SetupError(f"{path}: cannot compile schema: {exc.message.splitlines()[0]}") from None
+
+
+def _offline_retriever(uri: str) -> Any:
+    """Serve ``file:`` references from disk; refuse everything else (no network, ever)."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        path = Path(unquote(parsed.path))
+        try:
+            return load_schema_document(path)
+        except SetupError as exc:
+            raise ValueError(str(exc)) from None
+    raise ValueError(f"{uri} is not available offline")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+
+
+def _scan_bundled(root: Path) -> Iterable[SchemaEntry]:
+    """``schemas/<standard>/<version>/<name>.schema.json``."""
+    for path in sorted(root.glob(f"*/*/*{SCHEMA_SUFFIX}")):
+        # Bundled files are ours and tested: plain json.loads keeps start-up fast.
+        document = json.loads(path.read_text(encoding="utf-8"))
+        yield SchemaEntry(
+            name=path.name[: -len(SCHEMA_SUFFIX)],
+            uri=document.get("$id") or _file_uri(path),
+            path=path,
+            document=document,
+            standard=path.parent.parent.name,
+            version=path.parent.name,
+            message_type=_message_type_of(document),
+        )
+
+
+def _scan_user(path: Path) -> Iterable[SchemaEntry]:
+    if path.is_dir():
+        for child in sorted(path.rglob("*")):
+            if child.is_file() and child.suffix.lower() in {".json", ".yaml", ".yml"}:
+                yield _user_entry(child)
+    elif path.is_file():
+        yield _user_entry(path)
+    else:
+        raise SetupError(f"{path}: no such schema file or directory")
+
+
+def _user_entry(path: Path) -> SchemaEntry:
+    document = load_schema_document(path)
+    uri = document.get("$id") if isinstance(document.get("$id"), str) else None
+    name = path.name
+    for suffix in (SCHEMA_SUFFIX, ".json", ".yaml", ".yml"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return SchemaEntry(
+        name=name,
+        uri=uri or _file_uri(path),
+        path=path,
+        document=document,
+        message_type=_message_type_of(document),
+    )
