@@ -67,7 +67,9 @@ def build_checker(spec: ValidationSpec) -> SchemaChecker:
     return SchemaChecker(catalog, selection)
 
 
-def _check_sources(checker: SchemaChecker, sources: Sequence[str], max_bytes: int) -> list[PayloadResult]:
+def _check_sources(
+    checker: SchemaChecker, sources: Sequence[str], max_bytes: int
+) -> list[PayloadResult]:
     results: list[PayloadResult] = []
     for source in sources:
         for payload in read_payloads(source, max_bytes):
@@ -91,7 +93,10 @@ def _worker_run(sources: Sequence[str]) -> list[PayloadResult]:
 
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    return max(
+        1,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
 
 
 def run_validation(
@@ -119,14 +124,16 @@ def run_validation(
             if on_progress:
                 on_progress(done, len(sources))
     else:
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        )
         with ProcessPoolExecutor(
             max_workers=min(workers, len(chunks)),
             mp_context=context,
             initializer=_worker_init,
             initargs=(spec,),
         ) as pool:
-            for chunk, chunk_results in zip(chunks, pool.map(_worker_run, chunks)):
+            for chunk, chunk_results in zip(chunks, pool.map(_worker_run, chunks), strict=True):
                 results.extend(chunk_results)
                 done += len(chunk)
                 if on_progress:

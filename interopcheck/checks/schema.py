@@ -211,9 +211,7 @@ class SchemaChecker:
                 located.append(finding)
                 continue
             line, column = where
-            located.append(
-                _replace(finding, line=line + payload.line_offset, column=column)
-            )
+            located.append(_replace(finding, line=line + payload.line_offset, column=column))
         return located
 
 
@@ -298,7 +296,9 @@ def _expected(kind: jsonschema_rs.ValidationErrorKind) -> str | None:
     if isinstance(kind, k.Enum):
         options = [json.dumps(o) for o in kind.options]
         shown = ", ".join(options[:_MAX_ENUM_SHOWN])
-        more = f" (+{len(options) - _MAX_ENUM_SHOWN} more)" if len(options) > _MAX_ENUM_SHOWN else ""
+        more = (
+            f" (+{len(options) - _MAX_ENUM_SHOWN} more)" if len(options) > _MAX_ENUM_SHOWN else ""
+        )
         return f"one of {shown}{more}"
     if isinstance(kind, k.Constant):
         return json.dumps(kind.expected_value)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from interopcheck.errors import SetupError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 #: Show a progress bar for corpora larger than this (on a terminal only).
 PROGRESS_OVER = 300
@@ -72,7 +75,9 @@ def validate(
     ] = False,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-j", help="Worker processes (default: the machine's cores).", min=1),
+        typer.Option(
+            "--workers", "-j", help="Worker processes (default: the machine's cores).", min=1
+        ),
     ] = None,
     max_bytes: Annotated[
         int,
@@ -95,7 +100,7 @@ def validate(
         workers=workers,
         show_personal_data=show_personal_data,
     )
-    with _progress() as on_progress:
+    with _ProgressBar() as on_progress:
         run = run_validation(paths, options, on_progress)
 
     from interopcheck.cli.output import write_text
@@ -112,39 +117,37 @@ def validate(
         if output is None:
             console_format.render(run, Console(highlight=False, soft_wrap=False))
         else:
-            recorder = Console(record=True, file=open("/dev/null", "w"), width=120)  # noqa: SIM115
+            import io
+
+            recorder = Console(record=True, file=io.StringIO(), width=120, no_color=True)
             console_format.render(run, recorder)
             write_text(recorder.export_text(), output)
     raise typer.Exit(0 if run.conformant else 1)
 
 
-class _progress:
+class _ProgressBar:
     """A progress bar on stderr for large corpora, only when stderr is a terminal."""
 
-    def __enter__(self) -> _ProgressCallback:
-        self._bar = None
-        return _ProgressCallback(self)
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
 
-
-class _ProgressCallback:
-    def __init__(self, owner: _progress) -> None:
-        self._owner = owner
-        self._task: int | None = None
-
     def __call__(self, done: int, total: int) -> None:
         if total <= PROGRESS_OVER or not sys.stderr.isatty():
             return
-        from rich.console import Console
-        from rich.progress import Progress
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import Progress
 
-        if self._owner._bar is None:
-            bar = Progress(console=Console(stderr=True), transient=True)
-            bar.start()
-            self._owner._bar = bar  # type: ignore[assignment]
-            self._task = bar.add_task("validating", total=total)
-        assert self._owner._bar is not None and self._task is not None
-        self._owner._bar.update(self._task, completed=done)  # type: ignore[attr-defined]
+            self._bar = Progress(console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("validating", total=total)
+        assert self._task is not None
+        self._bar.update(self._task, completed=done)

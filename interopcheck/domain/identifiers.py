@@ -13,8 +13,12 @@ import re
 #: The 23-letter check alphabet shared by ASN, PNC ID and CRO number (no I, O or S).
 CHECK_ALPHABET = "ZABCDEFGHJKLMNPQRTUVWXY"
 
-_ASN = re.compile(r"^([0-9]{2})([A-Z0-9]{2})([A-Z0-9]{2,3})([A-Z0-9]{2})([0-9]{11})([A-HJ-NP-RT-Z])$")
-_ASN_SHORT = re.compile(r"^([0-9]{2})/([A-Z0-9]{2})([A-Z0-9]{2,3})/([A-Z0-9]{2})/([0-9]{1,11})([A-Z])$")
+_ASN = re.compile(
+    r"^([0-9]{2})([A-Z0-9]{2})([A-Z0-9]{2,3})([A-Z0-9]{2})([0-9]{11})([A-HJ-NP-RT-Z])$"
+)
+_ASN_SHORT = re.compile(
+    r"^([0-9]{2})/([A-Z0-9]{2})([A-Z0-9]{2,3})/([A-Z0-9]{2})/([0-9]{1,11})([A-Z])$"
+)
 _PNC_ID = re.compile(r"^([0-9]{4})/([0-9]{7})([A-Z])$")
 _PNC_ID_SHORT = re.compile(r"^([0-9]{2})/([0-9]{1,7})([A-Z])$")
 _CRO = re.compile(r"^([0-9]{1,6})/([0-9]{2})([A-Z])$")
@@ -27,9 +31,7 @@ OU_CODE_PATTERN = r"^[A-JZ0-9]?[A-Z0-9]{6}$"
 NOMS_NUMBER_PATTERN = r"^[A-Z][0-9]{4}[A-Z]{2}$"
 BOOKING_NUMBER_PATTERN = r"^[0-9]{5}[A-Z]$"
 CRN_PATTERN = r"^[A-Z][0-9]{6}$"
-NINO_PATTERN = (
-    r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
-)
+NINO_PATTERN = r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
 UK_POSTCODE_PATTERN = (
     r"^(GIR 0AA|([A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?"
     r"|[A-PR-UWYZ][0-9][A-HJKSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]) "

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-_YAML_LOADER_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_YAML_LOADER_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -194,7 +194,7 @@ def _require_json_compatible(value: Any, root: yaml.Node) -> None:
         where = (mark.line + 1, mark.column + 1)
         if isinstance(item, dict):
             assert isinstance(node, yaml.MappingNode)
-            for (key, child), (key_node, value_node) in zip(item.items(), node.value):
+            for (key, child), (key_node, value_node) in zip(item.items(), node.value, strict=True):
                 if not isinstance(key, str):
                     kmark = key_node.start_mark
                     raise ParseProblem(
@@ -206,13 +206,11 @@ def _require_json_compatible(value: Any, root: yaml.Node) -> None:
                 stack.append((child, value_node))
         elif isinstance(item, list):
             assert isinstance(node, yaml.SequenceNode)
-            stack.extend(zip(item, node.value))
+            stack.extend(zip(item, node.value, strict=True))
         elif isinstance(item, float) and not math.isfinite(item):
             raise ParseProblem("NaN and infinity have no JSON equivalent", *where)
         elif not isinstance(item, (str, int, float, bool)) and item is not None:
-            raise ParseProblem(
-                f"a YAML {type(item).__name__} value has no JSON equivalent", *where
-            )
+            raise ParseProblem(f"a YAML {type(item).__name__} value has no JSON equivalent", *where)
 
 
 def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:

@@ -84,8 +84,9 @@ def load_schema_document(path: Path) -> dict[str, Any]:
         else:
             document = parse_json(text)
     except ParseProblem as problem:
-        raise SetupError(f"{path}:{problem.line or 1}:{problem.column or 1}: schema: "
-                         f"{problem.message}") from None
+        raise SetupError(
+            f"{path}:{problem.line or 1}:{problem.column or 1}: schema: {problem.message}"
+        ) from None
     if not isinstance(document, (dict, bool)):
         raise SetupError(f"{path}: a schema must be a JSON object, not {type(document).__name__}")
     if isinstance(document, bool):
