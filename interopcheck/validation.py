@@ -53,8 +53,10 @@ def build_checker(spec: ValidationSpec) -> SchemaChecker:
         selection.fixed = catalog.add_user_schema(spec.schema_file)
     elif spec.message_type is not None:
         entry = catalog.find(spec.message_type, spec.version)
-        if entry is None:
-            names = sorted({e.name for e in catalog.entries() if e.version})
+        if entry is None or entry.kind == "definitions":
+            names = sorted(
+                {e.name for e in catalog.entries() if e.version and e.kind != "definitions"}
+            )
             version = f" in version {spec.version}" if spec.version else ""
             raise SetupError(
                 f"unknown message type {spec.message_type!r}{version}; known: {', '.join(names)}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jsonschema_rs
@@ -120,6 +120,12 @@ class SchemaChecker:
     def _findings(
         self, entry: SchemaEntry, validator: jsonschema_rs.Validator, value: Any
     ) -> list[Finding]:
+        findings = self._all_findings(entry, validator, value)
+        return _without_shadowed_patterns(findings)
+
+    def _all_findings(
+        self, entry: SchemaEntry, validator: jsonschema_rs.Validator, value: Any
+    ) -> list[Finding]:
         findings: list[Finding] = []
         for error in validator.iter_errors(value):
             findings.extend(self._explain(entry, error))
@@ -211,14 +217,28 @@ class SchemaChecker:
                 located.append(finding)
                 continue
             line, column = where
-            located.append(_replace(finding, line=line + payload.line_offset, column=column))
+            located.append(replace(finding, line=line + payload.line_offset, column=column))
         return located
 
 
-def _replace(finding: Finding, **changes: Any) -> Finding:
-    from dataclasses import replace
+def _subschema(location: str | None) -> str:
+    return (location or "").rsplit("/", 1)[0]
 
-    return replace(finding, **changes)
+
+def _without_shadowed_patterns(findings: list[Finding]) -> list[Finding]:
+    """Drop a ``pattern`` error where the same subschema's ``format`` failed on the same value.
+
+    The standard gives identifiers both (the pattern for any validator, the format for the
+    check letter); when both fail, the format's words say more and the pattern is noise.
+    """
+    formats = {
+        (f.pointer, _subschema(f.schema_location)) for f in findings if f.keyword == "format"
+    }
+    return [
+        f
+        for f in findings
+        if not (f.keyword == "pattern" and (f.pointer, _subschema(f.schema_location)) in formats)
+    ]
 
 
 def _json_type(value: Any) -> str:

@@ -30,6 +30,7 @@ def validate(
             help="Payload files, directories (recursive), globs, or - for stdin. "
             "JSON, YAML and JSON Lines (.jsonl/.ndjson).",
             show_default=False,
+            metavar="PATH",
         ),
     ],
     schema: Annotated[

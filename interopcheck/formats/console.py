@@ -15,6 +15,10 @@ from interopcheck.results import PayloadResult, ValidationRun
 LIST_VALID_UP_TO = 20
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _location(finding_line: int | None, finding_column: int | None) -> str:
     if finding_line is None:
         return ""
@@ -24,16 +28,17 @@ def _location(finding_line: int | None, finding_column: int | None) -> str:
 def _table(result: PayloadResult, show_personal_data: bool) -> Table:
     table = Table(show_edge=False, pad_edge=False, expand=False, header_style="bold")
     table.add_column("line:col", no_wrap=True, style="dim")
-    table.add_column("where")
-    table.add_column("problem")
-    table.add_column("expected")
-    table.add_column("value")
+    table.add_column("where", overflow="fold", ratio=3)
+    table.add_column("problem", overflow="fold", ratio=5)
+    table.add_column("value", overflow="fold", ratio=2)
     for finding in result.findings:
+        problem = escape(finding.message)
+        if finding.expected:
+            problem += f"\n[dim]expected {escape(finding.expected)}[/dim]"
         table.add_row(
             _location(finding.line, finding.column),
-            escape(finding.pointer or "/"),
-            escape(finding.message),
-            escape(finding.expected or ""),
+            escape(finding.pointer or "(document)"),
+            problem,
             escape(finding.shown_value(show_personal_data) or ""),
         )
     return table
@@ -47,20 +52,19 @@ def render(run: ValidationRun, console: Console) -> None:
             if show_valid:
                 console.print(f"[green]✓[/green] {escape(result.source)}{label}")
             continue
-        count = len(result.findings)
-        noun = "finding" if count == 1 else "findings"
-        console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count} {noun}")
+        count = _plural(len(result.findings), "finding")
+        console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count}")
         console.print(_table(result, run.show_personal_data))
         console.print()
     total = len(run.results)
     invalid = len(run.invalid)
     if invalid:
         console.print(
-            f"[bold red]{invalid} of {total} payloads invalid[/bold red], "
-            f"{run.finding_count} findings"
+            f"[bold red]{invalid} of {_plural(total, 'payload')} invalid[/bold red], "
+            f"{_plural(run.finding_count, 'finding')}"
         )
     else:
-        console.print(f"[bold green]All {total} payloads valid[/bold green]")
+        console.print(f"[bold green]{_plural(total, 'payload')}, all valid[/bold green]")
     if not run.show_personal_data and any(
         f.personal and f.value_json is not None for r in run.results for f in r.findings
     ):

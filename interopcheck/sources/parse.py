@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,10 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
+_CONSTANT = re.compile(r"(?<![\w\"])-?(NaN|Infinity)(?![\w\"])")
+
+
+def _line_col(text: str, offset: int) -> tuple[int | None, int | None]:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
@@ -69,19 +73,21 @@ def parse_json(text: str) -> Any:
     except json.JSONDecodeError as exc:
         raise ParseProblem(f"malformed JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except _JsonDuplicateKey as exc:
-        line, column = _locate_duplicate(text, exc.key)
         raise ParseProblem(
             f"duplicate key {json.dumps(exc.key)} in an object (which value is meant is ambiguous)",
-            line,
-            column,
+            *_locate_duplicate(text, exc.key),
         ) from None
     except RecursionError:
         raise ParseProblem("nested too deeply to process (over ~1,000 levels)") from None
     except ValueError as exc:  # NaN/Infinity, or an integer beyond Python's digit limit
         message = str(exc).split("\n")[0]
         if "integer string conversion" in message:
-            message = "an integer with more than 4,300 digits: too long to be a real value"
-        raise ParseProblem(message) from None
+            raise ParseProblem(
+                "an integer with more than 4,300 digits: too long to be a real value"
+            ) from None
+        constant = _CONSTANT.search(text)  # best effort: the first bare NaN/Infinity token
+        where = _line_col(text, constant.start()) if constant else (None, None)
+        raise ParseProblem(message, *where) from None
 
 
 def _locate_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
@@ -140,7 +146,8 @@ def _check_yaml_tree(root: yaml.Node) -> None:
         node = stack.pop()
         if id(node) in seen:
             raise ParseProblem(
-                "YAML aliases (*name) are not allowed in payloads: write the value out",
+                "YAML anchors and aliases (&name, *name) are not allowed in payloads: the value "
+                "anchored here is reused; write each value out",
                 node.start_mark.line + 1,
                 node.start_mark.column + 1,
             )

@@ -180,10 +180,25 @@ class Catalog:
 
     def registry(self) -> jsonschema_rs.Registry:
         if self._registry is None:
-            self._registry = jsonschema_rs.Registry(
-                [(uri, entry.document) for uri, entry in self._entries.items()],
-                retriever=_offline_retriever,
-            )
+            try:
+                self._registry = jsonschema_rs.Registry(
+                    [(uri, entry.document) for uri, entry in self._entries.items()],
+                    retriever=_offline_retriever,
+                )
+            except (ValueError, jsonschema_rs.ValidationError) as exc:
+                message = str(exc)
+                missing = _MISSING_RESOURCE.search(message)
+                if missing is None:
+                    raise SetupError(f"cannot load schemas: {message.splitlines()[0]}") from None
+                referrer = next(
+                    (
+                        e.path
+                        for e in self._entries.values()
+                        if missing.group(1) in json.dumps(e.document)
+                    ),
+                    Path("schema"),
+                )
+                raise _unresolvable(referrer, missing.group(1)) from None
         return self._registry
 
     def validator(self, entry: SchemaEntry) -> jsonschema_rs.Validator:
@@ -196,9 +211,9 @@ class Catalog:
 
 
 def compile_validator(
-    document: dict[str, Any],
-    uri: str,
-    path: Path,
+    document: dict[str, Any] | bool,
+    uri: str | None,
+    path: Path | str,
     registry: jsonschema_rs.Registry,
     formats: dict[str, Callable[[object], bool]] | None = None,
 ) -> jsonschema_rs.Validator:
@@ -215,12 +230,16 @@ def compile_validator(
     except jsonschema_rs.ValidationError as exc:
         missing = _MISSING_RESOURCE.search(exc.message)
         if missing:
-            raise SetupError(
-                f"{path}: $ref to {missing.group(1)} cannot be resolved offline: it is not "
-                "bundled and interopcheck never fetches schemas from the network; save it to a "
-                "file and pass it with --ref-schemas FILE_OR_DIR"
-            ) from None
+            raise _unresolvable(path, missing.group(1)) from None
         raise SetupError(f"{path}: cannot compile schema: {exc.message.splitlines()[0]}") from None
+
+
+def _unresolvable(path: Path | str, uri: str) -> SetupError:
+    return SetupError(
+        f"{path}: $ref to {uri} cannot be resolved offline: it is not bundled and interopcheck "
+        "never fetches schemas from the network; save it to a file and pass it with "
+        "--ref-schemas FILE_OR_DIR"
+    )
 
 
 def _offline_retriever(uri: str) -> Any:
