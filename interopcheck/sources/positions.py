@@ -19,6 +19,10 @@ _TOKEN = re.compile(
 )
 
 
+#: Marks a request for the position of an object member's key rather than its value.
+KEY_PREFIX = "key:"
+
+
 def escape_pointer_token(token: str | int) -> str:
     """RFC 6901 escaping of one reference token."""
     return str(token).replace("~", "~0").replace("/", "~1")
@@ -42,7 +46,8 @@ def json_positions(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
     """Line and column (1-based) where the value at each wanted pointer starts.
 
     The text is assumed to be valid JSON (it parsed); pointers not found are left out. For an
-    object member the position is that of its value; ``pointer + "#key"`` gives the key's.
+    object member the position is that of its value; ``KEY_PREFIX + pointer`` gives its key's
+    (the prefix cannot begin a JSON pointer, so the two never collide).
     """
     import json
 
@@ -94,7 +99,7 @@ def json_positions(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
             # An object key.
             key = json.loads(token) if token.startswith('"') else token
             pending_key = key
-            record(f"{stack[-1][0]}/{escape_pointer_token(key)}#key", start)
+            record(f"{KEY_PREFIX}{stack[-1][0]}/{escape_pointer_token(key)}", start)
             continue
         if expect_value_pointer is not None:
             record(expect_value_pointer, start)
@@ -113,9 +118,9 @@ def yaml_positions(root: yaml.Node, wanted: set[str]) -> dict[str, tuple[int, in
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 child = f"{pointer}/{escape_pointer_token(str(key_node.value))}"
-                if child + "#key" in wanted:
+                if KEY_PREFIX + child in wanted:
                     mark = key_node.start_mark
-                    found[child + "#key"] = (mark.line + 1, mark.column + 1)
+                    found[KEY_PREFIX + child] = (mark.line + 1, mark.column + 1)
                 stack.append((child, value_node))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((f"{pointer}/{i}", child) for i, child in enumerate(node.value))
