@@ -58,6 +58,17 @@ def test_json_position_points_at_the_value(
         assert parsed == expected
 
 
+@settings(max_examples=300)
+@given(json_values, st.data())
+def test_asking_for_some_pointers_gives_the_same_positions(value: Any, data: st.DataObject) -> None:
+    """Containers holding nothing wanted are skipped: that must not move anything found."""
+    text = json.dumps(value, indent=1, ensure_ascii=False)
+    every = {pointer_of(p) for p, _ in _all_paths(value)}
+    full = json_positions(text, every)
+    some = set(data.draw(st.lists(st.sampled_from(sorted(every)), max_size=4)))
+    assert json_positions(text, some) == {p: full[p] for p in some}
+
+
 @settings(max_examples=200)
 @given(json_values)
 def test_yaml_positions_cover_every_pointer_in_document_order(value: Any) -> None:

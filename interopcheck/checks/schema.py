@@ -44,6 +44,8 @@ class SchemaChecker:
         self.catalog = catalog
         self.selection = selection
         self.personal = PersonalDataMap(catalog.documents())
+        self._message_types = frozenset(catalog.message_types())
+        self._known = ", ".join(sorted(self._message_types))
         if selection.fixed is not None:
             catalog.validator(selection.fixed)  # compile now: a bad schema is a setup error
 
@@ -86,20 +88,20 @@ class SchemaChecker:
         header = value.get("header") if isinstance(value, dict) else None
         message_type = header.get("messageType") if isinstance(header, dict) else None
         version = header.get("standardVersion") if isinstance(header, dict) else None
-        known = self.catalog.message_types()
+        known = self._known
         if not isinstance(message_type, str):
             return None, Finding(
                 check="type",
                 message="no message type: /header/messageType is missing; name one with --type "
-                f"({', '.join(known)})",
+                f"({known})",
                 pointer="/header/messageType" if isinstance(header, dict) else "",
                 personal=False,
             )
-        if message_type not in known:
+        if message_type not in self._message_types:
             return None, Finding(
                 check="type",
                 message=f"unknown message type {json.dumps(message_type)[:60]}; "
-                f"the standard has: {', '.join(known)}",
+                f"the standard has: {known}",
                 pointer="/header/messageType",
                 personal=False,
             )

@@ -82,12 +82,12 @@ def normalise_asn(value: str) -> str | None:
 
 def is_asn(value: str) -> bool:
     """True for a well-formed ASN (full or short form) whose check letter is right."""
-    full = normalise_asn(value)
-    if full is None:
-        return False
-    match = _ASN.match(full)
+    match = _ASN.match(value)
     if match is None:
-        return False
+        full = normalise_asn(value)
+        match = _ASN.match(full) if full is not None else None
+        if match is None:
+            return False
     year, force, _unit, system, sequence, check = match.groups()
     return asn_check_letter(year, force, system, sequence) == check
 
@@ -116,12 +116,12 @@ def normalise_pnc_id(value: str, today: _dt.date | None = None) -> str | None:
 
 def is_pnc_id(value: str, today: _dt.date | None = None) -> bool:
     """True for a well-formed PNC ID (full or short form) whose check letter is right."""
-    full = normalise_pnc_id(value, today)
-    if full is None:
-        return False
-    match = _PNC_ID.match(full)
+    match = _PNC_ID.match(value)
     if match is None:
-        return False
+        full = normalise_pnc_id(value, today)
+        match = _PNC_ID.match(full) if full is not None else None
+        if match is None:
+            return False
     year, serial, check = match.groups()
     return pnc_check_letter(year, serial) == check
 

@@ -64,4 +64,11 @@ def run_to_dict(run: ValidationRun) -> dict[str, Any]:
 
 
 def render(run: ValidationRun) -> str:
-    return json.dumps(run_to_dict(run), ensure_ascii=False, indent=2) + "\n"
+    """Compact JSON with one payload result per line: C-encoder fast, still diffable."""
+    document = run_to_dict(run)
+    results = document.pop("results")
+    head = json.dumps(document, ensure_ascii=False)[:-1]
+    if not results:
+        return head + ', "results": []}\n'
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results)
+    return f'{head}, "results": [\n{lines}\n]}}\n'

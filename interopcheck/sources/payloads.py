@@ -60,11 +60,7 @@ def discover(paths: Sequence[str]) -> list[str]:
             continue
         path = Path(given)
         if path.is_dir():
-            found.extend(
-                str(p)
-                for p in sorted(path.rglob("*"))
-                if p.suffix.lower() in PAYLOAD_SUFFIXES and p.is_file()
-            )
+            found.extend(_walk(given))
         elif path.is_file():
             found.append(given)
         elif glob.has_magic(given):
@@ -78,6 +74,18 @@ def discover(paths: Sequence[str]) -> list[str]:
         else:
             raise SetupError(f"{given}: no such file or directory")
     return found
+
+
+def _walk(directory: str) -> list[str]:
+    """Payload files under ``directory``, sorted by path components (stable on every OS)."""
+    files = []
+    for parent, _dirs, names in os.walk(directory):
+        for name in names:
+            if os.path.splitext(name)[1].lower() in PAYLOAD_SUFFIXES:
+                full = os.path.join(parent, name)
+                if os.path.isfile(full):
+                    files.append(full)
+    return sorted(files, key=lambda f: f.split(os.sep))
 
 
 def syntax_for(name: str) -> str:
@@ -96,10 +104,10 @@ def read_bytes(source: str, max_bytes: int) -> bytes | ParseProblem:
         if source == STDIN:
             data = sys.stdin.buffer.read(max_bytes + 1)
         else:
-            size = os.stat(source).st_size
-            if size > max_bytes:
-                return _too_large(size, max_bytes)
             with open(source, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size > max_bytes:
+                    return _too_large(size, max_bytes)
                 data = handle.read(max_bytes + 1)
     except OSError as exc:
         return ParseProblem(f"cannot read: {exc.strerror or exc}")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import yaml
 
+_SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 _TOKEN = re.compile(
     r'\s*(?:(?P<string>"(?:[^"\\]|\\.)*")|(?P<punct>[{}\[\]:,])|(?P<scalar>[^\s{}\[\]:,"]+))',
     re.DOTALL,
@@ -42,20 +43,56 @@ class _Lines:
         return index + 1, offset - self.starts[index] + 1
 
 
+def _prefixes(pointers: set[str]) -> set[str]:
+    """Every container pointer on the way to a wanted pointer (the root included)."""
+    found = {""}
+    for pointer in pointers:
+        if pointer.startswith(KEY_PREFIX):
+            pointer = pointer[len(KEY_PREFIX) :]
+        index = pointer.find("/", 1)
+        while index != -1:
+            found.add(pointer[:index])
+            index = pointer.find("/", index + 1)
+        found.add(pointer)
+    return found
+
+
+def _skip_container(text: str, pos: int) -> int:
+    """The offset just past the container whose opening bracket ends before ``pos``."""
+    depth = 1
+    for match in _SKIP.finditer(text, pos):
+        token = match.group()
+        if token in "{[":
+            depth += 1
+        elif token in "}]":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+    return len(text)
+
+
+def _key(token: str) -> str:
+    if "\\" in token:
+        import json
+
+        return str(json.loads(token))
+    return token[1:-1]
+
+
 def json_positions(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
     """Line and column (1-based) where the value at each wanted pointer starts.
 
     The text is assumed to be valid JSON (it parsed); pointers not found are left out. For an
     object member the position is that of its value; ``KEY_PREFIX + pointer`` gives its key's
-    (the prefix cannot begin a JSON pointer, so the two never collide).
+    (the prefix cannot begin a JSON pointer, so the two never collide). Containers that hold
+    nothing wanted are skipped without tokenising them.
     """
-    import json
-
     found: dict[str, tuple[int, int]] = {}
     if not wanted:
         return found
+    prefixes = _prefixes(wanted)
     lines = _Lines(text)
-    # Each frame: [pointer of container, is_object, next index or pending key]
+    # Each frame: [pointer of container, is_object, next index]
     stack: list[list[object]] = []
     pos = 0
     end = len(text)
@@ -72,11 +109,15 @@ def json_positions(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
             break
         pos = match.end()
         start = match.start(match.lastgroup) if match.lastgroup else match.start()
-        if match.group("punct") is not None:
-            punct = match.group("punct")
+        punct = match.group("punct")
+        if punct is not None:
             if punct in "{[":
                 pointer = expect_value_pointer if expect_value_pointer is not None else ""
                 record(pointer, start)
+                if pointer not in prefixes:
+                    pos = _skip_container(text, pos)
+                    expect_value_pointer = None
+                    continue
                 stack.append([pointer, punct == "{", 0])
                 expect_value_pointer = None if punct == "{" else pointer + "/0"
                 pending_key = None
@@ -96,10 +137,8 @@ def json_positions(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
             continue
         token = match.group("string") or match.group("scalar") or ""
         if stack and stack[-1][1] and expect_value_pointer is None:
-            # An object key.
-            key = json.loads(token) if token.startswith('"') else token
-            pending_key = key
-            record(f"{KEY_PREFIX}{stack[-1][0]}/{escape_pointer_token(key)}", start)
+            pending_key = _key(token)
+            record(f"{KEY_PREFIX}{stack[-1][0]}/{escape_pointer_token(pending_key)}", start)
             continue
         if expect_value_pointer is not None:
             record(expect_value_pointer, start)

@@ -19,7 +19,7 @@ import jsonschema_rs
 
 from interopcheck.errors import SetupError
 from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
-from interopcheck.standard.formats import FORMAT_CHECKS
+from interopcheck.standard.formats import JUSTICE_FORMATS
 
 SCHEMA_SUFFIX = ".schema.json"
 _MISSING_RESOURCE = re.compile(r"Resource '([^']+)' is not present")
@@ -215,7 +215,7 @@ def compile_validator(
     uri: str | None,
     path: Path | str,
     registry: jsonschema_rs.Registry,
-    formats: dict[str, Callable[[object], bool]] | None = None,
+    formats: dict[str, Callable[[str], bool]] | None = None,
 ) -> jsonschema_rs.Validator:
     """A jsonschema-rs validator with the justice formats, asserting formats, offline."""
     try:
@@ -223,7 +223,7 @@ def compile_validator(
             document,
             registry=registry,
             base_uri=uri,
-            formats=formats if formats is not None else FORMAT_CHECKS,
+            formats=formats if formats is not None else JUSTICE_FORMATS,
             validate_formats=True,
             retriever=_offline_retriever,
         )

@@ -59,7 +59,8 @@ def _string_only(check: Callable[[str], bool]) -> Callable[[object], bool]:
     return guarded
 
 
-#: The same checks, safe to hand to validators that may pass non-strings.
-FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {
+#: The same checks for validators that may pass non-strings (python-jsonschema does; jsonschema-rs
+#: calls format functions with strings only, so the engine takes ``JUSTICE_FORMATS`` as it is).
+GUARDED_FORMATS: dict[str, Callable[[object], bool]] = {
     name: _string_only(check) for name, check in JUSTICE_FORMATS.items()
 }

@@ -1,0 +1,94 @@
+"""A deterministic corpus of realistic payloads of all eight message types, ~10 % invalid.
+
+Each payload is a message of the bundled journey with its own people and identifiers (ASNs
+with correct check letters, names from DOMAIN.md's hard cases, fresh UUIDs); one in ten
+carries one of the single defects the invalid examples use. Same size and seed, same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import random
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from interopcheck.domain.identifiers import asn_check_letter  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location(
+    "build_examples", ROOT / "examples" / "build_examples.py"
+)
+assert _spec is not None and _spec.loader is not None
+build_examples = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_examples)
+
+FAMILY_NAMES = [
+    "O'Brien",
+    "D'Souza",
+    "Smith-Patel",
+    "Ó Súilleabháin",
+    "MacGill-Eain",
+    "Llŷr",
+    "Nguyen",
+    "Kowalczyk",
+    "Okonkwo",
+    "Abdullahi",
+    "Jones",
+    "X" * 35,
+]
+GIVEN_NAMES = ["Siân", "Llŷr", "Aoife", "Mohammed", "Zoë", "Jean-Luc", "Ngozi", "Bartłomiej"]
+
+
+def _templates() -> list[dict[str, Any]]:
+    journey = sorted((ROOT / "examples" / "journeys" / "theft-and-knife").glob("*.json"))
+    return [json.loads(p.read_text(encoding="utf-8")) for p in journey]
+
+
+def _walk_replace(node: Any, old: str, new: str) -> Any:
+    if isinstance(node, dict):
+        return {k: _walk_replace(v, old, new) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_walk_replace(v, old, new) for v in node]
+    return new if node == old else node
+
+
+def _personalise(doc: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    sequence = f"{rng.randrange(10**11):011d}"
+    asn = "24" + "01" + "ZD" + "01" + sequence + asn_check_letter("24", "01", "01", sequence)
+    doc = _walk_replace(doc, "2401ZD0100000448754W", asn)
+    doc = _walk_replace(doc, "O'Brien-Patel", rng.choice(FAMILY_NAMES))
+    doc = _walk_replace(doc, "Siobhán", rng.choice(GIVEN_NAMES))
+    doc["header"]["messageId"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return doc
+
+
+def build(
+    directory: Path, count: int, seed: int = 20261127, invalid_ratio: float = 0.1
+) -> list[Path]:
+    """Write ``count`` payloads under ``directory`` (reused when already complete)."""
+    marker = directory / f".complete-{count}-{seed}"
+    paths = [directory / f"{i % 8}" / f"payload-{i:06d}.json" for i in range(count)]
+    if marker.exists():
+        return paths
+    rng = random.Random(seed)
+    templates = _templates()
+    defects = {
+        t: build_examples.COMMON + build_examples.SPECIFIC.get(t, [])
+        for t in build_examples.SPECIFIC
+    }
+    for i, path in enumerate(paths):
+        template = templates[i % 8]
+        doc = _personalise(copy.deepcopy(template), rng)
+        if rng.random() < invalid_ratio:
+            _, change, _, _ = rng.choice(defects[doc["header"]["messageType"]])
+            change(doc)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    marker.write_text("")
+    return paths

@@ -1,0 +1,189 @@
+"""Benchmark ``interopcheck validate`` against check-jsonschema and a bare jsonschema-rs loop.
+
+    python benchmarks/validate_bench.py [--count 10000] [--memory-count 100000]
+
+Builds a deterministic corpus (benchmarks/corpus.py) under benchmarks/_corpus_N/ and times,
+on the same files: interopcheck (1 worker and all cores), check-jsonschema (one invocation per
+message type, each given its bundled schema), and a bare in-process loop of read + json.loads +
+jsonschema-rs is_valid with the same compiled validators. Then start-up on one file, and peak
+memory for two corpus sizes. Prints a Markdown table; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+import jsonschema_rs  # noqa: E402
+
+from benchmarks.corpus import build  # noqa: E402
+from interopcheck.standard.catalog import Catalog  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    found = BIN / name
+    if found.exists():
+        return str(found)
+    which = shutil.which(name)
+    if which is None:
+        sys.exit(f"{name} is not installed: pip install -e '.[dev]'")
+    return which
+
+
+def _timed(command: list[str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{command[0]} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
+    return elapsed, proc.returncode
+
+
+def _peak_rss_mib(command: list[str]) -> float:
+    """Peak RSS of a command, measured by a fresh wrapper so earlier runs do not count."""
+    wrapper = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *command], capture_output=True, text=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def bare_loop(paths: list[Path], catalog: Catalog) -> tuple[float, int]:
+    validators = {
+        t: catalog.validator(catalog.for_message(t, "1.0")) for t in catalog.message_types()
+    }  # type: ignore[arg-type]
+    start = time.perf_counter()
+    invalid = 0
+    for path in paths:
+        document = json.loads(path.read_bytes())
+        if not validators[document["header"]["messageType"]].is_valid(document):
+            invalid += 1
+    return time.perf_counter() - start, invalid
+
+
+def check_jsonschema(paths: list[Path], catalog: Catalog, workdir: Path) -> float:
+    """One check-jsonschema run per message type, on a schema bundled with its $refs."""
+    by_type: dict[str, list[str]] = {}
+    for path in paths:
+        by_type.setdefault(path.parent.name, []).append(str(path))
+    total = 0.0
+    for _folder, files in sorted(by_type.items()):
+        message_type = json.loads(Path(files[0]).read_text())["header"]["messageType"]
+        entry = catalog.for_message(message_type, "1.0")
+        assert entry is not None
+        bundled = jsonschema_rs.bundle(entry.document, registry=catalog.registry())
+        schema_file = workdir / f"{message_type}.bundled.schema.json"
+        schema_file.write_text(json.dumps(bundled))
+        elapsed, _ = _timed([_tool("check-jsonschema"), "--schemafile", str(schema_file), *files])
+        total += elapsed
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--memory-count", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    corpus = HERE / f"_corpus_{args.count}"
+    paths = build(corpus, args.count)
+    catalog = Catalog.bundled()
+    interop = _tool("interopcheck")
+    cores = len(os.sched_getaffinity(0))
+    rows: list[tuple[str, str]] = []
+
+    def best(command: list[str]) -> float:
+        return min(_timed(command)[0] for _ in range(args.repeat))
+
+    t_one = best(
+        [interop, "validate", str(corpus), "--workers", "1", "--format", "json", "-o", os.devnull]
+    )
+    t_all = best(
+        [
+            interop,
+            "validate",
+            str(corpus),
+            "--workers",
+            str(cores),
+            "--format",
+            "json",
+            "-o",
+            os.devnull,
+        ]
+    )
+    t_bare, invalid = min(bare_loop(paths, catalog) for _ in range(args.repeat))
+    schema_dir = HERE / f"_corpus_{args.count}_schemas"
+    schema_dir.mkdir(exist_ok=True)
+    t_cj = check_jsonschema(paths, catalog, schema_dir)
+    rows += [
+        (f"interopcheck validate, 1 worker ({args.count} files, incl. start-up)", f"{t_one:.2f} s"),
+        (f"interopcheck validate, {cores} workers", f"{t_all:.2f} s"),
+        ("bare jsonschema-rs loop (read + json.loads + is_valid, in-process)", f"{t_bare:.2f} s"),
+        ("check-jsonschema (one run per message type)", f"{t_cj:.2f} s"),
+        ("invalid payloads in corpus (bare loop)", f"{invalid}"),
+        (
+            "speed-up vs check-jsonschema (1 worker / all)",
+            f"{t_cj / t_one:.1f}x / {t_cj / t_all:.1f}x",
+        ),
+        (
+            "interopcheck / bare loop (1 worker / all)",
+            f"{t_one / t_bare:.2f}x / {t_all / t_bare:.2f}x",
+        ),
+    ]
+
+    one = str(paths[0])
+    single = [
+        statistics.median(_timed(c)[0] for _ in range(10))
+        for c in (
+            [interop, "validate", one],
+            [
+                _tool("check-jsonschema"),
+                "--schemafile",
+                str(schema_dir / "charge-file.bundled.schema.json"),
+                one,
+            ],
+        )
+    ]
+    rows += [
+        ("one file: interopcheck validate (median of 10)", f"{single[0] * 1000:.0f} ms"),
+        ("one file: check-jsonschema (median of 10)", f"{single[1] * 1000:.0f} ms"),
+    ]
+
+    rows.append(
+        (
+            f"peak RSS, {args.count} files, 1 worker",
+            f"{_peak_rss_mib([interop, 'validate', str(corpus), '-j', '1', '-f', 'json', '-o', os.devnull]):.0f} MiB",
+        )
+    )
+    if args.memory_count:
+        big = HERE / f"_corpus_{args.memory_count}"
+        build(big, args.memory_count)
+        rows.append(
+            (
+                f"peak RSS, {args.memory_count} files, 1 worker",
+                f"{_peak_rss_mib([interop, 'validate', str(big), '-j', '1', '-f', 'json', '-o', os.devnull]):.0f} MiB",
+            )
+        )
+
+    print("| measure | figure |\n|---|---|")
+    for name, figure in rows:
+        print(f"| {name} | {figure} |")
+
+
+if __name__ == "__main__":
+    main()
