@@ -164,21 +164,15 @@ def main() -> None:
         ("one file: check-jsonschema (median of 10)", f"{single[1] * 1000:.0f} ms"),
     ]
 
-    rows.append(
-        (
-            f"peak RSS, {args.count} files, 1 worker",
-            f"{_peak_rss_mib([interop, 'validate', str(corpus), '-j', '1', '-f', 'json', '-o', os.devnull]):.0f} MiB",
-        )
-    )
+    def rss(directory: Path) -> str:
+        command = [interop, "validate", str(directory), "-j", "1", "-f", "json", "-o", os.devnull]
+        return f"{_peak_rss_mib(command):.0f} MiB"
+
+    rows.append((f"peak RSS, {args.count} files, 1 worker", rss(corpus)))
     if args.memory_count:
         big = HERE / f"_corpus_{args.memory_count}"
         build(big, args.memory_count)
-        rows.append(
-            (
-                f"peak RSS, {args.memory_count} files, 1 worker",
-                f"{_peak_rss_mib([interop, 'validate', str(big), '-j', '1', '-f', 'json', '-o', os.devnull]):.0f} MiB",
-            )
-        )
+        rows.append((f"peak RSS, {args.memory_count} files, 1 worker", rss(big)))
 
     print("| measure | figure |\n|---|---|")
     for name, figure in rows:
