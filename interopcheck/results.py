@@ -67,26 +67,48 @@ class PayloadResult:
 
 
 @dataclass
-class ValidationRun:
-    """The result of ``interopcheck validate``: every payload's result, in input order."""
+class RunSummary:
+    """Counts for a run, kept as results stream past (so memory stays flat on any corpus)."""
 
     tool_version: str
-    results: list[PayloadResult]
     show_personal_data: bool = False
     started_at: str = ""
     finished_at: str = ""
+    payloads: int = 0
+    invalid: int = 0
+    findings: int = 0
+    redacted_values: int = 0
+    """How many personal values were withheld from the output."""
+
+    def add(self, result: PayloadResult) -> None:
+        self.payloads += 1
+        if result.findings:
+            self.invalid += 1
+            self.findings += len(result.findings)
+            if not self.show_personal_data:
+                self.redacted_values += sum(
+                    1 for f in result.findings if f.personal and f.value_json is not None
+                )
 
     @property
-    def invalid(self) -> list[PayloadResult]:
-        return [r for r in self.results if not r.valid]
+    def valid(self) -> int:
+        return self.payloads - self.invalid
 
     @property
     def conformant(self) -> bool:
-        return all(r.valid for r in self.results)
+        return self.invalid == 0
+
+
+@dataclass
+class ValidationRun:
+    """A whole ``validate`` run held in memory: the summary and every result, in input order."""
+
+    summary: RunSummary
+    results: list[PayloadResult]
 
     @property
-    def finding_count(self) -> int:
-        return sum(len(r.findings) for r in self.results)
+    def conformant(self) -> bool:
+        return self.summary.conformant
 
 
 def summarise_value(value: Any) -> tuple[str, str]:

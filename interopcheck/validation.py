@@ -1,30 +1,37 @@
-"""The ``validate`` pipeline: sources -> schema check -> ``ValidationRun``.
+"""The ``validate`` pipeline: sources -> schema check -> results, streamed.
 
-Kept out of the CLI so that tests and other commands reach it through Python. A corpus is
-split into chunks that worker processes validate in parallel; results are put back in input
-order, so output is the same whatever the number of workers.
+Kept out of the CLI so that tests and other commands reach it through Python. Results stream
+out in input order as they are made, so memory stays flat whatever the corpus size. A large
+corpus is split into chunks that worker processes validate in parallel, with a bounded number
+of chunks in flight; output is the same whatever the number of workers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from interopcheck import __version__
 from interopcheck.checks.schema import SchemaChecker, SchemaSelection
 from interopcheck.errors import SetupError
-from interopcheck.results import PayloadResult, ValidationRun
+from interopcheck.results import PayloadResult, RunSummary, ValidationRun
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
 from interopcheck.standard.catalog import Catalog
 
 #: Below this many sources a worker pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 _CHUNK = 64
+#: Chunks in flight per worker: enough to keep workers busy, few enough to bound memory.
+_IN_FLIGHT_PER_WORKER = 2
+
+ProgressCallback = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -70,13 +77,13 @@ def build_checker(spec: ValidationSpec) -> SchemaChecker:
 
 
 def _check_sources(
-    checker: SchemaChecker, sources: Sequence[str], max_bytes: int
+    checker: SchemaChecker, sources: Iterable[str], max_bytes: int
 ) -> list[PayloadResult]:
-    results: list[PayloadResult] = []
-    for source in sources:
-        for payload in read_payloads(source, max_bytes):
-            results.append(checker.check(payload, index=0))
-    return results
+    return [
+        checker.check(payload, index=0)
+        for source in sources
+        for payload in read_payloads(source, max_bytes)
+    ]
 
 
 _worker_checker: SchemaChecker | None = None
@@ -95,60 +102,89 @@ def _worker_run(sources: Sequence[str]) -> list[PayloadResult]:
 
 
 def default_workers() -> int:
-    return max(
-        1,
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
-    )
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _chunks(sources: Iterator[str]) -> Iterator[list[str]]:
+    while chunk := list(itertools.islice(sources, _CHUNK)):
+        yield chunk
+
+
+class ValidationStream:
+    """One ``validate`` run: set up at construction (setup errors raise before any output),
+    then iterated for its results, in input order; ``summary`` counts them as they pass."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        options: ValidationOptions,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        self.summary = RunSummary(
+            tool_version=__version__,
+            show_personal_data=options.show_personal_data,
+            started_at=_now(),
+        )
+        self._options = options
+        self._on_progress = on_progress
+        self._sources = discover(paths)
+        self._checker = build_checker(options.spec)
+        self._workers = options.workers if options.workers is not None else default_workers()
+        if self._workers < 1:
+            raise SetupError("--workers must be at least 1")
+
+    def __iter__(self) -> Iterator[PayloadResult]:
+        max_bytes = self._options.spec.max_bytes
+        head = list(itertools.islice(self._sources, PARALLEL_THRESHOLD))
+        sources = itertools.chain(head, self._sources)
+        parallel = self._workers > 1 and len(head) >= PARALLEL_THRESHOLD and STDIN not in head
+        batches = (
+            self._parallel(sources)
+            if parallel
+            else (_check_sources(self._checker, chunk, max_bytes) for chunk in _chunks(sources))
+        )
+        for batch in batches:
+            for result in batch:
+                result.index = self.summary.payloads
+                self.summary.add(result)
+                yield result
+            if self._on_progress:
+                self._on_progress(self.summary.payloads)
+        self.summary.finished_at = _now()
+        if self.summary.payloads == 0:
+            raise SetupError(
+                "no payload files found (looked for .json, .yaml, .yml, .jsonl, .ndjson)"
+            )
+
+    def _parallel(self, sources: Iterator[str]) -> Iterator[list[PayloadResult]]:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(self._options.spec,),
+        ) as pool:
+            in_flight: deque[Future[list[PayloadResult]]] = deque()
+            for chunk in _chunks(sources):
+                in_flight.append(pool.submit(_worker_run, chunk))
+                if len(in_flight) >= self._workers * _IN_FLIGHT_PER_WORKER:
+                    yield in_flight.popleft().result()
+            while in_flight:
+                yield in_flight.popleft().result()
 
 
 def run_validation(
     paths: Sequence[str],
     options: ValidationOptions,
-    on_progress: Callable[[int, int], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ValidationRun:
-    """Validate every payload named by ``paths``; raise ``SetupError`` if the run cannot start."""
-    started = _now()
-    sources = discover(paths)
-    if not sources:
-        raise SetupError("no payload files found (looked for .json, .yaml, .yml, .jsonl, .ndjson)")
-    spec = options.spec
-    checker = build_checker(spec)
-    workers = options.workers if options.workers is not None else default_workers()
-    if workers < 1:
-        raise SetupError("--workers must be at least 1")
-    chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
-    results: list[PayloadResult] = []
-    done = 0
-    if workers == 1 or len(sources) < PARALLEL_THRESHOLD or STDIN in sources:
-        for chunk in chunks:
-            results.extend(_check_sources(checker, chunk, spec.max_bytes))
-            done += len(chunk)
-            if on_progress:
-                on_progress(done, len(sources))
-    else:
-        context = multiprocessing.get_context(
-            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        )
-        with ProcessPoolExecutor(
-            max_workers=min(workers, len(chunks)),
-            mp_context=context,
-            initializer=_worker_init,
-            initargs=(spec,),
-        ) as pool:
-            for chunk, chunk_results in zip(chunks, pool.map(_worker_run, chunks), strict=True):
-                results.extend(chunk_results)
-                done += len(chunk)
-                if on_progress:
-                    on_progress(done, len(sources))
-    for index, result in enumerate(results):
-        result.index = index
-    return ValidationRun(
-        tool_version=__version__,
-        results=results,
-        show_personal_data=options.show_personal_data,
-        started_at=started,
-        finished_at=_now(),
-    )
+    """Validate every payload named by ``paths`` and keep all results (the Python API)."""
+    stream = ValidationStream(paths, options, on_progress)
+    results = list(stream)
+    return ValidationRun(summary=stream.summary, results=results)
 
 
 def _now() -> str:

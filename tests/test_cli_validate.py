@@ -367,3 +367,40 @@ def test_installed_package_works_from_any_directory(tmp_path: Path) -> None:
 
 def test_root_is_the_project() -> None:
     assert (ROOT / "pyproject.toml").is_file()
+
+
+# -- streaming output --------------------------------------------------------------------------
+
+
+def test_a_failed_run_leaves_no_output_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty-dir"
+    empty.mkdir()
+    target = tmp_path / "result.json"
+    for fmt in ("json", "console"):
+        proc = run_cli("validate", str(empty), "--format", fmt, "--output", str(target))
+        _one_line_error(proc)
+        assert proc.stdout == ""
+        assert list(tmp_path.iterdir()) == [empty]
+
+
+def test_console_lists_valid_payloads_only_in_small_runs(tmp_path: Path) -> None:
+    for i in range(21):
+        shutil.copy(VALID_HEARING, tmp_path / f"p{i:02d}.json")
+    shutil.copy(ASN_DEFECT, tmp_path / "zz-bad.json")
+    many = run_cli("validate", str(tmp_path))
+    assert "✓" not in many.stdout
+    assert many.stdout.count("✗") == 1
+    assert "1 of 22 payloads invalid, 1 finding" in many.stdout
+    for i in range(3, 21):
+        (tmp_path / f"p{i:02d}.json").unlink()
+    few = run_cli("validate", str(tmp_path))
+    assert few.stdout.count("✓") == 3 and few.stdout.count("✗") == 1
+
+
+def test_python_api_returns_every_result_in_order() -> None:
+    from interopcheck.validation import ValidationOptions, run_validation
+
+    run = run_validation([str(EXAMPLES / "journeys")], ValidationOptions(workers=1))
+    assert run.conformant and run.summary.payloads == 8
+    assert [r.index for r in run.results] == list(range(8))
+    assert run.results[0].message_type == "charge-file"

@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from interopcheck.errors import SetupError
 
 
-def write_text(text: str, destination: Path | None) -> None:
-    """Write to ``destination`` atomically (temp file + rename), or to stdout when None."""
+@contextlib.contextmanager
+def open_output(destination: Path | None) -> Iterator[TextIO]:
+    """Stdout, or a temporary file beside ``destination`` renamed over it only on success.
+
+    A run that fails part-way (a setup error, an interruption) leaves no file behind, so a
+    half-written report is never presented as complete.
+    """
     if destination is None:
-        sys.stdout.write(text)
+        yield sys.stdout
         sys.stdout.flush()
         return
     directory = destination.parent if str(destination.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, destination)
     except OSError as exc:
         raise SetupError(f"{destination}: cannot write output: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(temporary, destination)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol, TextIO
 
 import typer
 
@@ -13,6 +13,16 @@ from interopcheck.errors import SetupError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
+
+    from interopcheck.results import PayloadResult, RunSummary
+
+
+class ResultWriter(Protocol):
+    """What every output format offers the command: one result at a time, then close."""
+
+    def add(self, result: PayloadResult) -> None: ...
+    def close(self) -> None: ...
+
 
 #: Show a progress bar for corpora larger than this (on a terminal only).
 PROGRESS_OVER = 300
@@ -86,7 +96,8 @@ def validate(
     ] = 16 * 1024 * 1024,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
-    from interopcheck.validation import ValidationOptions, ValidationSpec, run_validation
+    from interopcheck.cli.output import open_output
+    from interopcheck.validation import ValidationOptions, ValidationSpec, ValidationStream
 
     if schema is not None and message_type is not None:
         raise SetupError("give --schema or --type, not both")
@@ -102,34 +113,38 @@ def validate(
         show_personal_data=show_personal_data,
     )
     with _ProgressBar() as on_progress:
-        run = run_validation(paths, options, on_progress)
+        stream = ValidationStream(paths, options, on_progress)
+        with open_output(output) as out:
+            writer = _writer(output_format, out, stream.summary, to_file=output is not None)
+            for result in stream:
+                writer.add(result)
+            writer.close()
+    raise typer.Exit(0 if stream.summary.conformant else 1)
 
-    from interopcheck.cli.output import write_text
 
+def _writer(
+    output_format: OutputFormat, out: TextIO, summary: RunSummary, *, to_file: bool
+) -> ResultWriter:
     if output_format is OutputFormat.json:
-        from interopcheck.formats import json_format
+        from interopcheck.formats.json_format import JsonWriter
 
-        write_text(json_format.render(run), output)
+        return JsonWriter(out, summary)
+    from rich.console import Console
+
+    from interopcheck.formats.console import ConsoleWriter
+
+    if to_file:
+        console = Console(file=out, width=120, no_color=True, highlight=False, soft_wrap=False)
     else:
-        from rich.console import Console
-
-        from interopcheck.formats import console as console_format
-
-        if output is None:
-            console_format.render(run, Console(highlight=False, soft_wrap=False))
-        else:
-            import io
-
-            recorder = Console(record=True, file=io.StringIO(), width=120, no_color=True)
-            console_format.render(run, recorder)
-            write_text(recorder.export_text(), output)
-    raise typer.Exit(0 if run.conformant else 1)
+        console = Console(highlight=False, soft_wrap=False)
+    return ConsoleWriter(console, summary)
 
 
 class _ProgressBar:
     """A progress bar on stderr for large corpora, only when stderr is a terminal."""
 
     def __init__(self) -> None:
+        self._enabled = sys.stderr.isatty()
         self._bar: Progress | None = None
         self._task: TaskID | None = None
 
@@ -140,15 +155,22 @@ class _ProgressBar:
         if self._bar is not None:
             self._bar.stop()
 
-    def __call__(self, done: int, total: int) -> None:
-        if total <= PROGRESS_OVER or not sys.stderr.isatty():
+    def __call__(self, done: int) -> None:
+        if done <= PROGRESS_OVER or not self._enabled:
             return
         if self._bar is None:
             from rich.console import Console
-            from rich.progress import Progress
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            self._bar = Progress(console=Console(stderr=True), transient=True)
+            # The corpus is walked lazily, so the total is not known: count, don't estimate.
+            self._bar = Progress(
+                TextColumn("validating"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self._bar.start()
-            self._task = self._bar.add_task("validating", total=total)
+            self._task = self._bar.add_task("validating", total=None)
         assert self._task is not None
         self._bar.update(self._task, completed=done)

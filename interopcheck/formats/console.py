@@ -1,6 +1,8 @@
 """The console format: a table per payload with findings, then a one-line verdict.
 
-rich decides about colour: only on a terminal, and never when NO_COLOR is set.
+Results are printed as they arrive. Valid payloads are listed one by one only in small runs:
+the first few are held back until it is clear whether the run is small. rich decides about
+colour: only on a terminal, and never when NO_COLOR is set.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from interopcheck.results import PayloadResult, ValidationRun
+from interopcheck.results import PayloadResult, RunSummary
 
-#: List valid payloads one by one only for small runs; a corpus gets the summary.
+#: List valid payloads one by one only for runs of at most this many payloads.
 LIST_VALID_UP_TO = 20
 
 
@@ -19,10 +21,10 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _location(finding_line: int | None, finding_column: int | None) -> str:
-    if finding_line is None:
+def _location(line: int | None, column: int | None) -> str:
+    if line is None:
         return ""
-    return f"{finding_line}:{finding_column}" if finding_column else str(finding_line)
+    return f"{line}:{column}" if column else str(line)
 
 
 def _table(result: PayloadResult, show_personal_data: bool) -> Table:
@@ -44,28 +46,49 @@ def _table(result: PayloadResult, show_personal_data: bool) -> Table:
     return table
 
 
-def render(run: ValidationRun, console: Console) -> None:
-    show_valid = len(run.results) <= LIST_VALID_UP_TO
-    for result in run.results:
+class ConsoleWriter:
+    """Prints each result as it comes; the verdict line on close."""
+
+    def __init__(self, console: Console, summary: RunSummary) -> None:
+        self._console = console
+        self._summary = summary
+        self._held: list[PayloadResult] | None = []
+
+    def add(self, result: PayloadResult) -> None:
+        if self._held is not None:
+            self._held.append(result)
+            if len(self._held) <= LIST_VALID_UP_TO:
+                return
+            held, self._held = self._held, None
+            for earlier in held:
+                self._print(earlier, list_valid=False)
+            return
+        self._print(result, list_valid=False)
+
+    def _print(self, result: PayloadResult, list_valid: bool) -> None:
         label = f" [dim]({escape(result.message_type)})[/dim]" if result.message_type else ""
         if result.valid:
-            if show_valid:
-                console.print(f"[green]✓[/green] {escape(result.source)}{label}")
-            continue
+            if list_valid:
+                self._console.print(f"[green]✓[/green] {escape(result.source)}{label}")
+            return
         count = _plural(len(result.findings), "finding")
-        console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count}")
-        console.print(_table(result, run.show_personal_data))
-        console.print()
-    total = len(run.results)
-    invalid = len(run.invalid)
-    if invalid:
-        console.print(
-            f"[bold red]{invalid} of {_plural(total, 'payload')} invalid[/bold red], "
-            f"{_plural(run.finding_count, 'finding')}"
-        )
-    else:
-        console.print(f"[bold green]{_plural(total, 'payload')}, all valid[/bold green]")
-    if not run.show_personal_data and any(
-        f.personal and f.value_json is not None for r in run.results for f in r.findings
-    ):
-        console.print("[dim]Personal data redacted; --show-personal-data shows it.[/dim]")
+        self._console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count}")
+        self._console.print(_table(result, self._summary.show_personal_data))
+        self._console.print()
+
+    def close(self) -> None:
+        if self._held is not None:
+            for result in self._held:
+                self._print(result, list_valid=True)
+        summary = self._summary
+        if summary.invalid:
+            self._console.print(
+                f"[bold red]{summary.invalid} of {_plural(summary.payloads, 'payload')} "
+                f"invalid[/bold red], {_plural(summary.findings, 'finding')}"
+            )
+        else:
+            self._console.print(
+                f"[bold green]{_plural(summary.payloads, 'payload')}, all valid[/bold green]"
+            )
+        if summary.redacted_values:
+            self._console.print("[dim]Personal data redacted; --show-personal-data shows it.[/dim]")

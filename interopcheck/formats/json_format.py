@@ -1,16 +1,18 @@
 """``--format json``: the validation result as a documented, machine-readable document.
 
 The shape is fixed by ``schemas/validate-result.schema.json`` beside this module (tests check
-every document written against it) and described in docs/output.md.
+every document written against it) and described in docs/output.md. Results are written as
+they arrive, one per line, so a corpus of any size is written in constant memory; the summary
+closes the document.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from interopcheck.results import Finding, PayloadResult, ValidationRun
+from interopcheck.results import Finding, PayloadResult, RunSummary
 
 RESULT_SCHEMA_PATH = Path(__file__).parent / "schemas" / "validate-result.schema.json"
 FORMAT_VERSION = "1"
@@ -43,32 +45,43 @@ def result_to_dict(result: PayloadResult, show_personal_data: bool) -> dict[str,
     }
 
 
-def run_to_dict(run: ValidationRun) -> dict[str, Any]:
-    invalid = len(run.invalid)
-    return {
-        "formatVersion": FORMAT_VERSION,
-        "tool": {"name": "interopcheck", "version": run.tool_version},
-        "command": "validate",
-        "startedAt": run.started_at,
-        "finishedAt": run.finished_at,
-        "personalData": "shown" if run.show_personal_data else "redacted",
-        "conformant": run.conformant,
-        "summary": {
-            "payloads": len(run.results),
-            "valid": len(run.results) - invalid,
-            "invalid": invalid,
-            "findings": run.finding_count,
-        },
-        "results": [result_to_dict(r, run.show_personal_data) for r in run.results],
-    }
+class JsonWriter:
+    """Streams one validation document: head on the first result, one line per result, tail."""
 
+    def __init__(self, out: TextIO, summary: RunSummary) -> None:
+        self._out = out
+        self._summary = summary
+        self._started = False
 
-def render(run: ValidationRun) -> str:
-    """Compact JSON with one payload result per line: C-encoder fast, still diffable."""
-    document = run_to_dict(run)
-    results = document.pop("results")
-    head = json.dumps(document, ensure_ascii=False)[:-1]
-    if not results:
-        return head + ', "results": []}\n'
-    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results)
-    return f'{head}, "results": [\n{lines}\n]}}\n'
+    def _head(self) -> str:
+        head = {
+            "formatVersion": FORMAT_VERSION,
+            "tool": {"name": "interopcheck", "version": self._summary.tool_version},
+            "command": "validate",
+            "startedAt": self._summary.started_at,
+            "personalData": "shown" if self._summary.show_personal_data else "redacted",
+        }
+        return json.dumps(head, ensure_ascii=False)[:-1] + ', "results": [\n'
+
+    def add(self, result: PayloadResult) -> None:
+        self._out.write(",\n" if self._started else self._head())
+        self._started = True
+        self._out.write(
+            json.dumps(result_to_dict(result, self._summary.show_personal_data), ensure_ascii=False)
+        )
+
+    def close(self) -> None:
+        if not self._started:
+            self._out.write(self._head().rstrip("\n"))
+        summary = self._summary
+        tail = {
+            "finishedAt": summary.finished_at,
+            "conformant": summary.conformant,
+            "summary": {
+                "payloads": summary.payloads,
+                "valid": summary.valid,
+                "invalid": summary.invalid,
+                "findings": summary.findings,
+            },
+        }
+        self._out.write("\n], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")

@@ -48,44 +48,52 @@ class Payload:
     problem: ParseProblem | None = None
 
 
-def discover(paths: Sequence[str]) -> list[str]:
-    """Expand files, directories (recursively, payload suffixes only) and globs, in stable order.
+def discover(paths: Sequence[str]) -> Iterator[str]:
+    """The payload sources named by ``paths``, lazily, in a stable order.
 
-    A name that matches nothing is a setup error: a CI job that validates nothing must not pass.
+    Files as given; directories recursively (payload suffixes only, entries in name order at
+    every level); globs sorted; ``-`` for stdin. Every name is checked before anything is
+    yielded, so a typo fails the run (a CI job that validates nothing must not pass) before
+    any output starts, while a large directory is walked without listing it whole.
     """
-    found: list[str] = []
+    plan: list[tuple[str, str]] = []
     for given in paths:
-        if given == STDIN:
-            found.append(STDIN)
-            continue
         path = Path(given)
-        if path.is_dir():
-            found.extend(_walk(given))
-        elif path.is_file():
-            found.append(given)
+        if given == STDIN or path.is_file():
+            plan.append(("file", given))
+        elif path.is_dir():
+            plan.append(("dir", given))
         elif glob.has_magic(given):
-            matches = sorted(glob.glob(given, recursive=True))
-            files = [m for m in matches if Path(m).is_file()]
+            files = [m for m in sorted(glob.glob(given, recursive=True)) if Path(m).is_file()]
             if not files:
                 raise SetupError(f"{given}: the pattern matches no files")
-            found.extend(files)
+            plan.extend(("file", f) for f in files)
         elif path.exists():
             raise SetupError(f"{given}: not a regular file or directory")
         else:
             raise SetupError(f"{given}: no such file or directory")
-    return found
+    return _expand(plan)
 
 
-def _walk(directory: str) -> list[str]:
-    """Payload files under ``directory``, sorted by path components (stable on every OS)."""
-    files = []
-    for parent, _dirs, names in os.walk(directory):
-        for name in names:
-            if os.path.splitext(name)[1].lower() in PAYLOAD_SUFFIXES:
-                full = os.path.join(parent, name)
-                if os.path.isfile(full):
-                    files.append(full)
-    return sorted(files, key=lambda f: f.split(os.sep))
+def _expand(plan: list[tuple[str, str]]) -> Iterator[str]:
+    for kind, name in plan:
+        if kind == "dir":
+            yield from _walk(name)
+        else:
+            yield name
+
+
+def _walk(directory: str) -> Iterator[str]:
+    """Payload files under ``directory``: entries in name order, descending as met."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir():
+            yield from _walk(entry.path)
+        elif os.path.splitext(entry.name)[1].lower() in PAYLOAD_SUFFIXES and entry.is_file():
+            yield entry.path
 
 
 def syntax_for(name: str) -> str:
