@@ -9,7 +9,7 @@ so they are never shown as they are.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -130,7 +130,7 @@ class SchemaChecker:
     ) -> list[Finding]:
         findings: list[Finding] = []
         for error in validator.iter_errors(value):
-            findings.extend(self._explain(entry, error))
+            findings.extend(self._explain(entry, error, value))
             if len(findings) >= MAX_ERRORS_PER_PAYLOAD:
                 findings.append(
                     Finding(
@@ -142,7 +142,9 @@ class SchemaChecker:
                 break
         return findings
 
-    def _explain(self, entry: SchemaEntry, error: jsonschema_rs.ValidationError) -> list[Finding]:
+    def _explain(
+        self, entry: SchemaEntry, error: jsonschema_rs.ValidationError, root: Any
+    ) -> list[Finding]:
         kind = error.kind
         keyword = kind.name
         path = list(error.instance_path)
@@ -180,6 +182,7 @@ class SchemaChecker:
                     with_value=False,
                 )
             ]
+        extra: list[str] | None = None
         if isinstance(
             kind,
             (
@@ -187,7 +190,20 @@ class SchemaChecker:
                 jsonschema_rs.ValidationErrorKind.UnevaluatedProperties,
             ),
         ):
-            extra = kind.unexpected
+            extra = list(kind.unexpected)
+        elif (
+            isinstance(kind, jsonschema_rs.ValidationErrorKind.FalseSchema)
+            and error.schema_path
+            and error.schema_path[-1] in ("additionalProperties", "unevaluatedProperties")
+            and isinstance(parent := _value_at(root, path), dict)
+        ):
+            # jsonschema-rs reports `additionalProperties: false` with no `properties` beside
+            # it as one false-schema error placed at the object, with the first member's value
+            # as its instance: every member of that object is unexpected.
+            keyword = str(error.schema_path[-1])
+            extra = list(parent)
+            instance = parent
+        if extra is not None:
             found = []
             for name in extra:
                 child = instance.get(name) if isinstance(instance, dict) else None
@@ -221,6 +237,16 @@ class SchemaChecker:
             line, column = where
             located.append(replace(finding, line=line + payload.line_offset, column=column))
         return located
+
+
+def _value_at(root: Any, path: Sequence[str | int]) -> Any:
+    node = root
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def _subschema(location: str | None) -> str:
@@ -259,58 +285,41 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
+_K = jsonschema_rs.ValidationErrorKind
+
+#: Our own words for each error kind; none of them includes the (possibly personal) value.
+_DESCRIPTIONS: dict[type, Callable[[Any, Any], str]] = {
+    _K.Type: lambda k, v: f"wrong type: expected {' or '.join(k.types)}, got {_json_type(v)}",
+    _K.Enum: lambda k, v: "not one of the allowed codes",
+    _K.Constant: lambda k, v: "not the required value",
+    _K.Format: lambda k, v: "not " + FORMAT_DESCRIPTIONS.get(k.format, f"a valid {k.format!r}"),
+    _K.Pattern: lambda k, v: "does not match the required pattern",
+    _K.MinLength: lambda k, v: f"too short: at least {k.limit} characters",
+    _K.MaxLength: lambda k, v: f"too long: at most {k.limit} characters",
+    _K.MinItems: lambda k, v: f"too few items: at least {k.limit}",
+    _K.MaxItems: lambda k, v: f"too many items: at most {k.limit}",
+    _K.MinProperties: lambda k, v: f"too few properties: at least {k.limit}",
+    _K.MaxProperties: lambda k, v: f"too many properties: at most {k.limit}",
+    _K.Minimum: lambda k, v: f"below the minimum {k.limit}",
+    _K.Maximum: lambda k, v: f"above the maximum {k.limit}",
+    _K.ExclusiveMinimum: lambda k, v: f"must be greater than {k.limit}",
+    _K.ExclusiveMaximum: lambda k, v: f"must be less than {k.limit}",
+    _K.MultipleOf: lambda k, v: f"not a multiple of {k.multiple_of}",
+    _K.UniqueItems: lambda k, v: "items must be unique",
+    _K.AnyOf: lambda k, v: "matches none of the allowed alternatives",
+    _K.OneOfNotValid: lambda k, v: "matches none of the alternatives (exactly one must match)",
+    _K.OneOfMultipleValid: lambda k, v: "matches more than one alternative (exactly one must)",
+    _K.Not: lambda k, v: "matches something the standard forbids here",
+    _K.FalseSchema: lambda k, v: "no value is allowed here",
+    _K.Contains: lambda k, v: "contains no item of the required kind",
+    _K.BacktrackLimitExceeded: lambda k, v: "the pattern check gave up (too costly on this value)",
+}
+
+
 def _describe(kind: jsonschema_rs.ValidationErrorKind, instance: Any) -> str:
     """Our own words for an error, never including the (possibly personal) value."""
-    k = jsonschema_rs.ValidationErrorKind
-    if isinstance(kind, k.Type):
-        return f"wrong type: expected {' or '.join(kind.types)}, got {_json_type(instance)}"
-    if isinstance(kind, k.Enum):
-        return "not one of the allowed codes"
-    if isinstance(kind, k.Constant):
-        return "not the required value"
-    if isinstance(kind, k.Format):
-        return f"not {FORMAT_DESCRIPTIONS.get(kind.format, 'a valid ' + repr(kind.format))}"
-    if isinstance(kind, k.Pattern):
-        return "does not match the required pattern"
-    if isinstance(kind, k.MinLength):
-        return f"too short: at least {kind.limit} characters"
-    if isinstance(kind, k.MaxLength):
-        return f"too long: at most {kind.limit} characters"
-    if isinstance(kind, k.MinItems):
-        return f"too few items: at least {kind.limit}"
-    if isinstance(kind, k.MaxItems):
-        return f"too many items: at most {kind.limit}"
-    if isinstance(kind, k.MinProperties):
-        return f"too few properties: at least {kind.limit}"
-    if isinstance(kind, k.MaxProperties):
-        return f"too many properties: at most {kind.limit}"
-    if isinstance(kind, k.Minimum):
-        return f"below the minimum {kind.limit}"
-    if isinstance(kind, k.Maximum):
-        return f"above the maximum {kind.limit}"
-    if isinstance(kind, k.ExclusiveMinimum):
-        return f"must be greater than {kind.limit}"
-    if isinstance(kind, k.ExclusiveMaximum):
-        return f"must be less than {kind.limit}"
-    if isinstance(kind, k.MultipleOf):
-        return f"not a multiple of {kind.multiple_of}"
-    if isinstance(kind, k.UniqueItems):
-        return "items must be unique"
-    if isinstance(kind, k.AnyOf):
-        return "matches none of the allowed alternatives"
-    if isinstance(kind, k.OneOfNotValid):
-        return "matches none of the alternatives (exactly one must match)"
-    if isinstance(kind, k.OneOfMultipleValid):
-        return "matches more than one alternative (exactly one must match)"
-    if isinstance(kind, k.Not):
-        return "matches something the standard forbids here"
-    if isinstance(kind, k.FalseSchema):
-        return "no value is allowed here"
-    if isinstance(kind, k.Contains):
-        return "contains no item of the required kind"
-    if isinstance(kind, k.BacktrackLimitExceeded):
-        return "the pattern check gave up (regular expression too costly on this value)"
-    return f"fails the {kind.name!r} constraint"
+    describe = _DESCRIPTIONS.get(type(kind))
+    return describe(kind, instance) if describe else f"fails the {kind.name!r} constraint"
 
 
 def _expected(kind: jsonschema_rs.ValidationErrorKind) -> str | None:

@@ -4,11 +4,14 @@ The standard marks personal data with the annotation ``"x-personal-data": true``
 dates of birth, addresses, identifiers, free text). To decide whether the value at an instance
 path is personal, walk the schema along that path, following ``$ref`` across documents and
 every applicator branch; any marked node on the way makes it personal. A path the schema does
-not describe (an unexpected property, say) counts as personal: redaction errs on the safe side.
+not describe (an unexpected property, say) counts as personal, and so does every value of a
+schema that marks nothing at all (a user's schema that never says what is personal): redaction
+errs on the safe side.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -28,14 +31,38 @@ class PersonalDataMap:
     def __init__(self, documents: dict[str, dict[str, Any]]) -> None:
         self._documents = documents
         self._cache: dict[tuple[str, tuple[str | int, ...]], bool] = {}
+        self._declares: dict[str, bool] = {}
 
     def is_personal(self, schema_uri: str, path: Sequence[str | int]) -> bool:
         key = (schema_uri, tuple(path))
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._walk(schema_uri, key[1])
+            cached = not self._declares_personal_data(schema_uri) or self._walk(schema_uri, key[1])
             self._cache[key] = cached
         return cached
+
+    def _declares_personal_data(self, schema_uri: str) -> bool:
+        """Whether the schema, or any document it references, marks anything as personal."""
+        known = self._declares.get(schema_uri)
+        if known is None:
+            known = any(
+                PERSONAL_KEYWORD in json.dumps(self._documents[uri])
+                for uri in self._reachable(schema_uri)
+            )
+            self._declares[schema_uri] = known
+        return known
+
+    def _reachable(self, schema_uri: str) -> set[str]:
+        seen: set[str] = set()
+        queue = [schema_uri]
+        while queue:
+            uri = queue.pop()
+            if uri in seen or uri not in self._documents:
+                continue
+            seen.add(uri)
+            for base, ref in _references(uri, self._documents[uri]):
+                queue.append(urldefrag(urljoin(base, ref))[0])
+        return seen
 
     def _walk(self, schema_uri: str, path: tuple[str | int, ...]) -> bool:
         root = self._documents.get(schema_uri)
@@ -101,6 +128,23 @@ class PersonalDataMap:
                 else:
                     return None
         return document_uri, node
+
+
+def _references(base: str, node: Any) -> list[tuple[str, str]]:
+    """Every ``$ref`` in a document, with the base URI it resolves against."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [(base, node)]
+    while stack:
+        current_base, current = stack.pop()
+        if isinstance(current, dict):
+            if isinstance(current.get("$id"), str):
+                current_base = urljoin(current_base, current["$id"])
+            if isinstance(current.get("$ref"), str):
+                found.append((current_base, current["$ref"]))
+            stack.extend((current_base, v) for v in current.values())
+        elif isinstance(current, list):
+            stack.extend((current_base, v) for v in current)
+    return found
 
 
 def _children(base: str, schema: dict[str, Any], step: str | int) -> list[Node]:
