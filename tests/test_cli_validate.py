@@ -404,3 +404,19 @@ def test_python_api_returns_every_result_in_order() -> None:
     assert run.conformant and run.summary.payloads == 8
     assert [r.index for r in run.results] == list(range(8))
     assert run.results[0].message_type == "charge-file"
+
+
+def test_unknown_standard_version_is_a_setup_error() -> None:
+    line = _one_line_error(run_cli("validate", "examples/journeys", "--standard-version", "9.9"))
+    assert "unknown standard version '9.9'" in line and "1.0" in line
+
+
+def test_payload_with_an_unknown_standard_version_is_a_finding(tmp_path: Path) -> None:
+    document = json.loads(VALID_HEARING.read_text())
+    document["header"]["standardVersion"] = "7.3"
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(document))
+    _, out = _json_run(str(path))
+    [finding] = out["results"][0]["findings"]
+    assert finding["check"] == "type" and "7.3" in finding["message"]
+    assert finding["pointer"] == "/header/standardVersion" and finding["line"] == 1
