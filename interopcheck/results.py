@@ -39,6 +39,9 @@ class Finding:
     """The value's type and size: safe to show always (``string, 20 chars``)."""
     personal: bool = True
     """Whether the value is (or may be) personal data; unknown counts as personal."""
+    requirement: str | None = None
+    """The profile requirement this finding breaks, when a profile is in use."""
+    level: str | None = None
 
     def shown_value(self, show_personal_data: bool) -> str | None:
         """The value as a report may print it: redacted unless allowed or not personal."""
@@ -60,10 +63,40 @@ class PayloadResult:
     message_type: str | None = None
     schema: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    """Requirement id -> ``passed``, ``failed`` or ``error``, for each that applied."""
 
     @property
     def valid(self) -> bool:
         return not self.findings
+
+
+@dataclass
+class RequirementTally:
+    """One profile requirement and how it fared across the run."""
+
+    id: str
+    level: str
+    text: str
+    kind: str = ""
+    group: str | None = None
+    source: str | None = None
+    passed: int = 0
+    failed: int = 0
+    errored: int = 0
+
+    @property
+    def applicable(self) -> int:
+        return self.passed + self.failed + self.errored
+
+    @property
+    def outcome(self) -> str:
+        """``failed``, ``error``, ``passed`` or ``untested`` (nothing it applies to was seen)."""
+        if self.failed:
+            return "failed"
+        if self.errored:
+            return "error"
+        return "passed" if self.passed else "untested"
 
 
 @dataclass
@@ -79,12 +112,29 @@ class RunSummary:
     findings: int = 0
     redacted_values: int = 0
     """How many personal values were withheld from the output."""
+    profile: dict[str, str] | None = None
+    """id, version, title and digest of the profile, when one is used."""
+    deciding: tuple[str, ...] = ("MUST",)
+    requirements: dict[str, RequirementTally] = field(default_factory=dict)
+    levels: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    unowned: int = 0
+    """Findings that belong to no requirement (unreadable payloads, unknown types)."""
 
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1
+        for requirement_id, outcome in result.outcomes.items():
+            tally = self.requirements.get(requirement_id)
+            if tally is not None:
+                if outcome == "passed":
+                    tally.passed += 1
+                elif outcome == "failed":
+                    tally.failed += 1
+                else:
+                    tally.errored += 1
         if result.findings:
             self.invalid += 1
             self.findings += len(result.findings)
+            self.unowned += sum(1 for f in result.findings if f.requirement is None)
             if not self.show_personal_data:
                 self.redacted_values += sum(
                     1 for f in result.findings if f.personal and f.value_json is not None
@@ -94,9 +144,31 @@ class RunSummary:
     def valid(self) -> int:
         return self.payloads - self.invalid
 
+    def deciding_failures(self, groups: tuple[str, ...] | None = None) -> list[RequirementTally]:
+        return [
+            t
+            for t in self.requirements.values()
+            if t.level in self.deciding
+            and (t.failed or t.errored)
+            and (groups is None or t.group in groups)
+        ]
+
     @property
     def conformant(self) -> bool:
-        return self.invalid == 0
+        """Without a profile: every payload valid. With one: nothing unreadable or untyped,
+        and no requirement of a deciding level failed or errored."""
+        if self.profile is None:
+            return self.invalid == 0
+        return self.unowned == 0 and not self.deciding_failures()
+
+    def achieved_levels(self) -> list[str]:
+        """The profile's named conformance levels this run reaches."""
+        if self.unowned:
+            return []
+        return [name for name, groups in self.levels if not self.deciding_failures(groups)]
+
+    def untested(self) -> list[RequirementTally]:
+        return [t for t in self.requirements.values() if t.applicable == 0]
 
 
 @dataclass

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
 from interopcheck.errors import SetupError
+
+if TYPE_CHECKING:
+    from interopcheck.checks.rules import RuleChecker
 from interopcheck.results import Finding, PayloadResult, summarise_value
 from interopcheck.sources.payloads import Payload
 from interopcheck.sources.positions import json_positions, pointer_of, yaml_positions
@@ -40,9 +43,12 @@ class SchemaSelection:
 class SchemaChecker:
     """Validates payloads against the catalog; one instance per run (validators are cached)."""
 
-    def __init__(self, catalog: Catalog, selection: SchemaSelection) -> None:
+    def __init__(
+        self, catalog: Catalog, selection: SchemaSelection, rules: RuleChecker | None = None
+    ) -> None:
         self.catalog = catalog
         self.selection = selection
+        self.rules = rules
         self.personal = PersonalDataMap(catalog.documents())
         self._message_types = frozenset(catalog.message_types())
         self._known = ", ".join(sorted(self._message_types))
@@ -72,12 +78,23 @@ class SchemaChecker:
         result.message_type = entry.message_type or entry.name
         validator = self.catalog.validator(entry)
         try:
-            if validator.is_valid(payload.value):
-                return result
-            findings = self._findings(entry, validator, payload.value)
+            findings = (
+                []
+                if validator.is_valid(payload.value)
+                else self._findings(entry, validator, payload.value)
+            )
         except jsonschema_rs.ValidationError as exc:  # e.g. a regex engine limit
             raise SetupError(f"{entry.path}: {exc.message.splitlines()[0]}") from None
-        result.findings.extend(self._locate(payload, findings))
+        if self.rules is not None:
+            uri = entry.uri
+            findings, result.outcomes = self.rules.attribute(
+                result.message_type,
+                findings,
+                lambda path: self.personal.is_personal(uri, path),
+                payload.value,
+            )
+        if findings:
+            result.findings.extend(self._locate(payload, findings))
         return result
 
     # -- which schema -------------------------------------------------------------------------
@@ -340,3 +357,53 @@ def _expected(kind: jsonschema_rs.ValidationErrorKind) -> str | None:
     if isinstance(kind, k.Type):
         return " or ".join(kind.types)
     return None
+
+
+def schema_node(schema: Any, schema_path: Sequence[str | int]) -> Any:
+    """The node a keyword path leads to in a one-document schema, through local ``$ref``s."""
+    node: Any = schema
+    for step in schema_path:
+        if step == "$ref" and isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            node = _local_ref(schema, node["$ref"])
+        elif isinstance(node, dict) and isinstance(step, str):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def _local_ref(schema: Any, ref: str) -> Any:
+    if not ref.startswith("#"):
+        return None
+    node = schema
+    for token in ref[1:].lstrip("/").split("/"):
+        if token:
+            token = token.replace("~1", "/").replace("~0", "~")
+            node = node.get(token) if isinstance(node, dict) else None
+    return node
+
+
+def describe_error(
+    error: jsonschema_rs.ValidationError, schema: Any, root: Any
+) -> tuple[str, list[str | int] | None]:
+    """Words for a person, and the path to point at, for an error in a one-document schema
+    (the profile format). A schema node may carry ``x-error`` to say it better itself."""
+    kind = error.kind
+    path = list(error.instance_path)
+    parent = schema_node(schema, error.schema_path[:-1])
+    if isinstance(parent, dict) and isinstance(parent.get("x-error"), str):
+        return parent["x-error"], path
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+        return f"missing required key {json.dumps(kind.property)}", path
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        allowed = sorted((parent or {}).get("properties", {})) if isinstance(parent, dict) else []
+        names = ", ".join(json.dumps(n) for n in kind.unexpected)
+        hint = f" (allowed here: {', '.join(allowed)})" if allowed else ""
+        return f"unknown key {names}{hint}", [*path, kind.unexpected[0]]
+    expected = _expected(kind)
+    message = _describe(kind, error.instance)
+    return (f"{message}; expected {expected}" if expected else message), path

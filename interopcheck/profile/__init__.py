@@ -1,0 +1,1 @@
+"""Conformance profiles: load (YAML -> model), resolve ``extends``, and lint."""

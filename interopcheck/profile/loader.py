@@ -1,0 +1,280 @@
+"""Load a profile: YAML -> checked against the profile schema -> ``extends`` resolved -> model.
+
+A profile that breaks the profile schema is rejected with the file, line and column of the
+offending value and what to change; unknown keys are errors (the schema says
+``additionalProperties: false`` throughout), never silently ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+from interopcheck.errors import SetupError
+from interopcheck.profile.model import (
+    Actor,
+    Codelist,
+    ConformanceLevel,
+    Locations,
+    Profile,
+    Requirement,
+)
+from interopcheck.sources.parse import ParseProblem, compose_yaml, yaml_node_to_json
+from interopcheck.sources.positions import pointer_of, yaml_positions
+from interopcheck.standard.catalog import bundled_root
+
+PROFILE_SCHEMA_PATH = Path(__file__).parent / "profile.schema.json"
+PROFILE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class ProfileProblem:
+    """One thing wrong with a profile file, located."""
+
+    path: Path
+    line: int | None
+    column: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line or 1}:{self.column or 1}"
+        where = f" at {self.where}" if self.where else ""
+        return f"{place}: {self.message}{where}"
+
+
+@dataclass
+class RawProfile:
+    """A profile file as read: its data, its YAML tree (for positions) and its digest."""
+
+    path: Path
+    data: dict[str, Any]
+    root: yaml.Node
+    digest: str
+
+    def position(self, pointer: str) -> tuple[int | None, int | None]:
+        found = yaml_positions(self.root, {pointer})
+        return found.get(pointer, (None, None))
+
+
+def bundled_profiles() -> dict[str, Path]:
+    """Bundled profile id (file stem) -> path."""
+    root = bundled_root("profiles")
+    return {p.stem: p for p in sorted(root.glob("*.yaml"))}
+
+
+def resolve_profile_path(name: str, relative_to: Path | None = None) -> Path:
+    """A profile named by bundled id or by path (relative to ``relative_to`` when given)."""
+    candidates = [Path(name)]
+    if relative_to is not None:
+        candidates.insert(0, relative_to / name)
+    for candidate in candidates:
+        if candidate.suffix in PROFILE_SUFFIXES and candidate.is_file():
+            return candidate
+    bundled = bundled_profiles()
+    if name in bundled:
+        return bundled[name]
+    known = ", ".join(bundled) or "none"
+    raise SetupError(f"no profile {name!r}: not a .yaml file, nor a bundled profile ({known})")
+
+
+@lru_cache(maxsize=1)
+def _profile_validator() -> jsonschema_rs.Validator:
+    return jsonschema_rs.validator_for(json.loads(PROFILE_SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _profile_schema() -> dict[str, Any]:
+    return json.loads(PROFILE_SCHEMA_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def read_raw(path: Path) -> RawProfile:
+    """Read and parse one profile file; malformed YAML is a one-line setup error."""
+    try:
+        data_bytes = path.read_bytes()
+        text = data_bytes.decode("utf-8-sig")
+    except OSError as exc:
+        raise SetupError(f"{path}: cannot read profile: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SetupError(f"{path}: profile is not UTF-8 text") from None
+    try:
+        root = compose_yaml(text)
+        if root is None:
+            raise ParseProblem("empty profile")
+        data = yaml_node_to_json(root)
+    except ParseProblem as problem:
+        raise SetupError(
+            f"{path}:{problem.line or 1}:{problem.column or 1}: {problem.message}"
+        ) from None
+    if not isinstance(data, dict):
+        raise SetupError(f"{path}:1:1: a profile is a YAML mapping (id, version, title, ...)")
+    return RawProfile(path, data, root, hashlib.sha256(data_bytes).hexdigest())
+
+
+def schema_problems(raw: RawProfile) -> list[ProfileProblem]:
+    """Every way the file breaks the profile schema, located and worded for a person."""
+    from interopcheck.checks.schema import describe_error
+
+    problems = []
+    for error in _profile_validator().iter_errors(raw.data):
+        path = list(error.instance_path)
+        message, at = describe_error(error, _profile_schema(), raw.data)
+        pointer = pointer_of(at if at is not None else path)
+        line, column = raw.position(pointer)
+        problems.append(ProfileProblem(raw.path, line, column, pointer or "/", message))
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.message))
+
+
+def _duplicate_ids(raw: RawProfile) -> list[ProfileProblem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, requirement in enumerate(raw.data.get("requirements", []) or []):
+        if not isinstance(requirement, dict):
+            continue
+        rid = requirement.get("id")
+        if isinstance(rid, str):
+            if rid in seen:
+                line, column = raw.position(f"/requirements/{index}/id")
+                problems.append(
+                    ProfileProblem(
+                        raw.path,
+                        line,
+                        column,
+                        f"/requirements/{index}/id",
+                        f"duplicate requirement id {rid} (first at /requirements/{seen[rid]})",
+                    )
+                )
+            else:
+                seen[rid] = index
+    return problems
+
+
+def load_profile(name: str) -> Profile:
+    """Load a profile by bundled id or path, resolving ``extends``; ``SetupError`` if broken."""
+    return _load(resolve_profile_path(name), chain=())
+
+
+def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, resolved))
+        raise SetupError(f"{path}: profile extends itself: {cycle}")
+    raw = read_raw(path)
+    problems = schema_problems(raw) + _duplicate_ids(raw)
+    if problems:
+        more = (
+            f" (and {len(problems) - 1} more: run 'interopcheck profiles lint {path}')"
+            if len(problems) > 1
+            else ""
+        )
+        raise SetupError(f"{problems[0]}{more}")
+    parent = None
+    if "extends" in raw.data:
+        parent = _load(resolve_profile_path(raw.data["extends"], path.parent), (*chain, resolved))
+    return _build(raw, parent)
+
+
+def _locations(value: dict[str, list[str]]) -> Locations:
+    return {message: tuple(pointers) for message, pointers in value.items()}
+
+
+def _build(raw: RawProfile, parent: Profile | None) -> Profile:
+    data = raw.data
+    requirements: list[Requirement] = list(parent.requirements) if parent else []
+    overrides = data.get("overrides", {})
+    if overrides and parent is None:
+        raise SetupError(f"{raw.path}: 'overrides' needs 'extends' (there is nothing to override)")
+    for dropped in overrides.get("drop", []):
+        if not any(r.id == dropped for r in requirements):
+            raise SetupError(
+                f"{raw.path}: overrides.drop names {dropped}, which the profile it extends "
+                "does not have"
+            )
+        requirements = [r for r in requirements if r.id != dropped]
+    for rid, level in overrides.get("levels", {}).items():
+        index = next((i for i, r in enumerate(requirements) if r.id == rid), None)
+        if index is None:
+            raise SetupError(
+                f"{raw.path}: overrides.levels names {rid}, which the profile it extends "
+                "does not have"
+            )
+        old = requirements[index]
+        requirements[index] = replace(old, level=level)
+    for index, item in enumerate(data.get("requirements", []) or []):
+        line, _ = raw.position(f"/requirements/{index}")
+        requirement = Requirement(
+            id=item["id"],
+            level=item["level"],
+            text=item["text"],
+            check=item["check"],
+            source=item.get("source"),
+            group=item.get("group"),
+            defined_in=raw.path,
+            line=line,
+        )
+        existing = next((i for i, r in enumerate(requirements) if r.id == requirement.id), None)
+        if existing is None:
+            requirements.append(requirement)
+        else:
+            requirements[existing] = requirement  # a child's requirement replaces its parent's
+
+    actors = dict(parent.actors) if parent else {}
+    for name, actor in (data.get("actors") or {}).items():
+        actors[name] = Actor(
+            name, actor["title"], tuple(actor.get("sends", ())), tuple(actor.get("receives", ()))
+        )
+    codelists = dict(parent.codelists) if parent else {}
+    for name, spec in (data.get("codelists") or {}).items():
+        codelists[name] = Codelist(
+            name=name,
+            title=spec["title"],
+            source=spec["source"],
+            file=spec.get("file"),
+            code=spec.get("code"),
+            label=spec.get("label"),
+            values=spec.get("values"),
+            base=raw.path.parent,
+        )
+    standard = data.get("standard")
+    verdict = data.get("verdict")
+    journey = data.get("journey")
+    digest = hashlib.sha256((raw.digest + (parent.digest if parent else "")).encode()).hexdigest()
+    return Profile(
+        id=data["id"],
+        version=str(data["version"]),
+        title=data["title"],
+        path=raw.path,
+        description=data.get("description", parent.description if parent else ""),
+        standard_name=standard["name"]
+        if standard
+        else (parent.standard_name if parent else "justice"),
+        standard_versions=tuple(standard["versions"])
+        if standard
+        else (parent.standard_versions if parent else ()),
+        extends=((parent.id, *parent.extends) if parent else ()),
+        actors=actors,
+        codelists=codelists,
+        requirements=tuple(requirements),
+        deciding=tuple(verdict["deciding"])
+        if verdict and "deciding" in verdict
+        else (parent.deciding if parent else ("MUST",)),
+        levels=tuple(
+            ConformanceLevel(level["name"], tuple(level["groups"])) for level in verdict["levels"]
+        )
+        if verdict and "levels" in verdict
+        else (parent.levels if parent else ()),
+        journey_join={k: _locations(v) for k, v in journey["join"].items()}
+        if journey
+        else (parent.journey_join if parent else {}),
+        journey_order=tuple(journey.get("order", ()))
+        if journey
+        else (parent.journey_order if parent else ()),
+        digest=digest,
+    )

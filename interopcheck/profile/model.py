@@ -1,0 +1,107 @@
+"""The profile model: what a loaded, resolved profile is, as plain frozen data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LEVELS = ("MUST", "SHOULD", "MAY")
+
+#: message type -> pointers (``*`` matches every item or member)
+Locations = dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One testable statement: id + level + text + how it is checked."""
+
+    id: str
+    level: str
+    text: str
+    check: dict[str, Any]
+    source: str | None = None
+    group: str | None = None
+    defined_in: Path | None = None
+    line: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """``schema``, ``identifier``, ``codelist``, ``cel`` or ``journey:<rule>``."""
+        for key in ("schema", "identifier", "codelist", "cel"):
+            if key in self.check:
+                return key
+        return f"journey:{self.check['journey']}"
+
+    @property
+    def is_journey(self) -> bool:
+        return "journey" in self.check
+
+    def message_types(self) -> set[str]:
+        """The message types this requirement applies to (for payload checks)."""
+        if "schema" in self.check:
+            return {str(self.check["schema"])}
+        if "at" in self.check:
+            return set(self.check["at"])
+        return set()
+
+
+@dataclass(frozen=True)
+class Codelist:
+    name: str
+    title: str
+    source: str
+    file: str | None = None
+    code: str | None = None
+    label: str | None = None
+    values: dict[str, str] | None = None
+    base: Path | None = None
+    """Directory a relative ``file`` is read from (the profile's), after the bundled data."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    title: str
+    sends: tuple[str, ...] = ()
+    receives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConformanceLevel:
+    name: str
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    version: str
+    title: str
+    path: Path
+    description: str = ""
+    standard_name: str = "justice"
+    standard_versions: tuple[str, ...] = ()
+    extends: tuple[str, ...] = ()
+    """The chain of profiles this one extends, nearest first (ids)."""
+    actors: dict[str, Actor] = field(default_factory=dict)
+    codelists: dict[str, Codelist] = field(default_factory=dict)
+    requirements: tuple[Requirement, ...] = ()
+    deciding: tuple[str, ...] = ("MUST",)
+    levels: tuple[ConformanceLevel, ...] = ()
+    journey_join: dict[str, Locations] = field(default_factory=dict)
+    journey_order: tuple[str, ...] = ()
+    digest: str = ""
+    """SHA-256 over the profile file and every file it extends."""
+
+    def requirement(self, requirement_id: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == requirement_id), None)
+
+    def for_message(self, message_type: str) -> list[Requirement]:
+        """Payload requirements that apply to one message type, in profile order."""
+        return [
+            r for r in self.requirements if not r.is_journey and message_type in r.message_types()
+        ]
+
+    def journey_requirements(self) -> list[Requirement]:
+        return [r for r in self.requirements if r.is_journey]
