@@ -119,6 +119,8 @@ class RunSummary:
     levels: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     unowned: int = 0
     """Findings that belong to no requirement (unreadable payloads, unknown types)."""
+    journeys_checked: bool = False
+    """Whether journey requirements ran (``journey``), not just payload ones (``validate``)."""
 
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1
@@ -162,10 +164,22 @@ class RunSummary:
         return self.unowned == 0 and not self.deciding_failures()
 
     def achieved_levels(self) -> list[str]:
-        """The profile's named conformance levels this run reaches."""
+        """The profile's named conformance levels this run reaches: none of their deciding
+        requirements failed, and journey requirements, if a level has any, were run."""
         if self.unowned:
             return []
-        return [name for name, groups in self.levels if not self.deciding_failures(groups)]
+        reached = []
+        for name, groups in self.levels:
+            needs_journeys = any(
+                t.kind.startswith("journey:")
+                for t in self.requirements.values()
+                if t.group in groups
+            )
+            if needs_journeys and not self.journeys_checked:
+                continue
+            if not self.deciding_failures(groups):
+                reached.append(name)
+        return reached
 
     def untested(self) -> list[RequirementTally]:
         return [t for t in self.requirements.values() if t.applicable == 0]

@@ -17,13 +17,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interopcheck import __version__
 from interopcheck.checks.schema import SchemaChecker, SchemaSelection
 from interopcheck.errors import SetupError
-from interopcheck.results import PayloadResult, RunSummary, ValidationRun
+from interopcheck.results import PayloadResult, RequirementTally, RunSummary, ValidationRun
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
 from interopcheck.standard.catalog import Catalog
+
+if TYPE_CHECKING:
+    from interopcheck.profile.model import Profile
 
 #: Below this many sources a worker pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -43,6 +47,8 @@ class ValidationSpec:
     message_type: str | None = None
     version: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    profile: str | None = None
+    """A bundled profile id or a profile file; None for schema-only validation."""
 
 
 @dataclass
@@ -50,6 +56,8 @@ class ValidationOptions:
     spec: ValidationSpec = field(default_factory=ValidationSpec)
     workers: int | None = None
     show_personal_data: bool = False
+    strict: bool = False
+    """SHOULD failures decide conformance too."""
 
 
 def build_checker(spec: ValidationSpec) -> SchemaChecker:
@@ -73,7 +81,13 @@ def build_checker(spec: ValidationSpec) -> SchemaChecker:
         raise SetupError(
             f"unknown standard version {spec.version!r}; known: {', '.join(catalog.versions())}"
         )
-    return SchemaChecker(catalog, selection)
+    rules = None
+    if spec.profile is not None:
+        from interopcheck.checks.rules import RuleChecker
+        from interopcheck.profile.loader import load_profile
+
+        rules = RuleChecker(load_profile(spec.profile))
+    return SchemaChecker(catalog, selection, rules)
 
 
 def _check_sources(
@@ -131,6 +145,8 @@ class ValidationStream:
         self._on_progress = on_progress
         self._sources = discover(paths)
         self._checker = build_checker(options.spec)
+        if self._checker.rules is not None:
+            describe_profile(self.summary, self._checker.rules.profile, options.strict)
         self._workers = options.workers if options.workers is not None else default_workers()
         if self._workers < 1:
             raise SetupError("--workers must be at least 1")
@@ -174,6 +190,23 @@ class ValidationStream:
                     yield in_flight.popleft().result()
             while in_flight:
                 yield in_flight.popleft().result()
+
+
+def describe_profile(summary: RunSummary, profile: Profile, strict: bool) -> None:
+    """Put the profile's identity, verdict policy and requirements into a run's summary."""
+    summary.profile = {
+        "id": profile.id,
+        "version": profile.version,
+        "title": profile.title,
+        "digest": profile.digest,
+    }
+    deciding = set(profile.deciding) | ({"SHOULD"} if strict else set())
+    summary.deciding = tuple(level for level in ("MUST", "SHOULD", "MAY") if level in deciding)
+    summary.levels = [(level.name, level.groups) for level in profile.levels]
+    summary.requirements = {
+        r.id: RequirementTally(r.id, r.level, r.text, r.kind, r.group, r.source)
+        for r in profile.requirements
+    }
 
 
 def run_validation(

@@ -9,6 +9,7 @@ requirement, the file and the expression, never later and never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -125,6 +126,10 @@ def functions(codelists: CodelistStore) -> dict[str, Callable[..., Any]]:
     return table
 
 
+#: A named function, as opposed to an operator overload such as ``_&&_`` or ``!_``.
+_NAMED = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
+
+
 class CelRule:
     """One compiled rule and where it came from, for error messages."""
 
@@ -145,7 +150,7 @@ class CelRule:
         unknown = sorted(
             f
             for f in self.program.functions()
-            if not f.startswith(("_", "@")) and f not in known and f not in BUILTIN_FUNCTIONS
+            if _NAMED.match(f) and f not in known and f not in BUILTIN_FUNCTIONS
         )
         if unknown:
             raise SetupError(

@@ -90,6 +90,18 @@ def validate(
             "--workers", "-j", help="Worker processes (default: the machine's cores).", min=1
         ),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Conformance profile (bundled id or YAML file): check its requirements too.",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="SHOULD requirements decide conformance too."),
+    ] = False,
     max_bytes: Annotated[
         int,
         typer.Option("--max-bytes", help="Largest payload file to read, in bytes.", min=1),
@@ -108,10 +120,14 @@ def validate(
             message_type=message_type,
             version=standard_version,
             max_bytes=max_bytes,
+            profile=profile,
         ),
         workers=workers,
         show_personal_data=show_personal_data,
+        strict=strict,
     )
+    if strict and profile is None:
+        raise SetupError("--strict needs --profile (it changes which requirement levels decide)")
     with _ProgressBar() as on_progress:
         stream = ValidationStream(paths, options, on_progress)
         with open_output(output) as out:

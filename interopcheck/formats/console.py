@@ -35,6 +35,8 @@ def _table(result: PayloadResult, show_personal_data: bool) -> Table:
     table.add_column("value", overflow="fold", ratio=2)
     for finding in result.findings:
         problem = escape(finding.message)
+        if finding.requirement:
+            problem = f"[bold]{escape(finding.requirement)}[/bold] {finding.level}: {problem}"
         if finding.expected:
             problem += f"\n[dim]expected {escape(finding.expected)}[/dim]"
         table.add_row(
@@ -81,6 +83,8 @@ class ConsoleWriter:
             for result in self._held:
                 self._print(result, list_valid=True)
         summary = self._summary
+        if summary.profile is not None:
+            self._requirements()
         if summary.invalid:
             self._console.print(
                 f"[bold red]{summary.invalid} of {_plural(summary.payloads, 'payload')} "
@@ -90,5 +94,40 @@ class ConsoleWriter:
             self._console.print(
                 f"[bold green]{_plural(summary.payloads, 'payload')}, all valid[/bold green]"
             )
+        if summary.profile is not None:
+            verdict = "CONFORMANT" if summary.conformant else "NOT CONFORMANT"
+            colour = "green" if summary.conformant else "red"
+            profile = summary.profile
+            levels = ", ".join(summary.achieved_levels()) or "none"
+            self._console.print(
+                f"[bold {colour}]{verdict}[/bold {colour}] to {escape(profile['id'])} "
+                f"{escape(profile['version'])} (deciding: {', '.join(summary.deciding)}; "
+                f"levels reached: {escape(levels)})"
+            )
         if summary.redacted_values:
             self._console.print("[dim]Personal data redacted; --show-personal-data shows it.[/dim]")
+
+    def _requirements(self) -> None:
+        summary = self._summary
+        table = Table(title="Requirements", show_edge=False, pad_edge=False, header_style="bold")
+        for column in ("id", "level", "outcome", "passed", "failed", "n/a", "requirement"):
+            table.add_column(column, overflow="fold", no_wrap=column != "requirement")
+        styles = {"failed": "red", "error": "red", "passed": "green", "untested": "yellow"}
+        for tally in summary.requirements.values():
+            outcome = tally.outcome
+            table.add_row(
+                escape(tally.id),
+                tally.level,
+                f"[{styles[outcome]}]{outcome}[/{styles[outcome]}]",
+                str(tally.passed),
+                str(tally.failed + tally.errored),
+                str(summary.payloads - tally.applicable),
+                escape(tally.text),
+            )
+        self._console.print(table)
+        untested = summary.untested()
+        if untested:
+            self._console.print(
+                f"[yellow]Untested[/yellow] (nothing in this run applied): "
+                f"{', '.join(t.id for t in untested)}"
+            )

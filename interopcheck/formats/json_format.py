@@ -32,6 +32,8 @@ def finding_to_dict(finding: Finding, show_personal_data: bool) -> dict[str, Any
         "valueRedacted": bool(
             finding.value_json is not None and finding.personal and not show_personal_data
         ),
+        "requirement": finding.requirement,
+        "level": finding.level,
     }
 
 
@@ -74,7 +76,7 @@ class JsonWriter:
         if not self._started:
             self._out.write(self._head().rstrip("\n"))
         summary = self._summary
-        tail = {
+        tail: dict[str, Any] = {
             "finishedAt": summary.finished_at,
             "conformant": summary.conformant,
             "summary": {
@@ -84,4 +86,25 @@ class JsonWriter:
                 "findings": summary.findings,
             },
         }
+        if summary.profile is not None:
+            tail["profile"] = summary.profile
+            tail["deciding"] = list(summary.deciding)
+            tail["levelsAchieved"] = summary.achieved_levels()
+            tail["requirements"] = [
+                {
+                    "id": t.id,
+                    "level": t.level,
+                    "text": t.text,
+                    "kind": t.kind,
+                    "group": t.group,
+                    "source": t.source,
+                    "outcome": t.outcome,
+                    "passed": t.passed,
+                    "failed": t.failed,
+                    "errored": t.errored,
+                    "notApplicable": summary.payloads - t.applicable,
+                }
+                for t in summary.requirements.values()
+            ]
+            tail["untested"] = [t.id for t in summary.untested()]
         self._out.write("\n], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
