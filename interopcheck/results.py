@@ -99,6 +99,16 @@ class RequirementTally:
         return "passed" if self.passed else "untested"
 
 
+@dataclass(frozen=True)
+class JourneySummary:
+    """One journey of a ``journey`` run: its number, its messages and whether it conforms."""
+
+    number: int
+    sources: tuple[str, ...]
+    conformant: bool
+    findings: int
+
+
 @dataclass
 class RunSummary:
     """Counts for a run, kept as results stream past (so memory stays flat on any corpus)."""
@@ -121,18 +131,11 @@ class RunSummary:
     """Findings that belong to no requirement (unreadable payloads, unknown types)."""
     journeys_checked: bool = False
     """Whether journey requirements ran (``journey``), not just payload ones (``validate``)."""
+    journeys: list[JourneySummary] = field(default_factory=list)
 
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1
-        for requirement_id, outcome in result.outcomes.items():
-            tally = self.requirements.get(requirement_id)
-            if tally is not None:
-                if outcome == "passed":
-                    tally.passed += 1
-                elif outcome == "failed":
-                    tally.failed += 1
-                else:
-                    tally.errored += 1
+        self._tally(result.outcomes)
         if result.findings:
             self.invalid += 1
             self.findings += len(result.findings)
@@ -141,6 +144,26 @@ class RunSummary:
                 self.redacted_values += sum(
                     1 for f in result.findings if f.personal and f.value_json is not None
                 )
+
+    def add_journey(self, journey: JourneySummary, outcomes: dict[str, str]) -> None:
+        self.journeys.append(journey)
+        self._tally(outcomes)
+
+    def _tally(self, outcomes: dict[str, str]) -> None:
+        for requirement_id, outcome in outcomes.items():
+            tally = self.requirements.get(requirement_id)
+            if tally is not None:
+                if outcome == "passed":
+                    tally.passed += 1
+                elif outcome == "failed":
+                    tally.failed += 1
+                else:
+                    tally.errored += 1
+
+    def not_applicable(self, tally: RequirementTally) -> int:
+        """How many subjects (payloads, or journeys for journey rules) it did not apply to."""
+        subjects = len(self.journeys) if tally.kind.startswith("journey:") else self.payloads
+        return max(0, subjects - tally.applicable)
 
     @property
     def valid(self) -> int:

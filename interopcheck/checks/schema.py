@@ -72,7 +72,7 @@ class SchemaChecker:
         entry, finding = self._schema_for(payload.value)
         if entry is None:
             assert finding is not None
-            result.findings.append(self._locate(payload, [finding])[0])
+            result.findings.append(self.locate(payload, [finding])[0])
             return result
         result.schema = entry.uri
         result.message_type = entry.message_type or entry.name
@@ -94,7 +94,7 @@ class SchemaChecker:
                 payload.value,
             )
         if findings:
-            result.findings.extend(self._locate(payload, findings))
+            result.findings.extend(self.locate(payload, findings))
         return result
 
     # -- which schema -------------------------------------------------------------------------
@@ -237,7 +237,8 @@ class SchemaChecker:
 
     # -- positions ----------------------------------------------------------------------------
 
-    def _locate(self, payload: Payload, findings: list[Finding]) -> list[Finding]:
+    def locate(self, payload: Payload, findings: list[Finding]) -> list[Finding]:
+        """The findings with line and column filled in from the payload's source text."""
         wanted = {f.pointer for f in findings}
         if payload.text is None:
             return findings

@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from interopcheck import __version__
+from interopcheck.cli import journey as journey_cli
 from interopcheck.cli import schemas as schemas_cli
 from interopcheck.cli import validate as validate_cli
 from interopcheck.errors import SetupError
@@ -27,6 +28,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command(name="validate", no_args_is_help=True)(validate_cli.validate)
+app.command(name="journey", no_args_is_help=True)(journey_cli.journey)
 app.add_typer(schemas_cli.app, name="schemas")
 
 

@@ -139,12 +139,17 @@ def validate(
 
 
 def _writer(
-    output_format: OutputFormat, out: TextIO, summary: RunSummary, *, to_file: bool
+    output_format: OutputFormat,
+    out: TextIO,
+    summary: RunSummary,
+    *,
+    to_file: bool,
+    command: str = "validate",
 ) -> ResultWriter:
     if output_format is OutputFormat.json:
         from interopcheck.formats.json_format import JsonWriter
 
-        return JsonWriter(out, summary)
+        return JsonWriter(out, summary, command)
     from rich.console import Console
 
     from interopcheck.formats.console import ConsoleWriter

@@ -85,6 +85,8 @@ class ConsoleWriter:
         summary = self._summary
         if summary.profile is not None:
             self._requirements()
+        if summary.journeys_checked:
+            self._journeys()
         if summary.invalid:
             self._console.print(
                 f"[bold red]{summary.invalid} of {_plural(summary.payloads, 'payload')} "
@@ -121,7 +123,7 @@ class ConsoleWriter:
                 f"[{styles[outcome]}]{outcome}[/{styles[outcome]}]",
                 str(tally.passed),
                 str(tally.failed + tally.errored),
-                str(summary.payloads - tally.applicable),
+                str(summary.not_applicable(tally)),
                 escape(tally.text),
             )
         self._console.print(table)
@@ -131,3 +133,13 @@ class ConsoleWriter:
                 f"[yellow]Untested[/yellow] (nothing in this run applied): "
                 f"{', '.join(t.id for t in untested)}"
             )
+
+    def _journeys(self) -> None:
+        summary = self._summary
+        for journey in summary.journeys:
+            mark = "[green]✓[/green]" if journey.conformant else "[red]✗[/red]"
+            count = _plural(len(journey.sources), "message")
+            findings = _plural(journey.findings, "finding")
+            self._console.print(f"{mark} journey {journey.number}: {count}, {findings}")
+            for source in journey.sources:
+                self._console.print(f"    {escape(source)}")

@@ -50,16 +50,17 @@ def result_to_dict(result: PayloadResult, show_personal_data: bool) -> dict[str,
 class JsonWriter:
     """Streams one validation document: head on the first result, one line per result, tail."""
 
-    def __init__(self, out: TextIO, summary: RunSummary) -> None:
+    def __init__(self, out: TextIO, summary: RunSummary, command: str = "validate") -> None:
         self._out = out
         self._summary = summary
+        self._command = command
         self._started = False
 
     def _head(self) -> str:
         head = {
             "formatVersion": FORMAT_VERSION,
             "tool": {"name": "interopcheck", "version": self._summary.tool_version},
-            "command": "validate",
+            "command": self._command,
             "startedAt": self._summary.started_at,
             "personalData": "shown" if self._summary.show_personal_data else "redacted",
         }
@@ -102,9 +103,19 @@ class JsonWriter:
                     "passed": t.passed,
                     "failed": t.failed,
                     "errored": t.errored,
-                    "notApplicable": summary.payloads - t.applicable,
+                    "notApplicable": summary.not_applicable(t),
                 }
                 for t in summary.requirements.values()
             ]
             tail["untested"] = [t.id for t in summary.untested()]
+        if summary.journeys_checked:
+            tail["journeys"] = [
+                {
+                    "number": j.number,
+                    "messages": list(j.sources),
+                    "conformant": j.conformant,
+                    "findings": j.findings,
+                }
+                for j in summary.journeys
+            ]
         self._out.write("\n], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")

@@ -1,0 +1,312 @@
+"""Journeys: the messages about one case, grouped, and the rules that hold across them.
+
+Messages join one journey when they share a value of any of the profile's join identifiers
+(PTI-URN for police, CPS and courts; the booking number from prison to probation), found by
+union-find, so a chain of links is enough. Four rule kinds, configured by the profile:
+``same-identifier``, ``dates-in-order``, ``subset`` and ``requires``. Findings never quote
+the identifiers or dates they compare (personal data); they point at both places instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from interopcheck.checks.cel_env import RuleError
+from interopcheck.checks.pointers import Path, resolve
+from interopcheck.checks.rules import ERROR, FAILED, PASSED, RuleChecker
+from interopcheck.profile.model import Locations, Profile, Requirement
+from interopcheck.results import Finding, summarise_value
+from interopcheck.sources.positions import pointer_of
+
+
+@dataclass
+class JourneyMessage:
+    """A typed, parsed message of the run, and where its result is."""
+
+    position: int
+    """Index of its result in the run (input order)."""
+    source: str
+    message_type: str
+    document: Any
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def sent_at(self) -> str:
+        header = self.document.get("header") if isinstance(self.document, dict) else None
+        value = header.get("sentAt") if isinstance(header, dict) else None
+        return _instant(value) or "" if isinstance(value, str) else ""
+
+
+@dataclass
+class Journey:
+    number: int
+    messages: list[JourneyMessage]
+    outcomes: dict[str, str] = field(default_factory=dict)
+
+
+def _values(message: JourneyMessage, locations: Locations) -> list[tuple[Path, Any]]:
+    return [
+        hit
+        for pointer in locations.get(message.message_type, ())
+        for hit in resolve(message.document, pointer)
+    ]
+
+
+def group(messages: list[JourneyMessage], join: dict[str, Locations]) -> list[Journey]:
+    """Connected components of messages that share any join value, in input order."""
+    parent = list(range(len(messages)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[tuple[str, str], int] = {}
+    for i, message in enumerate(messages):
+        for name, locations in join.items():
+            for _, value in _values(message, locations):
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    continue
+                key = (name, str(value))
+                if key in first_with:
+                    parent[find(i)] = find(first_with[key])
+                else:
+                    first_with[key] = i
+    components: dict[int, list[JourneyMessage]] = {}
+    for i, message in enumerate(messages):
+        components.setdefault(find(i), []).append(message)
+    ordered = sorted(components.values(), key=lambda ms: ms[0].position)
+    return [Journey(number + 1, members) for number, members in enumerate(ordered)]
+
+
+def _instant(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(dt.timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class _When:
+    """A date or date-time from a message, comparable as the DOMAIN.md order needs."""
+
+    day: str
+    instant: str | None
+
+    @classmethod
+    def parse(cls, value: Any) -> _When | None:
+        if not isinstance(value, str) or len(value) < 10:
+            return None
+        try:
+            dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+        return cls(value[:10], _instant(value) if len(value) > 10 else None)
+
+    def before(self, other: _When) -> bool:
+        """Strictly earlier: by instant when both have a time, else by calendar day."""
+        if self.instant and other.instant:
+            return self.instant < other.instant
+        return self.day < other.day
+
+
+class JourneyChecker:
+    """Runs a profile's journey requirements over grouped journeys."""
+
+    def __init__(self, profile: Profile, rules: RuleChecker) -> None:
+        self.profile = profile
+        self.rules = rules
+        self.requirements = profile.journey_requirements()
+
+    def check(self, journey: Journey) -> None:
+        """Attach findings to the journey's messages and record each requirement's outcome."""
+        for requirement in self.requirements:
+            kind = requirement.check["journey"]
+            outcome = getattr(self, "_" + kind.replace("-", "_"))(requirement, journey)
+            if outcome is not None:
+                journey.outcomes[requirement.id] = outcome
+
+    # -- the four rule kinds ------------------------------------------------------------------
+
+    def _same_identifier(self, requirement: Requirement, journey: Journey) -> str | None:
+        origin = [
+            (message, path, value)
+            for message in journey.messages
+            for path, value in _values(message, requirement.check["origin"])
+        ]
+        reuse = [
+            (message, path, value)
+            for message in journey.messages
+            for path, value in _values(message, requirement.check["reuse"])
+        ]
+        if not reuse:
+            return None
+        reference = origin or reuse[:1]
+        allowed = {value for _, _, value in reference}
+        where = f"{reference[0][0].source} at {pointer_of(reference[0][1])}"
+        failed = False
+        for message, path, value in reuse:
+            if value not in allowed:
+                failed = True
+                _add(
+                    message,
+                    requirement,
+                    path,
+                    value,
+                    "differs from the value given where it was first issued",
+                    f"the value in {where}",
+                )
+        return FAILED if failed else PASSED
+
+    def _dates_in_order(self, requirement: Requirement, journey: Journey) -> str | None:
+        seen: list[tuple[str, _When, JourneyMessage, Path]] = []
+        steps_present = 0
+        failed = False
+        for step in requirement.check["steps"]:
+            here = [
+                (message, path, when)
+                for message in journey.messages
+                for path, value in _values(message, step["at"])
+                if (when := _When.parse(value)) is not None
+            ]
+            if here:
+                steps_present += 1
+            for message, path, when in here:
+                later = next((s for s in seen if when.before(s[1])), None)
+                if later is not None:
+                    failed = True
+                    name, _, earlier_message, earlier_path = later
+                    _add(
+                        message,
+                        requirement,
+                        path,
+                        None,
+                        f"the {step['name']} date is earlier than the {name} date",
+                        f"on or after the {name} in {earlier_message.source} at "
+                        f"{pointer_of(earlier_path)}",
+                    )
+            seen.extend((step["name"], when, message, path) for message, path, when in here)
+        if steps_present < 2:
+            return None
+        return FAILED if failed else PASSED
+
+    def _subset(self, requirement: Requirement, journey: Journey) -> str | None:
+        fields = requirement.check["match"]
+
+        def key(value: Any) -> tuple[Any, ...] | None:
+            if not isinstance(value, dict):
+                return None
+            return tuple(value.get(f) for f in fields)
+
+        within = {
+            k
+            for message in journey.messages
+            for _, value in _values(message, requirement.check["within"])
+            if (k := key(value)) is not None
+        }
+        items = [
+            (message, path, value)
+            for message in journey.messages
+            for path, value in _values(message, requirement.check["items"])
+        ]
+        if not within or not items:
+            return None
+        failed = False
+        for message, path, value in items:
+            k = key(value)
+            if k is not None and k not in within:
+                failed = True
+                described = ", ".join(f"{f} {v}" for f, v in zip(fields, k, strict=True))
+                _add(
+                    message,
+                    requirement,
+                    path,
+                    None,
+                    f"no match ({described}) among the items it must come from",
+                    "an item with the same " + " and ".join(fields),
+                )
+        return FAILED if failed else PASSED
+
+    def _requires(self, requirement: Requirement, journey: Journey) -> str | None:
+        subjects = [m for m in journey.messages if m.message_type == requirement.check["message"]]
+        if not subjects:
+            return None
+        after = requirement.check["after"]
+        rule = self.rules.rule(requirement.id)
+        outcome = PASSED
+        for subject in subjects:
+            candidates = [
+                m
+                for m in journey.messages
+                if m.message_type == after["message"]
+                and m.sent_at
+                and subject.sent_at
+                and m.sent_at <= subject.sent_at
+            ]
+            satisfied = False
+            for candidate in candidates:
+                if rule is None:
+                    satisfied = True
+                    break
+                try:
+                    if self.rules.cel.evaluate(rule, candidate.document) is True:
+                        satisfied = True
+                        break
+                except RuleError as exc:
+                    outcome = ERROR
+                    _add(
+                        candidate,
+                        requirement,
+                        [],
+                        None,
+                        f"the rule could not be evaluated here: {exc}",
+                        f"rule {rule.expression}",
+                        check="rule-error",
+                    )
+            if not satisfied:
+                if outcome != ERROR:
+                    outcome = FAILED
+                condition = " that meets its condition" if rule is not None else ""
+                _add(
+                    subject,
+                    requirement,
+                    ["header", "sentAt"],
+                    None,
+                    f"no {after['message']}{condition} was sent before it in this journey",
+                    f"an earlier {after['message']}"
+                    + (f" where {rule.expression}" if rule else ""),
+                )
+        return outcome
+
+
+def _add(
+    message: JourneyMessage,
+    requirement: Requirement,
+    path: Path,
+    value: Any,
+    text: str,
+    expected: str,
+    check: str = "journey",
+) -> None:
+    rendered, summary = summarise_value(value) if value is not None else (None, None)
+    message.findings.append(
+        Finding(
+            check=check,
+            message=text,
+            pointer=pointer_of(path),
+            expected=expected,
+            value_json=rendered,
+            value_summary=summary,
+            personal=True,
+            requirement=requirement.id,
+            level=requirement.level,
+        )
+    )
