@@ -52,7 +52,46 @@ def drop(pointer: str) -> Callable[[Json], None]:
     return apply
 
 
-# (message type, file name, mutation, pointer that must be reported, keyword)
+def both(*changes: Callable[[Json], None]) -> Callable[[Json], None]:
+    def apply(doc: Json) -> None:
+        for change in changes:
+            change(doc)
+
+    return apply
+
+
+#: The justice-ew requirement that each message type's schema errors belong to.
+SCHEMA_REQUIREMENT = {
+    "charge-file": "CF-001",
+    "charging-decision": "CD-001",
+    "prosecution-case": "PC-001",
+    "case-listing": "LS-001",
+    "hearing-result": "HR-001",
+    "custody-warrant": "CW-001",
+    "prison-reception": "RC-001",
+    "licence-release": "LR-001",
+}
+
+#: Defects that the schema check catches, and the justice-ew requirement each breaks when it
+#: is not the message's schema requirement (an identifier or code-list requirement owns them).
+OWNER = {
+    "asn-wrong-check-letter": "ID-001",
+    "postcode-not-bs7666": "ID-009",
+    "offence-code-malformed": "CL-001",
+    "pnc-id-wrong-check-letter": "ID-002",
+    "remand-status-unknown": "CL-005",
+    "pti-urn-lowercase": "ID-004",
+    "court-case-ref-no-check-letter": "ID-005",
+    "plea-code-unknown": "CL-003",
+    "verdict-code-unknown": "CL-004",
+    "result-code-below-1000": "CL-002",
+    "cro-number-wrong-check-letter": "ID-003",
+    "noms-number-malformed": "ID-006",
+    "crn-malformed": "ID-007",
+    "nino-unused-prefix": "ID-008",
+}
+
+# (file name, mutation, pointer that must be reported, keyword)
 COMMON = [
     ("missing-message-id", drop("/header/messageId"), "/header", "required"),
     (
@@ -257,6 +296,213 @@ SPECIFIC: dict[str, list[tuple[str, Callable[[Json], None], str, str]]] = {
 }
 
 
+# Schema-valid payloads that break a profile rule: (file name, mutation, pointer, requirement).
+RULE_DEFECTS: dict[str, list[tuple[str, Callable[[Json], None], str, str]]] = {
+    "charge-file": [
+        (
+            "charged-before-arrest",
+            set_("/defendants/0/chargedAt", "2024-03-09T17:00:00+00:00"),
+            "/defendants/0",
+            "CF-002",
+        ),
+        (
+            "offence-after-arrest",
+            set_("/defendants/0/offences/1/offenceDateStart", "2024-03-10"),
+            "/defendants/0",
+            "CF-003",
+        ),
+        (
+            "offence-range-ends-before-it-starts",
+            set_("/defendants/0/offences/0/offenceDateEnd", "2024-03-01"),
+            "/defendants/0/offences/0",
+            "CF-004",
+        ),
+        (
+            "defendant-aged-nine",
+            set_("/defendants/0/person/birthDate", "2014-06-01"),
+            "/defendants/0",
+            "CF-005",
+        ),
+        (
+            "duplicate-offence-sequence",
+            set_("/defendants/0/offences/1/sequence", 1),
+            "/defendants/0",
+            "CF-006",
+        ),
+        (
+            "offence-code-not-published",
+            set_("/defendants/0/offences/0/cjsOffenceCode", "TH68999"),
+            "/defendants/0/offences/0/cjsOffenceCode",
+            "CL-001",
+        ),
+        (
+            "force-code-not-published",
+            set_("/case/policeForceCode", "77"),
+            "/case/policeForceCode",
+            "CL-007",
+        ),
+        (
+            "arresting-unit-not-published",
+            set_("/defendants/0/arrest/arrestingOuCode", "01ZZ99"),
+            "/defendants/0/arrest/arrestingOuCode",
+            "CL-009",
+        ),
+    ],
+    "hearing-result": [
+        (
+            "custodial-result-without-duration",
+            drop("/defendant/offences/0/results/0/duration"),
+            "/defendant/offences/0/results/0",
+            "HR-003",
+        ),
+        (
+            "custodial-result-without-serve-type",
+            drop("/defendant/offences/1/results/0/serveType"),
+            "/defendant/offences/1/results/0",
+            "HR-004",
+        ),
+        (
+            "conviction-date-with-not-guilty-plea-and-verdict",
+            both(
+                set_("/defendant/offences/0/plea", "NG"),
+                set_("/defendant/offences/0/verdict", "NG"),
+            ),
+            "/defendant/offences/0",
+            "HR-002",
+        ),
+        (
+            "fine-without-amount",
+            set_("/defendant/offences/0/results/0", {"cjsResultCode": 1015, "text": "Fine"}),
+            "/defendant/offences/0/results/0",
+            "HR-005",
+        ),
+        (
+            "court-not-published",
+            set_("/hearing/court/ouCode", "B99ZZ00"),
+            "/hearing/court/ouCode",
+            "CL-008",
+        ),
+        (
+            "hearing-type-not-published",
+            set_("/hearing/hearingType", "SENT"),
+            "/hearing/hearingType",
+            "CL-010",
+        ),
+    ],
+    "custody-warrant": [
+        (
+            "sentence-on-a-fine",
+            set_("/sentence/offences/0/cjsResultCode", 1015),
+            "/sentence/offences/0",
+            "CW-002",
+        ),
+    ],
+    "case-listing": [
+        (
+            "sent-from-an-unpublished-court",
+            set_("/header/sender/ouCode", "B99ZZ00"),
+            "/header",
+            "HDR-001",
+        ),
+    ],
+    "licence-release": [
+        (
+            "licence-expires-before-it-starts",
+            set_("/licence/licenceExpiryDate", "2024-07-01"),
+            "/licence",
+            "LR-002",
+        ),
+        (
+            "top-up-ends-before-licence",
+            set_("/licence/topUpSupervisionExpiryDate", "2024-09-01"),
+            "/licence",
+            "LR-003",
+        ),
+    ],
+}
+
+
+def _non_custodial_result(doc: Json) -> None:
+    doc["defendant"]["remandStatus"] = "CB"
+    for offence in doc["defendant"]["offences"]:
+        offence["results"] = [
+            {"cjsResultCode": 1015, "text": "Fine", "amount": {"amount": 200, "currency": "GBP"}}
+        ]
+
+
+# A complete journey with one defect: (folder, message file, change or None to leave the message
+# out, the justice-ew requirement it must fail, and only that one).
+JOURNEY_DEFECTS: list[tuple[str, str, Callable[[Json], None] | None, str]] = [
+    (
+        "asn-changed-at-court",
+        "05-hearing-result.json",
+        set_("/defendant/asn", "2401ZD0100000448755X"),
+        "JR-001",
+    ),
+    (
+        "pnc-id-changed-in-prison",
+        "07-prison-reception.json",
+        set_("/pncId", "2019/0073320J"),
+        "JR-003",
+    ),
+    (
+        "court-case-ref-changed-on-warrant",
+        "06-custody-warrant.json",
+        set_("/courtCaseRef", "24/2713/004522K"),
+        "JR-005",
+    ),
+    (
+        "noms-number-changed-on-release",
+        "08-licence-release.json",
+        set_("/nomsNumber", "B9876CD"),
+        "JR-006",
+    ),
+    (
+        "conviction-before-charge",
+        "05-hearing-result.json",
+        set_("/defendant/offences/1/convictionDate", "2024-03-01"),
+        "JR-007",
+    ),
+    (
+        "reception-before-sentence",
+        "07-prison-reception.json",
+        set_("/receivedAt", "2024-04-07T19:05:00+01:00"),
+        "JR-007",
+    ),
+    (
+        "resulted-offence-never-charged",
+        "05-hearing-result.json",
+        set_("/defendant/offences/0/cjsOffenceCode", "TH68001"),
+        "JR-008",
+    ),
+    ("warrant-without-custodial-result", "05-hearing-result.json", _non_custodial_result, "JR-009"),
+    ("licence-release-without-reception", "07-prison-reception.json", None, "JR-010"),
+    (
+        "prosecution-case-before-decision",
+        "03-prosecution-case.json",
+        set_("/header/sentAt", "2024-03-10T11:00:00+00:00"),
+        "JR-011",
+    ),
+]
+
+
+def _broken_journeys() -> list[dict[str, str]]:
+    broken_root = HERE / "journeys-broken"
+    if broken_root.exists():
+        shutil.rmtree(broken_root)
+    manifest = []
+    for folder, target, change, requirement in JOURNEY_DEFECTS:
+        for source in sorted(JOURNEY.glob("*.json")):
+            doc = json.loads(source.read_text(encoding="utf-8"))
+            if source.name == target:
+                if change is None:
+                    continue
+                change(doc)
+            _write(broken_root / folder / source.name, doc)
+        manifest.append({"journey": f"journeys-broken/{folder}", "requirement": requirement})
+    return manifest
+
+
 def _remand_warrant(doc: Json) -> None:
     doc["warrantType"] = "REMAND"
     del doc["sentence"]
@@ -306,9 +552,28 @@ def main() -> None:
             path = folder / "invalid" / f"{name}.json"
             _write(path, broken)
             manifest.append(
-                {"file": str(path.relative_to(HERE)), "pointer": pointer, "keyword": keyword}
+                {
+                    "file": str(path.relative_to(HERE)),
+                    "pointer": pointer,
+                    "keyword": keyword,
+                    "requirement": OWNER.get(name, SCHEMA_REQUIREMENT[message_type]),
+                }
+            )
+        for name, change, pointer, requirement in RULE_DEFECTS.get(message_type, []):
+            broken = copy.deepcopy(doc)
+            change(broken)
+            path = folder / "invalid" / f"{name}.json"
+            _write(path, broken)
+            manifest.append(
+                {
+                    "file": str(path.relative_to(HERE)),
+                    "pointer": pointer,
+                    "keyword": None,
+                    "requirement": requirement,
+                }
             )
     _write(HERE / "invalid-manifest.json", manifest)
+    _write(HERE / "journeys-broken-manifest.json", _broken_journeys())
 
 
 if __name__ == "__main__":

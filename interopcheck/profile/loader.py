@@ -27,7 +27,7 @@ from interopcheck.profile.model import (
     Requirement,
 )
 from interopcheck.sources.parse import ParseProblem, compose_yaml, yaml_node_to_json
-from interopcheck.sources.positions import pointer_of, yaml_positions
+from interopcheck.sources.positions import KEY_PREFIX, pointer_of, yaml_positions
 from interopcheck.standard.catalog import bundled_root
 
 PROFILE_SCHEMA_PATH = Path(__file__).parent / "profile.schema.json"
@@ -59,9 +59,11 @@ class RawProfile:
     root: yaml.Node
     digest: str
 
-    def position(self, pointer: str) -> tuple[int | None, int | None]:
-        found = yaml_positions(self.root, {pointer})
-        return found.get(pointer, (None, None))
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of the value at ``pointer`` (of its key, with ``key=True``)."""
+        wanted = KEY_PREFIX + pointer if key else pointer
+        found = yaml_positions(self.root, {wanted, pointer})
+        return found.get(wanted) or found.get(pointer) or (None, None)
 
 
 def bundled_profiles() -> dict[str, Path]:
@@ -127,7 +129,8 @@ def schema_problems(raw: RawProfile) -> list[ProfileProblem]:
         path = list(error.instance_path)
         message, at = describe_error(error, _profile_schema(), raw.data)
         pointer = pointer_of(at if at is not None else path)
-        line, column = raw.position(pointer)
+        is_key = isinstance(error.kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties)
+        line, column = raw.position(pointer, key=is_key)
         problems.append(ProfileProblem(raw.path, line, column, pointer or "/", message))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.message))
 

@@ -1,0 +1,248 @@
+"""Profiles: the bundled justice-ew against every example, broken journeys, and bad profiles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interopcheck.errors import SetupError
+from interopcheck.profile.loader import load_profile
+from tests.conftest import EXAMPLES, run_cli
+
+MANIFEST = json.loads((EXAMPLES / "invalid-manifest.json").read_text(encoding="utf-8"))
+BROKEN = json.loads((EXAMPLES / "journeys-broken-manifest.json").read_text(encoding="utf-8"))
+
+
+def _run(command: str, *args: str, cwd: Path | None = None) -> tuple[int, dict]:  # type: ignore[type-arg]
+    proc = run_cli(command, "--format", "json", *args, cwd=cwd)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def _failed(document: dict) -> list[str]:  # type: ignore[type-arg]
+    return sorted(r["id"] for r in document["requirements"] if r["outcome"] in ("failed", "error"))
+
+
+def test_justice_ew_has_at_least_40_requirements_each_with_text_and_source() -> None:
+    profile = load_profile("justice-ew")
+    assert len(profile.requirements) >= 40
+    assert all(r.text and r.source for r in profile.requirements)
+    assert {r.group for r in profile.requirements} == {
+        "schema",
+        "identifiers",
+        "codelists",
+        "rules",
+        "journeys",
+    }
+    assert set(profile.actors) == {
+        "police",
+        "prosecution",
+        "court",
+        "defence",
+        "prison",
+        "probation",
+    }
+
+
+def test_the_complete_journey_conforms_at_every_level() -> None:
+    code, document = _run(
+        "journey", "-p", "justice-ew", str(EXAMPLES / "journeys" / "theft-and-knife")
+    )
+    assert code == 0
+    assert _failed(document) == []
+    assert document["levelsAchieved"] == ["Level 1: schema", "Level 2: rules", "Level 3: journeys"]
+    [journey] = document["journeys"]
+    assert len(journey["messages"]) == 8 and journey["conformant"]
+
+
+@pytest.mark.parametrize("case", MANIFEST, ids=lambda m: m["file"])
+def test_each_invalid_example_fails_exactly_its_requirement(case: dict[str, str]) -> None:
+    code, document = _run("validate", "-p", "justice-ew", str(EXAMPLES / case["file"]))
+    assert code == 1
+    assert _failed(document) == [case["requirement"]]
+    [result] = document["results"]
+    assert {f["pointer"] for f in result["findings"]} == {case["pointer"]}
+    assert {f["requirement"] for f in result["findings"]} == {case["requirement"]}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=lambda m: m["journey"])
+def test_each_broken_journey_fails_exactly_its_requirement(case: dict[str, str]) -> None:
+    code, document = _run("journey", "-p", "justice-ew", str(EXAMPLES / case["journey"]))
+    assert _failed(document) == [case["requirement"]]
+    level = next(r["level"] for r in document["requirements"] if r["id"] == case["requirement"])
+    assert code == (1 if level == "MUST" else 0)
+    findings = [f for r in document["results"] for f in r["findings"]]
+    assert findings and all(f["requirement"] == case["requirement"] for f in findings)
+    assert all(f["line"] is not None for f in findings)
+
+
+def test_strict_makes_should_decide() -> None:
+    broken = str(EXAMPLES / "journeys-broken" / "prosecution-case-before-decision")
+    assert _run("journey", "-p", "justice-ew", broken)[0] == 0
+    code, document = _run("journey", "-p", "justice-ew", "--strict", broken)
+    assert code == 1 and document["deciding"] == ["MUST", "SHOULD"]
+
+
+def test_offence_code_not_in_the_list_names_the_nearest_real_codes() -> None:
+    path = EXAMPLES / "charge-file" / "invalid" / "offence-code-not-published.json"
+    _, document = _run("validate", "-p", "justice-ew", str(path))
+    [finding] = document["results"][0]["findings"]
+    assert "not in the code list CJS offence codes" in finding["message"]
+    assert "TH68" in finding["message"].split("nearest real codes:")[1]
+
+
+def test_journey_messages_with_no_partner_are_reported(tmp_path: Path) -> None:
+    source = EXAMPLES / "journeys" / "theft-and-knife" / "08-licence-release.json"
+    document = json.loads(source.read_text())
+    document["bookingNumber"] = "99999Z"
+    document.pop("pncId")
+    (tmp_path / "lonely.json").write_text(json.dumps(document))
+    code, out = _run("journey", "-p", "justice-ew", str(tmp_path))
+    assert code == 1
+    messages = [f["message"] for f in out["results"][0]["findings"]]
+    assert any("matches no other message" in m for m in messages)
+
+
+def test_validate_without_journeys_does_not_claim_journey_levels() -> None:
+    code, document = _run("validate", "-p", "justice-ew", str(EXAMPLES / "journeys"))
+    assert code == 0
+    assert document["levelsAchieved"] == ["Level 1: schema", "Level 2: rules"]
+    assert "JR-001" in document["untested"]
+
+
+# -- profiles that are wrong ------------------------------------------------------------------
+
+GOOD_HEAD = "id: my-profile\nversion: '1'\ntitle: Mine\n"
+
+
+def _profile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mine.yaml"
+    path.write_text(text)
+    return path
+
+
+def _setup_error(tmp_path: Path, text: str) -> str:
+    with pytest.raises(SetupError) as raised:
+        load_profile(str(_profile(tmp_path, text)))
+    return str(raised.value)
+
+
+def test_unknown_key_names_file_line_and_column(tmp_path: Path) -> None:
+    message = _setup_error(tmp_path, GOOD_HEAD + "colour: blue\n")
+    assert message.startswith(f"{tmp_path / 'mine.yaml'}:4:1:")
+    assert 'unknown key "colour"' in message and "allowed here:" in message
+
+
+def test_bad_requirement_is_located(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "requirements:\n"
+        "  - id: X-1\n"
+        "    level: MUSTN'T\n"
+        "    text: Something must hold here.\n"
+        "    check: {schema: charge-file}\n"
+    )
+    message = _setup_error(tmp_path, text)
+    assert ":6:12:" in message and "allowed codes" in message
+
+
+def test_check_kinds_are_explained(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "requirements:\n"
+        "  - id: X-1\n"
+        "    level: MUST\n"
+        "    text: Something must hold here.\n"
+        "    check: {}\n"
+    )
+    assert "a check needs exactly one of" in _setup_error(tmp_path, text)
+
+
+def test_malformed_yaml(tmp_path: Path) -> None:
+    message = _setup_error(tmp_path, "id: [\nversion: 1\n")
+    assert ":3:1: malformed YAML" in message  # where PyYAML notices the list never closes
+
+
+def test_cel_syntax_error_names_requirement_file_and_expression(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "requirements:\n"
+        "  - id: X-1\n"
+        "    level: MUST\n"
+        "    text: Something must hold here.\n"
+        "    check: {cel: 'self.a +', at: {charge-file: [/case]}}\n"
+    )
+    path = _profile(tmp_path, text)
+    proc = run_cli("validate", "-p", str(path), str(EXAMPLES / "journeys"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "X-1" in proc.stderr and str(path) in proc.stderr and "self.a +" in proc.stderr
+
+
+def test_unknown_cel_function_is_caught_before_the_run(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "requirements:\n"
+        "  - id: X-1\n"
+        "    level: MUST\n"
+        "    text: Something must hold here.\n"
+        "    check: {cel: 'isAsnn(self.ptiUrn)', at: {charge-file: [/case]}}\n"
+    )
+    proc = run_cli("validate", "-p", str(_profile(tmp_path, text)), str(EXAMPLES / "journeys"))
+    assert proc.returncode == 2 and "unknown function isAsnn" in proc.stderr
+
+
+def test_cel_type_error_at_run_time_is_a_finding(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "requirements:\n"
+        "  - id: X-1\n"
+        "    level: MUST\n"
+        "    text: Something must hold here.\n"
+        "    check: {cel: 'self.ptiUrn + 1 == 2', at: {charge-file: [/case]}}\n"
+    )
+    path = _profile(tmp_path, text)
+    code, document = _run("validate", "-p", str(path), str(EXAMPLES / "charge-file" / "valid"))
+    assert code == 1
+    [finding] = document["results"][0]["findings"]
+    assert finding["check"] == "rule-error" and finding["requirement"] == "X-1"
+    assert "could not be evaluated" in finding["message"]
+    assert document["requirements"][0]["outcome"] == "error"
+
+
+def test_missing_codelist_file_and_unknown_codelist(tmp_path: Path) -> None:
+    text = GOOD_HEAD + (
+        "codelists:\n  mine: {title: Mine, source: here, file: nowhere.csv, code: a, label: b}\n"
+    )
+    proc = run_cli("validate", "-p", str(_profile(tmp_path, text)), str(EXAMPLES / "journeys"))
+    assert proc.returncode == 2 and "nowhere.csv" in proc.stderr
+    text = GOOD_HEAD + (
+        "requirements:\n"
+        "  - id: X-1\n"
+        "    level: MUST\n"
+        "    text: Something must hold here.\n"
+        "    check: {codelist: nope, at: {charge-file: [/case/policeForceCode]}}\n"
+    )
+    proc = run_cli("validate", "-p", str(_profile(tmp_path, text)), str(EXAMPLES / "journeys"))
+    assert proc.returncode == 2 and "no code list 'nope'" in proc.stderr
+
+
+def test_extends_itself_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text(GOOD_HEAD.replace("my-profile", "loop") + "extends: loop.yaml\n")
+    with pytest.raises(SetupError, match="extends itself"):
+        load_profile(str(path))
+
+
+def test_overrides_change_levels_drop_and_replace(tmp_path: Path) -> None:
+    text = (
+        "id: child\nversion: '1'\ntitle: Child\nextends: justice-ew\n"
+        "overrides:\n  levels: {CF-002: SHOULD}\n  drop: [CF-005]\n"
+        "requirements:\n"
+        "  - id: CF-006\n    level: MAY\n    text: Replaced by the child profile.\n"
+        "    check: {cel: 'true', at: {charge-file: [/case]}}\n"
+    )
+    profile = load_profile(str(_profile(tmp_path, text)))
+    assert profile.extends == ("justice-ew",)
+    assert profile.requirement("CF-002").level == "SHOULD"  # type: ignore[union-attr]
+    assert profile.requirement("CF-005") is None
+    assert profile.requirement("CF-006").text == "Replaced by the child profile."  # type: ignore[union-attr]
+    with pytest.raises(SetupError, match="CF-999"):
+        load_profile(str(_profile(tmp_path, text.replace("drop: [CF-005]", "drop: [CF-999]"))))
