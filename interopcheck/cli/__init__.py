@@ -11,6 +11,7 @@ import typer
 
 from interopcheck import __version__
 from interopcheck.cli import journey as journey_cli
+from interopcheck.cli import profiles as profiles_cli
 from interopcheck.cli import schemas as schemas_cli
 from interopcheck.cli import validate as validate_cli
 from interopcheck.errors import SetupError
@@ -30,6 +31,7 @@ app = typer.Typer(
 app.command(name="validate", no_args_is_help=True)(validate_cli.validate)
 app.command(name="journey", no_args_is_help=True)(journey_cli.journey)
 app.add_typer(schemas_cli.app, name="schemas")
+app.add_typer(profiles_cli.app, name="profiles")
 
 
 def _show_version(value: bool) -> None:

@@ -135,7 +135,7 @@ def schema_problems(raw: RawProfile) -> list[ProfileProblem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.message))
 
 
-def _duplicate_ids(raw: RawProfile) -> list[ProfileProblem]:
+def duplicate_ids(raw: RawProfile) -> list[ProfileProblem]:
     seen: dict[str, int] = {}
     problems = []
     for index, requirement in enumerate(raw.data.get("requirements", []) or []):
@@ -161,16 +161,16 @@ def _duplicate_ids(raw: RawProfile) -> list[ProfileProblem]:
 
 def load_profile(name: str) -> Profile:
     """Load a profile by bundled id or path, resolving ``extends``; ``SetupError`` if broken."""
-    return _load(resolve_profile_path(name), chain=())
+    return load_path(resolve_profile_path(name), chain=())
 
 
-def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
+def load_path(path: Path, chain: tuple[Path, ...]) -> Profile:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
         raise SetupError(f"{path}: profile extends itself: {cycle}")
     raw = read_raw(path)
-    problems = schema_problems(raw) + _duplicate_ids(raw)
+    problems = schema_problems(raw) + duplicate_ids(raw)
     if problems:
         more = (
             f" (and {len(problems) - 1} more: run 'interopcheck profiles lint {path}')"
@@ -180,15 +180,17 @@ def _load(path: Path, chain: tuple[Path, ...]) -> Profile:
         raise SetupError(f"{problems[0]}{more}")
     parent = None
     if "extends" in raw.data:
-        parent = _load(resolve_profile_path(raw.data["extends"], path.parent), (*chain, resolved))
-    return _build(raw, parent)
+        parent = load_path(
+            resolve_profile_path(raw.data["extends"], path.parent), (*chain, resolved)
+        )
+    return build_profile(raw, parent)
 
 
 def _locations(value: dict[str, list[str]]) -> Locations:
     return {message: tuple(pointers) for message, pointers in value.items()}
 
 
-def _build(raw: RawProfile, parent: Profile | None) -> Profile:
+def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
     data = raw.data
     requirements: list[Requirement] = list(parent.requirements) if parent else []
     overrides = data.get("overrides", {})
