@@ -197,7 +197,7 @@ SPECIFIC: dict[str, list[tuple[str, Callable[[Json], None], str, str]]] = {
             "/court/courtHouseCode",
             "minimum",
         ),
-        ("pti-urn-lowercase", set_("/ptiUrn", "01zd0300124"), "/ptiUrn", "format"),
+        ("pti-urn-lowercase", set_("/ptiUrn", "01zd0300124"), "/ptiUrn", "anyOf"),
     ],
     "case-listing": [
         (
@@ -503,6 +503,16 @@ def _broken_journeys() -> list[dict[str, str]]:
     return manifest
 
 
+def _scottish_journey() -> None:
+    """The same case as Scotland would send it: the crime reference in place of the PTI-URN."""
+    target = HERE / "journeys-scotland" / "theft-and-knife"
+    if target.parent.exists():
+        shutil.rmtree(target.parent)
+    for source in sorted(JOURNEY.glob("*.json")):
+        text = source.read_text(encoding="utf-8").replace("01ZD0300124", "PSA0001230324")
+        _write(target / source.name, json.loads(text))
+
+
 def _remand_warrant(doc: Json) -> None:
     doc["warrantType"] = "REMAND"
     del doc["sentence"]
@@ -574,6 +584,7 @@ def main() -> None:
             )
     _write(HERE / "invalid-manifest.json", manifest)
     _write(HERE / "journeys-broken-manifest.json", _broken_journeys())
+    _scottish_journey()
 
 
 if __name__ == "__main__":

@@ -246,3 +246,143 @@ def test_overrides_change_levels_drop_and_replace(tmp_path: Path) -> None:
     assert profile.requirement("CF-006").text == "Replaced by the child profile."  # type: ignore[union-attr]
     with pytest.raises(SetupError, match="CF-999"):
         load_profile(str(_profile(tmp_path, text.replace("drop: [CF-005]", "drop: [CF-999]"))))
+
+
+# -- Scotland: inheritance at work --------------------------------------------------------------
+
+
+def test_scotland_extends_england_and_wales_with_its_own_changes() -> None:
+    scotland = load_profile("justice-scotland")
+    ew = load_profile("justice-ew")
+    assert scotland.extends == ("justice-ew",)
+    assert scotland.requirement("ID-004") is None and ew.requirement("ID-004") is not None
+    assert scotland.requirement("SC-001") is not None
+    assert "twelfth" in scotland.requirement("CF-005").text  # type: ignore[union-attr]
+    assert scotland.requirement("CL-007").level == "SHOULD"  # type: ignore[union-attr]
+    assert scotland.actors["prosecution"].title.startswith("Crown Office and Procurator Fiscal")
+    assert scotland.digest != ew.digest
+
+
+def test_the_case_reference_decides_between_the_jurisdictions() -> None:
+    scottish = str(EXAMPLES / "journeys-scotland" / "theft-and-knife")
+    english = str(EXAMPLES / "journeys" / "theft-and-knife")
+    code, document = _run("journey", "-p", "justice-scotland", scottish)
+    assert code == 0 and _failed(document) == []
+    code, document = _run("journey", "-p", "justice-ew", scottish)
+    assert code == 1 and _failed(document) == ["ID-004"]
+    code, document = _run("journey", "-p", "justice-scotland", english)
+    assert code == 1 and _failed(document) == ["SC-001"]
+
+
+def test_age_of_criminal_responsibility_differs(tmp_path: Path) -> None:
+    document = json.loads(
+        (EXAMPLES / "journeys-scotland" / "theft-and-knife" / "01-charge-file.json").read_text()
+    )
+    document["defendants"][0]["person"]["birthDate"] = "2012-06-01"  # 11 on the offence date
+    path = tmp_path / "eleven.json"
+    path.write_text(json.dumps(document))
+    assert _failed(_run("validate", "-p", "justice-scotland", str(path))[1]) == ["CF-005"]
+    assert _failed(_run("validate", "-p", "justice-ew", str(path))[1]) == ["ID-004"]
+
+
+# -- the profiles commands ---------------------------------------------------------------------
+
+
+def test_profiles_list_and_show(tmp_path: Path) -> None:
+    proc = run_cli("profiles", "list", "--json", cwd=tmp_path)
+    rows = {row["id"]: row for row in json.loads(proc.stdout)}
+    assert set(rows) == {"justice-ew", "justice-scotland"}
+    assert rows["justice-scotland"]["extends"] == ["justice-ew"]
+    shown = json.loads(run_cli("profiles", "show", "justice-ew", "--json", cwd=tmp_path).stdout)
+    assert len(shown["requirements"]) == rows["justice-ew"]["requirements"]
+    table = run_cli("profiles", "show", "justice-scotland", cwd=tmp_path).stdout
+    assert "Police Scotland sends charge-file" in table and "SC-001" in table
+
+
+@pytest.mark.parametrize("name", ["justice-ew", "justice-scotland"])
+def test_bundled_profiles_lint_clean(name: str) -> None:
+    from interopcheck.profile.loader import bundled_profiles
+
+    proc = run_cli("profiles", "lint", str(bundled_profiles()[name]))
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.strip().endswith("clean")
+
+
+LINT_MISTAKES = """id: bad-profile
+version: '1'
+title: Everything wrong
+extends: justice-ew
+actors:
+  parole:
+    title: Parole board
+    receives: [parole-decision]
+codelists:
+  colours: {title: Colours, source: me, file: colours.csv, code: code, label: label}
+requirements:
+  - id: BAD-001
+    level: MUST
+    text: A schema that does not exist.
+    check: {schema: parole-decision}
+  - id: BAD-002
+    level: MUST
+    text: An identifier nobody defined.
+    check: {identifier: passport, at: {charge-file: [/defendants/*/asn]}}
+  - id: BAD-003
+    level: MUST
+    text: A code list the profile lacks.
+    check: {codelist: planets, at: {charge-file: [/case/policeForceCode]}}
+  - id: BAD-004
+    level: MUST
+    text: CEL that does not compile.
+    check: {cel: "self.a +", at: {charge-file: [/case]}}
+  - id: BAD-005
+    level: MUST
+    text: CEL with an unknown function.
+    check: {cel: "isPassport(self.a)", at: {charge-file: [/case]}}
+  - id: BAD-006
+    level: MUST
+    text: A pointer no message has.
+    check: {identifier: asn, at: {charge-file: [/defendants/*/asnn]}}
+"""
+
+
+def test_lint_catches_each_kind_of_mistake(tmp_path: Path) -> None:
+    path = _profile(tmp_path, LINT_MISTAKES)
+    proc = run_cli("profiles", "lint", str(path))
+    assert proc.returncode == 1
+    lines = proc.stdout.strip().splitlines()
+    expected = {
+        ":8:16:": "no message type 'parole-decision'",
+        ":10:47:": "colours.csv not found",
+        ":15:21:": "no message schema 'parole-decision'",
+        ":19:25:": "unknown identifier 'passport'",
+        ":23:23:": "no code list 'planets'",
+        ":27:18:": "CEL does not compile",
+        ":31:18:": "unknown function isPassport",
+        ":35:48:": "/defendants/*/asnn is not a place in a charge-file message",
+    }
+    assert len(lines) == len(expected)
+    for place, words in expected.items():
+        assert any(place in line and words in line for line in lines), (place, lines)
+
+
+def test_lint_reports_duplicate_ids_and_schema_errors_with_lines(tmp_path: Path) -> None:
+    duplicate = LINT_MISTAKES + (
+        "  - id: BAD-006\n    level: MUST\n    text: The same id twice.\n"
+        "    check: {identifier: asn, at: {charge-file: [/defendants/*/asn]}}\n"
+    )
+    proc = run_cli("profiles", "lint", str(_profile(tmp_path, duplicate)))
+    assert ":36:9: duplicate requirement id BAD-006" in proc.stdout
+    proc = run_cli("profiles", "lint", str(_profile(tmp_path, GOOD_HEAD + "versoin: 2\n")))
+    assert proc.returncode == 1 and ':4:1: unknown key "versoin"' in proc.stdout
+
+
+def test_profile_rules_in_parallel_give_the_same_results(tmp_path: Path) -> None:
+    import shutil
+
+    files = sorted(EXAMPLES.glob("*/*/*.json"))
+    for i in range(230):
+        shutil.copy(files[i % len(files)], tmp_path / f"p{i:04d}.json")
+    one = _run("validate", "-p", "justice-ew", "-j", "1", str(tmp_path))[1]
+    two = _run("validate", "-p", "justice-ew", "-j", "2", str(tmp_path))[1]
+    assert one["results"] == two["results"] and one["requirements"] == two["requirements"]
