@@ -72,10 +72,20 @@ def build(
     directory: Path, count: int, seed: int = 20261127, invalid_ratio: float = 0.1
 ) -> list[Path]:
     """Write ``count`` payloads under ``directory`` (reused when already complete)."""
-    marker = directory / f".complete-{count}-{seed}"
+    import hashlib
+
+    inputs = b"".join(
+        p.read_bytes() for p in sorted((ROOT / "examples" / "journeys").rglob("*.json"))
+    )
+    inputs += (ROOT / "examples" / "build_examples.py").read_bytes() + Path(__file__).read_bytes()
+    marker = directory / f".complete-{count}-{seed}-{hashlib.sha256(inputs).hexdigest()[:12]}"
     paths = [directory / f"{i % 8}" / f"payload-{i:06d}.json" for i in range(count)]
     if marker.exists():
         return paths
+    if directory.exists():
+        import shutil
+
+        shutil.rmtree(directory)
     rng = random.Random(seed)
     templates = _templates()
     defects = {

@@ -126,6 +126,8 @@ def main() -> None:
             os.devnull,
         ]
     )
+    profile_run = [interop, "validate", str(corpus), "-j", "1", "-p", "justice-ew", "-f", "json"]
+    t_profile = best([*profile_run, "-o", os.devnull])
     t_bare, invalid = min(bare_loop(paths, catalog) for _ in range(args.repeat))
     schema_dir = HERE / f"_corpus_{args.count}_schemas"
     schema_dir.mkdir(exist_ok=True)
@@ -133,6 +135,8 @@ def main() -> None:
     rows += [
         (f"interopcheck validate, 1 worker ({args.count} files, incl. start-up)", f"{t_one:.2f} s"),
         (f"interopcheck validate, {cores} workers", f"{t_all:.2f} s"),
+        ("interopcheck validate --profile justice-ew, 1 worker", f"{t_profile:.2f} s"),
+        ("profile / schema-only (1 worker)", f"{t_profile / t_one:.2f}x"),
         ("bare jsonschema-rs loop (read + json.loads + is_valid, in-process)", f"{t_bare:.2f} s"),
         ("check-jsonschema (one run per message type)", f"{t_cj:.2f} s"),
         ("invalid payloads in corpus (bare loop)", f"{invalid}"),

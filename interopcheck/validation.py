@@ -86,7 +86,7 @@ def build_checker(spec: ValidationSpec) -> SchemaChecker:
         from interopcheck.checks.rules import RuleChecker
         from interopcheck.profile.loader import load_profile
 
-        rules = RuleChecker(load_profile(spec.profile))
+        rules = RuleChecker(load_profile(spec.profile), catalog.documents())
     return SchemaChecker(catalog, selection, rules)
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 Path = list[str | int]
 
 
-def parse_pointer(pointer: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def parse_pointer(pointer: str) -> tuple[str, ...]:
     if not pointer:
-        return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+        return ()
+    return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/"))
 
 
 def resolve(document: Any, pointer: str) -> list[tuple[Path, Any]]:
@@ -18,8 +20,24 @@ def resolve(document: Any, pointer: str) -> list[tuple[Path, Any]]:
 
     A step that does not exist yields nothing: the requirement is not applicable there.
     """
+    tokens = parse_pointer(pointer)
+    if "*" not in tokens:  # the common case: one place or none
+        node = document
+        path: Path = []
+        for token in tokens:
+            if isinstance(node, dict):
+                if token not in node:
+                    return []
+                node = node[token]
+                path.append(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+                path.append(int(token))
+            else:
+                return []
+        return [(path, node)]
     found: list[tuple[Path, Any]] = [([], document)]
-    for token in parse_pointer(pointer):
+    for token in tokens:
         following: list[tuple[Path, Any]] = []
         for path, value in found:
             if token == "*":

@@ -9,27 +9,41 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from interopcheck.checks.cel_env import CelEvaluator, CelRule, RuleError
+from interopcheck.checks.cel_env import CelEvaluator, CelRule, RuleError, Trie, merge, projection
 from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.model import Profile, Requirement
 from interopcheck.results import Finding, summarise_value
 from interopcheck.standard.formats import FORMAT_DESCRIPTIONS, JUSTICE_FORMATS
+from interopcheck.standard.schema_paths import asserted
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 
 PersonalCheck = Callable[[Path], bool]
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One payload requirement of a message type, ready to run: its pointers and projections."""
+
+    requirement: Requirement
+    kind: str
+    pointers: tuple[tuple[str, Trie | None], ...]
+
+
 class RuleChecker:
     """The payload requirements of one profile, compiled once per run."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(
+        self, profile: Profile, documents: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         self.profile = profile
+        self._documents = documents or {}
+        self._settled: dict[tuple[str, str, str], bool] = {}
         self.codelists = CodelistStore(profile.codelists)
         self.cel = CelEvaluator(self.codelists)
         self._rules: dict[str, CelRule] = {}
@@ -62,6 +76,30 @@ class RuleChecker:
             if not requirement.is_journey:
                 for message_type in requirement.message_types():
                     self._by_type.setdefault(message_type, []).append(requirement)
+        # One projection per (message type, pointer): every CEL rule bound there reads from it,
+        # so a located value is handed to the CEL engine once for all of them.
+        wanted: dict[tuple[str, str], list[Trie | None]] = {}
+        for requirement in profile.requirements:
+            if requirement.kind == "cel":
+                trie = projection(requirement.check["cel"])
+                for message_type, pointers in requirement.check["at"].items():
+                    for pointer in pointers:
+                        wanted.setdefault((message_type, pointer), []).append(trie)
+        self._tries = {key: merge(tries) for key, tries in wanted.items()}
+        self._plan: dict[str, list[_Step]] = {
+            message_type: [
+                _Step(
+                    requirement,
+                    requirement.kind,
+                    tuple(
+                        (pointer, self._tries.get((message_type, pointer)))
+                        for pointer in requirement.check["at"][message_type]
+                    ),
+                )
+                for requirement in requirements
+            ]
+            for message_type, requirements in self._by_type.items()
+        }
 
     def rule(self, requirement_id: str) -> CelRule | None:
         return self._rules.get(requirement_id)
@@ -82,6 +120,7 @@ class RuleChecker:
         schema_findings: list[Finding],
         is_personal: PersonalCheck,
         document: Any,
+        schema_uri: str | None = None,
     ) -> tuple[list[Finding], dict[str, str]]:
         """All findings for a typed payload, each traced to the requirement it breaks.
 
@@ -91,7 +130,11 @@ class RuleChecker:
         finding is dropped as a duplicate.
         """
         rule_findings, outcomes = self.check(
-            message_type, document, is_personal, schema_valid=not schema_findings
+            message_type,
+            document,
+            is_personal,
+            schema_valid=not schema_findings,
+            schema_uri=schema_uri,
         )
         reported = {(f.requirement, f.pointer) for f in rule_findings}
         findings: list[Finding] = []
@@ -115,19 +158,32 @@ class RuleChecker:
         document: Any,
         is_personal: PersonalCheck,
         schema_valid: bool = True,
+        schema_uri: str | None = None,
     ) -> tuple[list[Finding], dict[str, str]]:
         """Findings and outcomes of every non-schema requirement for this message type."""
         findings: list[Finding] = []
         outcomes: dict[str, str] = {}
-        for requirement in self._by_type.get(message_type, ()):
-            located = [
-                hit
-                for pointer in requirement.check["at"][message_type]
-                for hit in resolve(document, pointer)
-            ]
+        resolved: dict[str, list[tuple[Path, Any]]] = {}
+        self.cel.forget()  # bindings are per payload: ids of freed values may be reused
+        for step in self._plan.get(message_type, ()):
+            requirement = step.requirement
+            located: list[tuple[Path, Any, Trie | None]] = []
+            for pointer, trie in step.pointers:
+                hits = resolved.get(pointer)
+                if hits is None:
+                    hits = resolved[pointer] = resolve(document, pointer)
+                for path, value in hits:
+                    located.append((path, value, trie))
             if not located:
                 continue
-            found = self._check_one(requirement, located, is_personal)
+            if (
+                schema_valid
+                and schema_uri
+                and self._settled_by_schema(schema_uri, message_type, requirement)
+            ):
+                outcomes[requirement.id] = PASSED
+                continue
+            found = self._check_one(requirement, step.kind, located, is_personal)
             if not schema_valid and any(f.check == "rule-error" for f in found):
                 # A rule over a payload the schema already rejects may trip on its shape; that
                 # is the schema's finding, not the rule's: not applicable here.
@@ -141,15 +197,42 @@ class RuleChecker:
             findings.extend(found)
         return findings, outcomes
 
+    def _settled_by_schema(
+        self, schema_uri: str, message_type: str, requirement: Requirement
+    ) -> bool:
+        """Whether a schema-valid payload already meets the requirement: the schema asserts,
+        unconditionally at every location, the same format (identifiers) or an enum within the
+        code list. Then checking it again would only cost time."""
+        key = (schema_uri, message_type, requirement.id)
+        settled = self._settled.get(key)
+        if settled is None:
+            settled = requirement.kind in ("identifier", "codelist") and all(
+                self._asserts(schema_uri, pointer, requirement)
+                for pointer in requirement.check["at"][message_type]
+            )
+            self._settled[key] = settled
+        return settled
+
+    def _asserts(self, schema_uri: str, pointer: str, requirement: Requirement) -> bool:
+        nodes = asserted(self._documents, schema_uri, parse_pointer(pointer))
+        if requirement.kind == "identifier":
+            return any(n.get("format") == requirement.check["identifier"] for n in nodes)
+        name = requirement.check["codelist"]
+        return any(
+            isinstance(n.get("enum"), list)
+            and all(self.codelists.contains(name, value) for value in n["enum"])
+            for n in nodes
+        )
+
     def _check_one(
         self,
         requirement: Requirement,
-        located: list[tuple[Path, Any]],
+        kind: str,
+        located: list[tuple[Path, Any, Trie | None]],
         is_personal: PersonalCheck,
     ) -> list[Finding]:
-        kind = requirement.kind
         found: list[Finding] = []
-        for path, value in located:
+        for path, value, trie in located:
             problem: tuple[str, str | None, str] | None = None
             if kind == "identifier":
                 name = requirement.check["identifier"]
@@ -162,7 +245,7 @@ class RuleChecker:
             elif kind == "codelist":
                 problem = self._codelist_problem(requirement.check["codelist"], value)
             elif kind == "cel":
-                problem = self._cel_problem(requirement, value)
+                problem = self._cel_problem(requirement, value, trie)
             if problem is not None:
                 message, expected, check = problem
                 found.append(
@@ -184,11 +267,11 @@ class RuleChecker:
         )
 
     def _cel_problem(
-        self, requirement: Requirement, value: Any
+        self, requirement: Requirement, value: Any, trie: Trie | None
     ) -> tuple[str, str | None, str] | None:
         rule = self._rules[requirement.id]
         try:
-            result = self.cel.evaluate(rule, value)
+            result = self.cel.evaluate_projected(rule, value, trie)
         except RuleError as exc:
             return (
                 f"the rule could not be evaluated here: {exc}",

@@ -92,6 +92,7 @@ class SchemaChecker:
                 findings,
                 lambda path: self.personal.is_personal(uri, path),
                 payload.value,
+                uri,
             )
         if findings:
             result.findings.extend(self.locate(payload, findings))

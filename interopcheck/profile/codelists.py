@@ -61,19 +61,20 @@ class CodelistStore:
         path = codelist_path(spec)
         assert path is not None and spec.code is not None and spec.label is not None
         with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
+            reader = csv.reader(handle)
+            fields = next(reader, [])
             for column in (spec.code, spec.label):
                 if column not in fields:
                     raise SetupError(
                         f"code list {spec.name!r}: {path} has no column {column!r} "
                         f"(columns: {', '.join(fields)})"
                     )
+            code_at, label_at = fields.index(spec.code), fields.index(spec.label)
             codes: dict[str, str] = {}
             for row in reader:
-                code = row[spec.code]
+                code = row[code_at]
                 if code and code not in codes:
-                    codes[code] = row[spec.label]
+                    codes[code] = row[label_at]
             return codes
 
     def contains(self, name: str, code: object) -> bool:
@@ -86,8 +87,12 @@ class CodelistStore:
         """Real codes that look like ``code``: same leading characters first, then similar."""
         text = _as_code(code)
         codes = self.codes(name)
-        pool = [c for c in codes if c[:2] == text[:2]] or list(codes)
-        return difflib.get_close_matches(text, pool, n=count, cutoff=0.6)
+        pool: list[str] = []
+        for width in (4, 2, 1):  # same act and year first, then same act, then anything
+            pool = [c for c in codes if c[:width] == text[:width]]
+            if pool:
+                break
+        return difflib.get_close_matches(text, pool or list(codes)[:2000], n=count, cutoff=0.6)
 
 
 def _as_code(value: object) -> str:

@@ -27,7 +27,7 @@ from interopcheck.profile.loader import (
 from interopcheck.profile.model import Profile
 from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.formats import JUSTICE_FORMATS
-from interopcheck.standard.personal import describes
+from interopcheck.standard.schema_paths import describes
 
 
 def lint_profile(path: Path) -> list[ProfileProblem]:

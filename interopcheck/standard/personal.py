@@ -169,30 +169,3 @@ def _children(base: str, schema: dict[str, Any], step: str | int) -> list[Node]:
         elif isinstance(schema.get("items"), dict):
             found.append((base, schema["items"]))
     return found
-
-
-def describes(documents: dict[str, dict[str, Any]], schema_uri: str, tokens: Sequence[str]) -> bool:
-    """Whether the schema describes a location (``*`` = any item or member): a profile pointer
-    that no payload valid under the schema could reach is a mistake in the profile."""
-    walker = PersonalDataMap(documents)
-    root = documents.get(schema_uri)
-    if root is None:
-        return False
-    nodes = walker._expand([(schema_uri, root)])
-    for token in tokens:
-        children: list[Node] = []
-        for base, schema in nodes:
-            if token == "*":
-                for keyword in ("items", "additionalProperties"):
-                    if isinstance(schema.get(keyword), dict):
-                        children.append((base, schema[keyword]))
-                children.extend((base, s) for s in (schema.get("properties") or {}).values())
-                children.extend((base, s) for s in (schema.get("patternProperties") or {}).values())
-                children.extend((base, s) for s in (schema.get("prefixItems") or []))
-            else:
-                step: str | int = int(token) if token.isdigit() and "items" in schema else token
-                children.extend(_children(base, schema, step))
-        if not children:
-            return False
-        nodes = walker._expand(children)
-    return True
