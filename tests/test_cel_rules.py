@@ -1,0 +1,76 @@
+"""CEL rules: binding only the fields a rule reads gives the rule's own answer (differential),
+and the helper functions behave on the standard's values."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from interopcheck.checks.cel_env import CelEvaluator, RuleError, project, projection
+from interopcheck.checks.pointers import resolve
+from interopcheck.profile.codelists import CodelistStore
+from interopcheck.profile.loader import load_profile
+from tests.conftest import EXAMPLES
+
+DOCUMENTS = [
+    json.loads(p.read_text(encoding="utf-8"))
+    for p in sorted(EXAMPLES.rglob("*.json"))
+    if "manifest" not in p.name
+]
+
+
+def _outcome(evaluator: CelEvaluator, rule, value):  # type: ignore[no-untyped-def]
+    try:
+        return ("value", evaluator.evaluate(rule, value))
+    except RuleError:
+        return ("error", None)
+
+
+@pytest.mark.parametrize("profile_name", ["justice-ew", "justice-scotland"])
+def test_projected_binding_gives_the_same_answer_as_the_whole_value(profile_name: str) -> None:
+    profile = load_profile(profile_name)
+    codelists = CodelistStore(profile.codelists)
+    whole, projected = CelEvaluator(codelists), CelEvaluator(codelists)
+    compared = 0
+    for requirement in profile.requirements:
+        if requirement.kind != "cel":
+            continue
+        rule = whole.compile(requirement.check["cel"], requirement.id, "test")
+        trie = projection(requirement.check["cel"])
+        for document in DOCUMENTS:
+            message_type = document.get("header", {}).get("messageType")
+            for pointer in requirement.check["at"].get(message_type, ()):
+                for _, value in resolve(document, pointer):
+                    expected = _outcome(whole, rule, value)
+                    projected.forget()
+                    try:
+                        got = ("value", projected.evaluate_projected(rule, value, trie))
+                    except RuleError:
+                        got = ("error", None)
+                    assert got == expected, (requirement.id, pointer)
+                    compared += 1
+    assert compared > 200
+
+
+def test_projection_reads_fields_through_macros() -> None:
+    trie = projection(
+        "self.defendant.offences.exists(o, o.results.exists(r, r.cjsResultCode == 1002))"
+    )
+    assert trie == {"defendant": {"offences": {"*": {"results": {"*": {"cjsResultCode": {}}}}}}}
+    assert projection("size(self) > 0") is None
+    assert projection("self.a[0] == 1") is None
+    value = {"defendant": {"offences": [{"results": [{"cjsResultCode": 1002, "text": "x"}]}]}}
+    assert project(value, trie) == {"defendant": {"offences": [{"results": [{"cjsResultCode": 1002}]}]}}
+
+
+def test_helpers_on_dates_and_ages() -> None:
+    evaluator = CelEvaluator(CodelistStore({}))
+    rule = evaluator.compile("ageOn(self.born, self.on)", "T-1", "test")
+    assert evaluator.evaluate(rule, {"born": "1988-02-29", "on": "2024-02-28"}) == 35
+    assert evaluator.evaluate(rule, {"born": "1988-02-29", "on": "2024-02-29"}) == 36
+    order = evaluator.compile("instant(self.a) < instant(self.b)", "T-2", "test")
+    # 10:30 in London in summer is 09:30 UTC: earlier than 10:00 UTC.
+    assert evaluator.evaluate(order, {"a": "2024-07-01T10:30:00+01:00", "b": "2024-07-01T10:00:00Z"})
+    with pytest.raises(RuleError, match="ageOn"):
+        evaluator.evaluate(rule, {"born": "1988-02-30", "on": "2024-01-01"})
