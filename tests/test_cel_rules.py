@@ -61,7 +61,9 @@ def test_projection_reads_fields_through_macros() -> None:
     assert projection("size(self) > 0") is None
     assert projection("self.a[0] == 1") is None
     value = {"defendant": {"offences": [{"results": [{"cjsResultCode": 1002, "text": "x"}]}]}}
-    assert project(value, trie) == {"defendant": {"offences": [{"results": [{"cjsResultCode": 1002}]}]}}
+    assert project(value, trie) == {
+        "defendant": {"offences": [{"results": [{"cjsResultCode": 1002}]}]}
+    }
 
 
 def test_helpers_on_dates_and_ages() -> None:
@@ -71,6 +73,8 @@ def test_helpers_on_dates_and_ages() -> None:
     assert evaluator.evaluate(rule, {"born": "1988-02-29", "on": "2024-02-29"}) == 36
     order = evaluator.compile("instant(self.a) < instant(self.b)", "T-2", "test")
     # 10:30 in London in summer is 09:30 UTC: earlier than 10:00 UTC.
-    assert evaluator.evaluate(order, {"a": "2024-07-01T10:30:00+01:00", "b": "2024-07-01T10:00:00Z"})
+    assert evaluator.evaluate(
+        order, {"a": "2024-07-01T10:30:00+01:00", "b": "2024-07-01T10:00:00Z"}
+    )
     with pytest.raises(RuleError, match="ageOn"):
         evaluator.evaluate(rule, {"born": "1988-02-30", "on": "2024-01-01"})

@@ -11,9 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
+# The cel package's __init__ imports its interactive REPL (cel.cli -> prompt_toolkit, rich):
+# 0.23 s of start-up we never use. A placeholder module stands in for it; the evaluator (the
+# Rust extension) and the standard library are imported as usual.
+if "cel" not in sys.modules:
+    sys.modules.setdefault("cel.cli", types.ModuleType("cel.cli"))
 import cel
 
 from interopcheck.domain import identifiers as ids

@@ -101,6 +101,14 @@ class RuleChecker:
             for message_type, requirements in self._by_type.items()
         }
 
+    def compilable(self, message_type: str) -> list[Requirement]:
+        """Identifier and code-list requirements for a message type (see checks/compiled.py)."""
+        return [
+            step.requirement
+            for step in self._plan.get(message_type, ())
+            if step.kind in ("identifier", "codelist")
+        ]
+
     def rule(self, requirement_id: str) -> CelRule | None:
         return self._rules.get(requirement_id)
 
@@ -121,8 +129,11 @@ class RuleChecker:
         is_personal: PersonalCheck,
         document: Any,
         schema_uri: str | None = None,
+        settled: dict[str, str] | None = None,
+        skip: frozenset[str] = frozenset(),
     ) -> tuple[list[Finding], dict[str, str]]:
         """All findings for a typed payload, each traced to the requirement it breaks.
+        ``skip`` requirements were checked already; ``settled`` holds their outcomes.
 
         A schema error at a location that an identifier or code-list requirement covers
         belongs to that requirement (a bad check letter is the ASN requirement's failure, not
@@ -135,7 +146,10 @@ class RuleChecker:
             is_personal,
             schema_valid=not schema_findings,
             schema_uri=schema_uri,
+            settled=skip,
         )
+        if settled:
+            outcomes.update(settled)
         reported = {(f.requirement, f.pointer) for f in rule_findings}
         findings: list[Finding] = []
         schema_requirement = self.schema_requirement.get(message_type)
@@ -159,14 +173,18 @@ class RuleChecker:
         is_personal: PersonalCheck,
         schema_valid: bool = True,
         schema_uri: str | None = None,
+        settled: frozenset[str] = frozenset(),
     ) -> tuple[list[Finding], dict[str, str]]:
-        """Findings and outcomes of every non-schema requirement for this message type."""
+        """Findings and outcomes of every non-schema requirement for this message type;
+        ``settled`` requirements were already checked (by the compiled validator) and skipped."""
         findings: list[Finding] = []
         outcomes: dict[str, str] = {}
         resolved: dict[str, list[tuple[Path, Any]]] = {}
         self.cel.forget()  # bindings are per payload: ids of freed values may be reused
         for step in self._plan.get(message_type, ()):
             requirement = step.requirement
+            if requirement.id in settled:
+                continue
             located: list[tuple[Path, Any, Trie | None]] = []
             for pointer, trie in step.pointers:
                 hits = resolved.get(pointer)

@@ -49,6 +49,11 @@ class SchemaChecker:
         self.catalog = catalog
         self.selection = selection
         self.rules = rules
+        self.compiled = None
+        if rules is not None:
+            from interopcheck.checks.compiled import CompiledRequirements
+
+            self.compiled = CompiledRequirements(rules, catalog)
         self.personal = PersonalDataMap(catalog.documents())
         self._message_types = frozenset(catalog.message_types())
         self._known = ", ".join(sorted(self._message_types))
@@ -77,22 +82,40 @@ class SchemaChecker:
         result.schema = entry.uri
         result.message_type = entry.message_type or entry.name
         validator = self.catalog.validator(entry)
+        covered: frozenset[str] = frozenset()
+        if self.compiled is not None:
+            self.compiled.applied.clear()
+            validator, covered = self.compiled.validator(entry, result.message_type)
         try:
-            findings = (
-                []
-                if validator.is_valid(payload.value)
-                else self._findings(entry, validator, payload.value)
-            )
+            valid = validator.is_valid(payload.value)
+            if not valid:
+                # Word the schema's own errors from the plain validator; compiled requirements
+                # are worded by the rule checker, which runs them all again on this path.
+                plain = self.catalog.validator(entry)
+                findings = (
+                    []
+                    if plain.is_valid(payload.value)
+                    else self._findings(entry, plain, payload.value)
+                )
+            else:
+                findings = []
         except jsonschema_rs.ValidationError as exc:  # e.g. a regex engine limit
             raise SetupError(f"{entry.path}: {exc.message.splitlines()[0]}") from None
         if self.rules is not None:
             uri = entry.uri
+            settled = (
+                {rid: "passed" for rid in self.compiled.applied & covered}
+                if valid and self.compiled is not None
+                else {}
+            )
             findings, result.outcomes = self.rules.attribute(
                 result.message_type,
                 findings,
                 lambda path: self.personal.is_personal(uri, path),
                 payload.value,
                 uri,
+                settled,
+                covered if valid else frozenset(),
             )
         if findings:
             result.findings.extend(self.locate(payload, findings))

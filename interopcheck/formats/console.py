@@ -112,8 +112,13 @@ class ConsoleWriter:
     def _requirements(self) -> None:
         summary = self._summary
         table = Table(title="Requirements", show_edge=False, pad_edge=False, header_style="bold")
-        for column in ("id", "level", "outcome", "passed", "failed", "n/a", "requirement"):
-            table.add_column(column, overflow="fold", no_wrap=column != "requirement")
+        for column, width in (("id", 7), ("level", 6), ("outcome", 8)):
+            table.add_column(column, no_wrap=True, width=width)
+        for column in ("passed", "failed", "n/a"):
+            table.add_column(column, no_wrap=True, justify="right", width=6)
+        # One line per requirement: the full text is in the JSON report and `profiles show`.
+        room = max(20, self._console.width - 66)
+        table.add_column("requirement", no_wrap=True, overflow="ellipsis", max_width=room)
         styles = {"failed": "red", "error": "red", "passed": "green", "untested": "yellow"}
         for tally in summary.requirements.values():
             outcome = tally.outcome

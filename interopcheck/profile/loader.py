@@ -212,8 +212,10 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
             )
         old = requirements[index]
         requirements[index] = replace(old, level=level)
-    for index, item in enumerate(data.get("requirements", []) or []):
-        line, _ = raw.position(f"/requirements/{index}")
+    items = data.get("requirements", []) or []
+    lines = yaml_positions(raw.root, {f"/requirements/{i}" for i in range(len(items))})
+    for index, item in enumerate(items):
+        line, _ = lines.get(f"/requirements/{index}", (None, None))
         requirement = Requirement(
             id=item["id"],
             level=item["level"],
