@@ -386,3 +386,21 @@ def test_profile_rules_in_parallel_give_the_same_results(tmp_path: Path) -> None
     one = _run("validate", "-p", "justice-ew", "-j", "1", str(tmp_path))[1]
     two = _run("validate", "-p", "justice-ew", "-j", "2", str(tmp_path))[1]
     assert one["results"] == two["results"] and one["requirements"] == two["requirements"]
+
+
+def test_compiled_requirements_agree_with_the_python_path() -> None:
+    """Differential: the overlay validator and the rule checker alone give the same outcomes
+    and findings on every example, valid or not."""
+    from interopcheck.sources.payloads import read_payloads
+    from interopcheck.validation import ValidationSpec, build_checker
+
+    fast = build_checker(ValidationSpec(profile="justice-ew"))
+    slow = build_checker(ValidationSpec(profile="justice-ew"))
+    slow.compiled = None
+    files = sorted(p for p in EXAMPLES.rglob("*.json") if "manifest" not in p.name)
+    assert len(files) > 150
+    for path in files:
+        [payload] = read_payloads(str(path))
+        a, b = fast.check(payload, 0), slow.check(payload, 0)
+        assert a.outcomes == b.outcomes, path
+        assert a.findings == b.findings, path
