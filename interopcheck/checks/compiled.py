@@ -44,25 +44,29 @@ class CompiledRequirements:
             """``x-interopcheck-check: ID``: the requirement's own test on the value here."""
 
             def __init__(self, parent: dict[str, Any], value: str, path: list[str | int]) -> None:
-                self.requirement: Requirement | None = rules.profile.requirement(value)
+                requirement: Requirement | None = rules.profile.requirement(value)
                 self.id = value
+                self.identifier = None
+                self.codes: dict[str, str] | None = None
+                if requirement is not None and requirement.kind == "identifier":
+                    self.identifier = JUSTICE_FORMATS[requirement.check["identifier"]]
+                elif requirement is not None:
+                    self.codes = rules.codelists.codes(requirement.check["codelist"])
 
             def validate(self, instance: Any) -> None:
                 applied.add(self.id)
-                requirement = self.requirement
-                if requirement is None:
-                    return
-                if requirement.kind == "identifier":
-                    if isinstance(instance, str) and not JUSTICE_FORMATS[
-                        requirement.check["identifier"]
-                    ](instance):
+                if self.identifier is not None:
+                    if type(instance) is str and not self.identifier(instance):
                         raise ValueError(f"{self.id}: identifier check failed")
-                elif (
-                    instance is not None
-                    and not isinstance(instance, (dict, list))
-                    and not rules.codelists.contains(requirement.check["codelist"], instance)
-                ):
-                    raise ValueError(f"{self.id}: not in the code list")
+                elif self.codes is not None and instance is not None:
+                    if type(instance) is str:
+                        known = instance in self.codes
+                    elif isinstance(instance, (dict, list)):
+                        return  # the schema speaks about wrong types
+                    else:
+                        known = rules.codelists.contains_value(self.codes, instance)
+                    if not known:
+                        raise ValueError(f"{self.id}: not in the code list")
 
         return Check
 

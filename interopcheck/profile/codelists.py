@@ -80,6 +80,11 @@ class CodelistStore:
     def contains(self, name: str, code: object) -> bool:
         return _as_code(code) in self.codes(name)
 
+    @staticmethod
+    def contains_value(codes: dict[str, str], code: object) -> bool:
+        """Membership of a non-string value (result codes and gender are integers)."""
+        return _as_code(code) in codes
+
     def label(self, name: str, code: object) -> str | None:
         return self.codes(name).get(_as_code(code))
 
