@@ -362,6 +362,10 @@ def test_installed_package_works_from_any_directory(tmp_path: Path) -> None:
     assert json.loads(shown.stdout)["$id"].endswith("/1.0/receipt.schema.json")
     shutil.copy(VALID_HEARING, tmp_path / "one.json")
     assert run_cli("validate", "one.json", cwd=tmp_path).returncode == 0
+    # Profiles, their schema and the CJS code-list files ship in the package too.
+    with_profile = run_cli("validate", "one.json", "--profile", "justice-ew", cwd=tmp_path)
+    assert with_profile.returncode == 0, with_profile.stdout + with_profile.stderr
+    assert "CL-001" in with_profile.stdout
     assert "no bundled schema" in _one_line_error(run_cli("schemas", "show", "nope", cwd=tmp_path))
 
 
