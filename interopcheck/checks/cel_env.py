@@ -191,9 +191,9 @@ class CelEvaluator:
         }
         self.known = frozenset(self.functions)
         self._context = cel.Context(functions=self.functions)
-        self._bound: str | None = None
-        self._projections: dict[tuple[int, int], tuple[Any, str | None]] = {}
-        self._memo: dict[tuple[str, str], tuple[bool, Any]] = {}
+        self._bound: Any = None
+        self._projections: dict[tuple[int, int], Any] = {}
+        self._memo: dict[tuple[str, Any], tuple[bool, Any]] = {}
 
     def forget(self) -> None:
         """Drop per-payload state (call before each payload: ids of freed values are reused)."""
@@ -208,22 +208,19 @@ class CelEvaluator:
         content differs from the last one bound.
         """
         ident = (id(value), id(trie))
-        entry = self._projections.get(ident)
-        if entry is None:
-            projected = project(value, trie)
-            # repr is C-fast and, for JSON values built in trie order, a faithful key.
-            content: str | None = repr(projected)
-            entry = self._projections[ident] = (projected, content)
-        projected, content = entry
-        if content is not None:
-            remembered = self._memo.get((rule.expression, content))
-            if remembered is not None:
-                ok, outcome = remembered
-                if ok:
-                    return outcome
-                raise RuleError(outcome)
+        content = self._projections.get(ident)
+        if content is None:
+            # The key is the projected content itself, built as nested tuples (hashable, cheap);
+            # the dict form for the engine is built only when the engine is needed.
+            content = self._projections[ident] = key_of(value, trie)
+        remembered = self._memo.get((rule.expression, content))
+        if remembered is not None:
+            ok, outcome = remembered
+            if ok:
+                return outcome
+            raise RuleError(outcome)
         if content != self._bound:
-            self._context.add_variable("self", projected)
+            self._context.add_variable("self", project(value, trie))
             self._bound = content
         try:
             result = self._execute(rule)
@@ -236,8 +233,8 @@ class CelEvaluator:
     def compile(self, expression: str, requirement: str, origin: str) -> CelRule:
         return CelRule(expression, requirement, origin, self.known)
 
-    def _remember(self, rule: CelRule, content: str | None, outcome: tuple[bool, Any]) -> None:
-        if content is None or not isinstance(outcome[1], (bool, str)):
+    def _remember(self, rule: CelRule, content: Any, outcome: tuple[bool, Any]) -> None:
+        if not isinstance(outcome[1], (bool, str)):
             return
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
@@ -325,6 +322,26 @@ def project(value: Any, trie: Trie | None) -> Any:
     if isinstance(value, list) and "*" in trie:
         return [project(item, trie["*"]) for item in value]
     return value
+
+
+def key_of(value: Any, trie: Trie | None) -> Any:
+    """A hashable key for ``project(value, trie)``: equal exactly when the projections are
+    equal as JSON (types are kept apart: ``1``, ``1.0`` and ``True`` differ)."""
+    if trie is None or not trie:
+        return _freeze(value)
+    if isinstance(value, dict):
+        return ("o", tuple((k, key_of(value[k], sub)) for k, sub in trie.items() if k in value))
+    if isinstance(value, list) and "*" in trie:
+        return ("a", tuple(key_of(item, trie["*"]) for item in value))
+    return _freeze(value)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("o", tuple((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("a", tuple(_freeze(v) for v in value))
+    return (type(value).__name__, value)
 
 
 def merge(tries: list[Trie | None]) -> Trie | None:

@@ -43,11 +43,15 @@ class CompiledRequirements:
         class Check:
             """``x-interopcheck-check: ID``: the requirement's own test on the value here."""
 
-            def __init__(self, parent: dict[str, Any], value: str, path: list[str | int]) -> None:
-                requirement: Requirement | None = rules.profile.requirement(value)
-                self.id = value
+            def __init__(
+                self, parent: dict[str, Any], value: dict[str, Any], path: list[str | int]
+            ) -> None:
+                requirement: Requirement | None = rules.profile.requirement(value["id"])
+                self.id = value["id"]
                 self.identifier = None
                 self.codes: dict[str, str] | None = None
+                if not value["verify"]:
+                    return  # the schema itself asserts this here: only note that it applied
                 if requirement is not None and requirement.kind == "identifier":
                     self.identifier = JUSTICE_FORMATS[requirement.check["identifier"]]
                 elif requirement is not None:
@@ -100,9 +104,10 @@ class CompiledRequirements:
             trees = [_tree(documents, entry.uri, parse_pointer(p)) for p in pointers]
             if any(tree is None for tree in trees):
                 continue  # a wildcard over an object: left to the Python path
+            verify = not self._rules.settled_by_schema(entry.uri, message_type, requirement)
             for tree in trees:
                 assert tree is not None
-                _merge(overlay, tree, requirement.id)
+                _merge(overlay, tree, {"id": requirement.id, "verify": verify})
             covered.add(requirement.id)
         return overlay, covered
 
@@ -124,11 +129,11 @@ def _tree(
     return steps
 
 
-def _merge(overlay: dict[str, Any], steps: list[tuple[str, str]], requirement_id: str) -> None:
+def _merge(overlay: dict[str, Any], steps: list[tuple[str, str]], check: dict[str, Any]) -> None:
     node = overlay
     for keyword, name in steps:
         if keyword == "items":
             node = node.setdefault("items", {})
         else:
             node = node.setdefault("properties", {}).setdefault(name, {})
-    node.setdefault("allOf", []).append({KEYWORD: requirement_id})
+    node.setdefault("allOf", []).append({KEYWORD: check})

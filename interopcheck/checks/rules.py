@@ -197,7 +197,7 @@ class RuleChecker:
             if (
                 schema_valid
                 and schema_uri
-                and self._settled_by_schema(schema_uri, message_type, requirement)
+                and self.settled_by_schema(schema_uri, message_type, requirement)
             ):
                 outcomes[requirement.id] = PASSED
                 continue
@@ -215,7 +215,7 @@ class RuleChecker:
             findings.extend(found)
         return findings, outcomes
 
-    def _settled_by_schema(
+    def settled_by_schema(
         self, schema_uri: str, message_type: str, requirement: Requirement
     ) -> bool:
         """Whether a schema-valid payload already meets the requirement: the schema asserts,
