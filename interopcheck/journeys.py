@@ -15,7 +15,7 @@ from interopcheck.checks.journey import Journey, JourneyChecker, JourneyMessage,
 from interopcheck.errors import SetupError
 from interopcheck.results import Finding, JourneySummary, PayloadResult, RunSummary
 from interopcheck.sources.payloads import Payload, discover, read_payloads
-from interopcheck.validation import ValidationOptions, _now, build_checker, describe_profile
+from interopcheck.validation import ValidationOptions, build_checker, describe_profile, now_iso
 
 
 @dataclass
@@ -32,7 +32,7 @@ def run_journeys(paths: Sequence[str], options: ValidationOptions) -> JourneyRun
     summary = RunSummary(
         tool_version=__version__,
         show_personal_data=options.show_personal_data,
-        started_at=_now(),
+        started_at=now_iso(),
         journeys_checked=True,
     )
     sources = discover(paths)
@@ -90,5 +90,5 @@ def run_journeys(paths: Sequence[str], options: ValidationOptions) -> JourneyRun
         )
     for result in results:
         summary.add(result)
-    summary.finished_at = _now()
+    summary.finished_at = now_iso()
     return JourneyRun(summary, results, journeys)

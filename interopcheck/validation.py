@@ -139,7 +139,7 @@ class ValidationStream:
         self.summary = RunSummary(
             tool_version=__version__,
             show_personal_data=options.show_personal_data,
-            started_at=_now(),
+            started_at=now_iso(),
         )
         self._options = options
         self._on_progress = on_progress
@@ -168,7 +168,7 @@ class ValidationStream:
                 yield result
             if self._on_progress:
                 self._on_progress(self.summary.payloads)
-        self.summary.finished_at = _now()
+        self.summary.finished_at = now_iso()
         if self.summary.payloads == 0:
             raise SetupError(
                 "no payload files found (looked for .json, .yaml, .yml, .jsonl, .ndjson)"
@@ -220,5 +220,5 @@ def run_validation(
     return ValidationRun(summary=stream.summary, results=results)
 
 
-def _now() -> str:
+def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from interopcheck.cli.validate import OutputFormat, _writer
+from interopcheck.cli.options import (
+    DEFAULT_MAX_BYTES,
+    FormatOption,
+    MaxBytesOption,
+    OutputFormat,
+    OutputOption,
+    ShowPersonalDataOption,
+    StrictOption,
+)
+from interopcheck.cli.validate import writer_for
 from interopcheck.errors import SetupError
 
 
@@ -30,23 +38,11 @@ def journey(
             show_default=False,
         ),
     ],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.console,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the output to this file instead of stdout."),
-    ] = None,
-    show_personal_data: Annotated[
-        bool,
-        typer.Option("--show-personal-data", help="Show personal values in findings."),
-    ] = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="SHOULD requirements decide conformance too.")
-    ] = False,
-    max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Largest payload file to read, in bytes.", min=1)
-    ] = 16 * 1024 * 1024,
+    output_format: FormatOption = OutputFormat.console,
+    output: OutputOption = None,
+    show_personal_data: ShowPersonalDataOption = False,
+    strict: StrictOption = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Check the messages of each case together: identifiers, dates, offences, what follows
     what. Exit 0 conformant, 1 not, 2 error."""
@@ -64,7 +60,7 @@ def journey(
     )
     run = run_journeys(paths, options)
     with open_output(output) as out:
-        writer = _writer(
+        writer = writer_for(
             output_format, out, run.summary, to_file=output is not None, command="journey"
         )
         for result in run.results:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from interopcheck.profile.model import Requirement
 
 app = typer.Typer(help="List, show and lint conformance profiles.", no_args_is_help=True)
 
@@ -98,39 +101,26 @@ def show_profile(
     console.print(
         f"{len(profile.requirements)} requirements; deciding: {', '.join(profile.deciding)}"
     )
+
+    def requirements_table(title: str, requirements: list[Requirement]) -> Table:
+        table = Table(
+            "id", "level", "kind", "requirement", "source",
+            title=title, title_justify="left", show_edge=False,
+        )  # fmt: skip
+        for r in requirements:
+            table.add_row(r.id, r.level, r.kind, escape(r.text), escape(r.source or ""))
+        return table
+
     for actor in profile.actors.values():
         for message_type in actor.sends:
             requirements = profile.for_message(message_type)
-            if not requirements:
-                continue
-            table = Table(
-                "id",
-                "level",
-                "kind",
-                "requirement",
-                "source",
-                title=f"{actor.title} sends {message_type}",
-                title_justify="left",
-                show_edge=False,
-            )
-            for r in requirements:
-                table.add_row(r.id, r.level, r.kind, escape(r.text), escape(r.source or ""))
-            console.print(table)
+            if requirements:
+                console.print(
+                    requirements_table(f"{actor.title} sends {message_type}", requirements)
+                )
     journeys = profile.journey_requirements()
     if journeys:
-        table = Table(
-            "id",
-            "level",
-            "kind",
-            "requirement",
-            "source",
-            title="Across a journey",
-            title_justify="left",
-            show_edge=False,
-        )
-        for r in journeys:
-            table.add_row(r.id, r.level, r.kind, escape(r.text), escape(r.source or ""))
-        console.print(table)
+        console.print(requirements_table("Across a journey", journeys))
 
 
 @app.command("lint")

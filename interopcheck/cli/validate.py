@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Protocol, TextIO
 
 import typer
 
+from interopcheck.cli.options import (
+    DEFAULT_MAX_BYTES,
+    FormatOption,
+    MaxBytesOption,
+    OutputFormat,
+    OutputOption,
+    ShowPersonalDataOption,
+    StrictOption,
+)
 from interopcheck.errors import SetupError
 
 if TYPE_CHECKING:
@@ -26,11 +34,6 @@ class ResultWriter(Protocol):
 
 #: Show a progress bar for corpora larger than this (on a terminal only).
 PROGRESS_OVER = 300
-
-
-class OutputFormat(str, Enum):
-    console = "console"
-    json = "json"
 
 
 def validate(
@@ -69,21 +72,9 @@ def validate(
             help="Extra schema files or directories that $ref may point to (repeatable).",
         ),
     ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.console,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the output to this file instead of stdout."),
-    ] = None,
-    show_personal_data: Annotated[
-        bool,
-        typer.Option(
-            "--show-personal-data",
-            help="Show personal values (names, dates of birth, identifiers) in findings. "
-            "Redacted by default.",
-        ),
-    ] = False,
+    output_format: FormatOption = OutputFormat.console,
+    output: OutputOption = None,
+    show_personal_data: ShowPersonalDataOption = False,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -98,14 +89,8 @@ def validate(
             help="Conformance profile (bundled id or YAML file): check its requirements too.",
         ),
     ] = None,
-    strict: Annotated[
-        bool,
-        typer.Option("--strict", help="SHOULD requirements decide conformance too."),
-    ] = False,
-    max_bytes: Annotated[
-        int,
-        typer.Option("--max-bytes", help="Largest payload file to read, in bytes.", min=1),
-    ] = 16 * 1024 * 1024,
+    strict: StrictOption = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
     from interopcheck.cli.output import open_output
@@ -131,14 +116,14 @@ def validate(
     with _ProgressBar() as on_progress:
         stream = ValidationStream(paths, options, on_progress)
         with open_output(output) as out:
-            writer = _writer(output_format, out, stream.summary, to_file=output is not None)
+            writer = writer_for(output_format, out, stream.summary, to_file=output is not None)
             for result in stream:
                 writer.add(result)
             writer.close()
     raise typer.Exit(0 if stream.summary.conformant else 1)
 
 
-def _writer(
+def writer_for(
     output_format: OutputFormat,
     out: TextIO,
     summary: RunSummary,
