@@ -8,9 +8,11 @@ carries one of the single defects the invalid examples use. Same size and seed, 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import importlib.util
 import json
 import random
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -58,6 +60,25 @@ def _walk_replace(node: Any, old: str, new: str) -> Any:
     return new if node == old else node
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _shift_dates(node: Any, days: int) -> Any:
+    """Every date and date-time moved by the same number of days: each case its own dates,
+    in the same order (a corpus of identical dates would flatter any cache)."""
+    if isinstance(node, dict):
+        return {k: _shift_dates(v, days) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_shift_dates(v, days) for v in node]
+    if isinstance(node, str) and _DATE.match(node):
+        try:
+            day = dt.date.fromisoformat(node[:10]) + dt.timedelta(days=days)
+        except ValueError:
+            return node
+        return day.isoformat() + node[10:]
+    return node
+
+
 def _personalise(doc: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     sequence = f"{rng.randrange(10**11):011d}"
     asn = "24" + "01" + "ZD" + "01" + sequence + asn_check_letter("24", "01", "01", sequence)
@@ -65,7 +86,7 @@ def _personalise(doc: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     doc = _walk_replace(doc, "O'Brien-Patel", rng.choice(FAMILY_NAMES))
     doc = _walk_replace(doc, "Siobhán", rng.choice(GIVEN_NAMES))
     doc["header"]["messageId"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    return doc
+    return _shift_dates(doc, -rng.randrange(0, 3000))
 
 
 def build(

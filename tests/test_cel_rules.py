@@ -7,7 +7,14 @@ import json
 
 import pytest
 
-from interopcheck.checks.cel_env import CelEvaluator, RuleError, project, projection
+from interopcheck.checks.cel_env import (
+    CelBatch,
+    CelEvaluator,
+    RuleError,
+    merge,
+    project,
+    projection,
+)
 from interopcheck.checks.pointers import resolve
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.loader import load_profile
@@ -37,7 +44,8 @@ def test_projected_binding_gives_the_same_answer_as_the_whole_value(profile_name
         if requirement.kind != "cel":
             continue
         rule = whole.compile(requirement.check["cel"], requirement.id, "test")
-        trie = projection(requirement.check["cel"])
+        # The production path: a batch (here of one) bound to the rule's projection.
+        batch = CelBatch([rule], projection(requirement.check["cel"]))
         for document in DOCUMENTS:
             message_type = document.get("header", {}).get("messageType")
             for pointer in requirement.check["at"].get(message_type, ()):
@@ -45,12 +53,27 @@ def test_projected_binding_gives_the_same_answer_as_the_whole_value(profile_name
                     expected = _outcome(whole, rule, value)
                     projected.forget()
                     try:
-                        got = ("value", projected.evaluate_projected(rule, value, trie))
+                        got = ("value", projected.evaluate_in_batch(batch, rule, value))
                     except RuleError:
                         got = ("error", None)
                     assert got == expected, (requirement.id, pointer)
                     compared += 1
     assert compared > 200
+
+
+def test_a_batch_gives_each_rule_its_own_answer_even_when_one_fails() -> None:
+    evaluator = CelEvaluator(CodelistStore({}))
+    rules = [
+        evaluator.compile("self.a == 1", "T-1", "test"),
+        evaluator.compile("self.b + 1 == 2", "T-2", "test"),  # b is a string: a type error
+        evaluator.compile("self.a > 5", "T-3", "test"),
+    ]
+    batch = CelBatch(rules, merge([projection(r.expression) for r in rules]))
+    value = {"a": 1, "b": "x", "c": "unused"}
+    assert evaluator.evaluate_in_batch(batch, rules[0], value) is True
+    with pytest.raises(RuleError):
+        evaluator.evaluate_in_batch(batch, rules[1], value)
+    assert evaluator.evaluate_in_batch(batch, rules[2], value) is False
 
 
 def test_projection_reads_fields_through_macros() -> None:

@@ -180,6 +180,18 @@ class CelRule:
             )
 
 
+class CelBatch:
+    """The CEL rules bound at one place of one message type, compiled together as one list
+    expression so that a located value costs one lookup or one engine call for all of them."""
+
+    def __init__(self, rules: list[CelRule], trie: Trie | None) -> None:
+        self.rules = rules
+        self.trie = trie
+        self.index = {rule.requirement: i for i, rule in enumerate(rules)}
+        self.expression = "[" + ", ".join(f"({rule.expression})" for rule in rules) + "]"
+        self.program = cel.compile(self.expression)
+
+
 class CelEvaluator:
     """Evaluates rules with ``self`` bound to a value; one context reused for the run."""
 
@@ -193,52 +205,60 @@ class CelEvaluator:
         self._context = cel.Context(functions=self.functions)
         self._bound: Any = None
         self._projections: dict[tuple[int, int], Any] = {}
-        self._memo: dict[tuple[str, Any], tuple[bool, Any]] = {}
+        self._memo: dict[tuple[str, Any], Any] = {}
+        self._batch_results: dict[tuple[int, int], tuple[tuple[bool, Any], ...]] = {}
 
     def forget(self) -> None:
         """Drop per-payload state (call before each payload: ids of freed values are reused)."""
         self._projections.clear()
+        self._batch_results.clear()
 
-    def evaluate_projected(self, rule: CelRule, value: Any, trie: Trie | None) -> Any:
-        """Evaluate with ``self`` bound to the projection of ``value``.
+    def evaluate_in_batch(self, batch: CelBatch, rule: CelRule, value: Any) -> Any:
+        """One rule's result, evaluating the whole batch at this value the first time.
 
-        Rules are pure (no clock, no I/O), so a result is remembered for the projected content:
-        codes, statuses and OU codes repeat across a corpus, and handing a value to the CEL
-        engine costs far more than looking the answer up. A value is bound only when its
-        content differs from the last one bound.
+        Rules are pure (no clock, no I/O), so a batch's results are remembered for the
+        projected content: codes, statuses and OU codes repeat across a corpus, and handing a
+        value to the CEL engine costs far more than looking the answer up.
         """
-        ident = (id(value), id(trie))
-        content = self._projections.get(ident)
-        if content is None:
-            # The key is the projected content itself, built as nested tuples (hashable, cheap);
-            # the dict form for the engine is built only when the engine is needed.
-            content = self._projections[ident] = key_of(value, trie)
-        remembered = self._memo.get((rule.expression, content))
-        if remembered is not None:
-            ok, outcome = remembered
-            if ok:
-                return outcome
-            raise RuleError(outcome)
+        ident = (id(value), id(batch))
+        results = self._batch_results.get(ident)
+        if results is None:
+            content = key_of(value, batch.trie)
+            memo_key = (batch.expression, content)
+            results = self._memo.get(memo_key)
+            if results is None:
+                results = self._run_batch(batch, value, content)
+                if all((ok and isinstance(v, bool)) or not ok for ok, v in results):
+                    if len(self._memo) >= _MEMO_LIMIT:
+                        self._memo.clear()
+                    self._memo[memo_key] = results
+            self._batch_results[ident] = results
+        ok, outcome = results[batch.index[rule.requirement]]
+        if ok:
+            return outcome
+        raise RuleError(outcome)
+
+    def _run_batch(self, batch: CelBatch, value: Any, content: Any) -> tuple[tuple[bool, Any], ...]:
         if content != self._bound:
-            self._context.add_variable("self", project(value, trie))
+            self._context.add_variable("self", project(value, batch.trie))
             self._bound = content
+        self._failures.clear()
         try:
-            result = self._execute(rule)
-        except RuleError as exc:
-            self._remember(rule, content, (False, str(exc)))
-            raise
-        self._remember(rule, content, (True, result))
-        return result
+            values = batch.program.execute(self._context)
+            if not self._failures and isinstance(values, list) and len(values) == len(batch.rules):
+                return tuple((True, v) for v in values)
+        except Exception:  # one rule of the batch could not run: find which, one by one
+            pass
+        outcomes: list[tuple[bool, Any]] = []
+        for rule in batch.rules:
+            try:
+                outcomes.append((True, self._execute(rule)))
+            except RuleError as exc:
+                outcomes.append((False, str(exc)))
+        return tuple(outcomes)
 
     def compile(self, expression: str, requirement: str, origin: str) -> CelRule:
         return CelRule(expression, requirement, origin, self.known)
-
-    def _remember(self, rule: CelRule, content: Any, outcome: tuple[bool, Any]) -> None:
-        if not isinstance(outcome[1], (bool, str)):
-            return
-        if len(self._memo) >= _MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[(rule.expression, content)] = outcome
 
     def evaluate(self, rule: CelRule, value: Any, extra: dict[str, Any] | None = None) -> Any:
         """The rule's result; raises ``RuleError`` with words when it cannot be evaluated."""

@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from interopcheck.checks.cel_env import CelEvaluator, CelRule, RuleError, Trie, merge, projection
+from interopcheck.checks.cel_env import (
+    CelBatch,
+    CelEvaluator,
+    CelRule,
+    RuleError,
+    Trie,
+    merge,
+    projection,
+)
 from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore
@@ -32,7 +40,7 @@ class _Step:
 
     requirement: Requirement
     kind: str
-    pointers: tuple[tuple[str, Trie | None], ...]
+    pointers: tuple[tuple[str, CelBatch | None], ...]
 
 
 class RuleChecker:
@@ -86,13 +94,24 @@ class RuleChecker:
                     for pointer in pointers:
                         wanted.setdefault((message_type, pointer), []).append(trie)
         self._tries = {key: merge(tries) for key, tries in wanted.items()}
+        by_place: dict[tuple[str, str], list[CelRule]] = {}
+        for requirement in profile.requirements:
+            if requirement.kind == "cel":
+                for message_type, pointers in requirement.check["at"].items():
+                    for pointer in pointers:
+                        by_place.setdefault((message_type, pointer), []).append(
+                            self._rules[requirement.id]
+                        )
+        self._batches = {
+            place: CelBatch(rules, self._tries.get(place)) for place, rules in by_place.items()
+        }
         self._plan: dict[str, list[_Step]] = {
             message_type: [
                 _Step(
                     requirement,
                     requirement.kind,
                     tuple(
-                        (pointer, self._tries.get((message_type, pointer)))
+                        (pointer, self._batches.get((message_type, pointer)))
                         for pointer in requirement.check["at"][message_type]
                     ),
                 )
@@ -185,13 +204,13 @@ class RuleChecker:
             requirement = step.requirement
             if requirement.id in settled:
                 continue
-            located: list[tuple[Path, Any, Trie | None]] = []
-            for pointer, trie in step.pointers:
+            located: list[tuple[Path, Any, CelBatch | None]] = []
+            for pointer, batch in step.pointers:
                 hits = resolved.get(pointer)
                 if hits is None:
                     hits = resolved[pointer] = resolve(document, pointer)
                 for path, value in hits:
-                    located.append((path, value, trie))
+                    located.append((path, value, batch))
             if not located:
                 continue
             if (
@@ -246,11 +265,11 @@ class RuleChecker:
         self,
         requirement: Requirement,
         kind: str,
-        located: list[tuple[Path, Any, Trie | None]],
+        located: list[tuple[Path, Any, CelBatch | None]],
         is_personal: PersonalCheck,
     ) -> list[Finding]:
         found: list[Finding] = []
-        for path, value, trie in located:
+        for path, value, batch in located:
             problem: tuple[str, str | None, str] | None = None
             if kind == "identifier":
                 name = requirement.check["identifier"]
@@ -263,7 +282,8 @@ class RuleChecker:
             elif kind == "codelist":
                 problem = self._codelist_problem(requirement.check["codelist"], value)
             elif kind == "cel":
-                problem = self._cel_problem(requirement, value, trie)
+                assert batch is not None
+                problem = self._cel_problem(requirement, value, batch)
             if problem is not None:
                 message, expected, check = problem
                 found.append(
@@ -285,11 +305,11 @@ class RuleChecker:
         )
 
     def _cel_problem(
-        self, requirement: Requirement, value: Any, trie: Trie | None
+        self, requirement: Requirement, value: Any, batch: CelBatch
     ) -> tuple[str, str | None, str] | None:
         rule = self._rules[requirement.id]
         try:
-            result = self.cel.evaluate_projected(rule, value, trie)
+            result = self.cel.evaluate_in_batch(batch, rule, value)
         except RuleError as exc:
             return (
                 f"the rule could not be evaluated here: {exc}",
