@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
 
 from interopcheck.errors import SetupError
+from interopcheck.formats.json_format import RESULT_SCHEMA_PATH
 from interopcheck.profile.loader import load_profile
 from tests.conftest import EXAMPLES, run_cli
 
@@ -15,11 +17,16 @@ MANIFEST = json.loads((EXAMPLES / "invalid-manifest.json").read_text(encoding="u
 BROKEN = json.loads((EXAMPLES / "journeys-broken-manifest.json").read_text(encoding="utf-8"))
 
 
+RESULT_VALIDATOR = jsonschema_rs.validator_for(json.loads(RESULT_SCHEMA_PATH.read_text()))
+
+
 def _run(command: str, *args: str, cwd: Path | None = None) -> tuple[int, dict]:  # type: ignore[type-arg]
     proc = run_cli(command, "--format", "json", *args, cwd=cwd)
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr
-    return proc.returncode, json.loads(proc.stdout)
+    document = json.loads(proc.stdout)
+    RESULT_VALIDATOR.validate(document)  # every document written has the documented shape
+    return proc.returncode, document
 
 
 def _failed(document: dict) -> list[str]:  # type: ignore[type-arg]
