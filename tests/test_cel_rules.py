@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from interopcheck.checks.cel_env import (
     CelBatch,
@@ -14,6 +16,7 @@ from interopcheck.checks.cel_env import (
     merge,
     project,
     projection,
+    projector,
 )
 from interopcheck.checks.pointers import resolve
 from interopcheck.profile.codelists import CodelistStore
@@ -101,3 +104,23 @@ def test_helpers_on_dates_and_ages() -> None:
     )
     with pytest.raises(RuleError, match="ageOn"):
         evaluator.evaluate(rule, {"born": "1988-02-30", "on": "2024-01-01"})
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "*", "c"]), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+tries = st.recursive(
+    st.just({}),
+    lambda children: st.dictionaries(st.sampled_from(["a", "b", "*"]), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(json_values, tries)
+def test_the_specialised_projector_equals_project(value: object, trie: dict) -> None:  # type: ignore[type-arg]
+    assert projector(trie)(value) == project(value, trie)

@@ -190,6 +190,7 @@ class CelBatch:
         self.index = {rule.requirement: i for i, rule in enumerate(rules)}
         self.expression = "[" + ", ".join(f"({rule.expression})" for rule in rules) + "]"
         self.program = cel.compile(self.expression)
+        self.project = projector(trie)
 
 
 class CelEvaluator:
@@ -223,11 +224,13 @@ class CelEvaluator:
         ident = (id(value), id(batch))
         results = self._batch_results.get(ident)
         if results is None:
-            content = key_of(value, batch.trie)
+            projected = batch.project(value)
+            # repr is C-fast and tells JSON values apart (1, 1.0, True, "1"): a faithful key.
+            content = repr(projected)
             memo_key = (batch.expression, content)
             results = self._memo.get(memo_key)
             if results is None:
-                results = self._run_batch(batch, value, content)
+                results = self._run_batch(batch, projected, content)
                 if all((ok and isinstance(v, bool)) or not ok for ok, v in results):
                     if len(self._memo) >= _MEMO_LIMIT:
                         self._memo.clear()
@@ -238,9 +241,11 @@ class CelEvaluator:
             return outcome
         raise RuleError(outcome)
 
-    def _run_batch(self, batch: CelBatch, value: Any, content: Any) -> tuple[tuple[bool, Any], ...]:
+    def _run_batch(
+        self, batch: CelBatch, projected: Any, content: str
+    ) -> tuple[tuple[bool, Any], ...]:
         if content != self._bound:
-            self._context.add_variable("self", project(value, batch.trie))
+            self._context.add_variable("self", projected)
             self._bound = content
         self._failures.clear()
         try:
@@ -344,24 +349,26 @@ def project(value: Any, trie: Trie | None) -> Any:
     return value
 
 
-def key_of(value: Any, trie: Trie | None) -> Any:
-    """A hashable key for ``project(value, trie)``: equal exactly when the projections are
-    equal as JSON (types are kept apart: ``1``, ``1.0`` and ``True`` differ)."""
+def projector(trie: Trie | None) -> Callable[[Any], Any]:
+    """``project`` specialised to one trie once, so that each call walks only the fields."""
     if trie is None or not trie:
-        return _freeze(value)
-    if isinstance(value, dict):
-        return ("o", tuple((k, key_of(value[k], sub)) for k, sub in trie.items() if k in value))
-    if isinstance(value, list) and "*" in trie:
-        return ("a", tuple(key_of(item, trie["*"]) for item in value))
-    return _freeze(value)
+        return _identity
+    star = projector(trie["*"]) if "*" in trie else None
+    fields = [(name, projector(sub)) for name, sub in trie.items()]
+
+    def walk(value: Any) -> Any:
+        kind = type(value)
+        if kind is dict:
+            return {name: get(value[name]) for name, get in fields if name in value}
+        if kind is list and star is not None:
+            return [star(item) for item in value]
+        return value
+
+    return walk
 
 
-def _freeze(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ("o", tuple((k, _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return ("a", tuple(_freeze(v) for v in value))
-    return (type(value).__name__, value)
+def _identity(value: Any) -> Any:
+    return value
 
 
 def merge(tries: list[Trie | None]) -> Trie | None:
