@@ -21,7 +21,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from interopcheck.domain.identifiers import asn_check_letter  # noqa: E402
+from interopcheck.domain.identifiers import (  # noqa: E402
+    asn_check_letter,
+    cro_check_letter,
+    pnc_check_letter,
+)
 
 _spec = importlib.util.spec_from_file_location(
     "build_examples", ROOT / "examples" / "build_examples.py"
@@ -79,14 +83,32 @@ def _shift_dates(node: Any, days: int) -> Any:
     return node
 
 
-def _personalise(doc: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+def _case_identifiers(case: int, rng: random.Random) -> dict[str, str]:
+    """Fresh identifiers for one case, with correct check letters: the journey's values -> new."""
     sequence = f"{rng.randrange(10**11):011d}"
-    asn = "24" + "01" + "ZD" + "01" + sequence + asn_check_letter("24", "01", "01", sequence)
-    doc = _walk_replace(doc, "2401ZD0100000448754W", asn)
-    doc = _walk_replace(doc, "O'Brien-Patel", rng.choice(FAMILY_NAMES))
-    doc = _walk_replace(doc, "Siobhán", rng.choice(GIVEN_NAMES))
-    doc["header"]["messageId"] = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    return _shift_dates(doc, -rng.randrange(0, 3000))
+    serial = f"{rng.randrange(10**7):07d}"
+    cro = str(rng.randrange(1, 10**6))
+    return {
+        "2401ZD0100000448754W": "2401ZD01"
+        + sequence
+        + asn_check_letter("24", "01", "01", sequence),
+        "01ZD0300124": f"01ZD{case % 100_000:05d}24",
+        "2019/0073319H": f"2019/{serial}" + pnc_check_letter("2019", serial),
+        "482703/19A": f"{cro}/19" + cro_check_letter(cro, "19"),
+        "24/2713/004521K": f"24/2713/{case % 1_000_000:06d}K",
+        "A1234BC": "A" + f"{case % 10_000:04d}" + "BC",
+        "38412A": f"{case % 100_000:05d}A",
+        "X123456": f"X{case % 1_000_000:06d}",
+    }
+
+
+def _personalise(doc: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    for old, new in case["identifiers"].items():
+        doc = _walk_replace(doc, old, new)
+    doc = _walk_replace(doc, "O'Brien-Patel", case["family"])
+    doc = _walk_replace(doc, "Siobhán", case["given"])
+    doc["header"]["messageId"] = case["message_ids"].pop()
+    return _shift_dates(doc, case["shift"])
 
 
 def build(
@@ -113,9 +135,20 @@ def build(
         t: build_examples.COMMON + build_examples.SPECIFIC.get(t, [])
         for t in build_examples.SPECIFIC
     }
+    case: dict[str, Any] = {}
     for i, path in enumerate(paths):
+        if i % 8 == 0:  # eight messages, one case: its own people, identifiers and dates
+            case = {
+                "identifiers": _case_identifiers(i // 8, rng),
+                "family": rng.choice(FAMILY_NAMES),
+                "given": rng.choice(GIVEN_NAMES),
+                "shift": -rng.randrange(0, 3000),
+                "message_ids": [
+                    str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(8)
+                ],
+            }
         template = templates[i % 8]
-        doc = _personalise(copy.deepcopy(template), rng)
+        doc = _personalise(copy.deepcopy(template), case)
         if rng.random() < invalid_ratio:
             _, change, _, _ = rng.choice(defects[doc["header"]["messageType"]])
             change(doc)

@@ -120,6 +120,18 @@ def main() -> None:
     t_all = best(
         [interop, "validate", str(corpus), "-j", str(cores), "-f", "json", "-o", os.devnull]
     )
+    journey_run = [
+        interop,
+        "journey",
+        str(corpus),
+        "-p",
+        "justice-ew",
+        "-f",
+        "json",
+        "-o",
+        os.devnull,
+    ]
+    t_journey = best(journey_run)
     t_bare, invalid = min(bare_loop(paths, catalog) for _ in range(args.repeat))
     schema_dir = HERE / f"_corpus_{args.count}_schemas"
     schema_dir.mkdir(exist_ok=True)
@@ -129,6 +141,10 @@ def main() -> None:
         (f"interopcheck validate, {cores} workers", f"{t_all:.2f} s"),
         ("interopcheck validate --profile justice-ew, 1 worker", f"{t_profile:.2f} s"),
         ("profile / schema-only (1 worker)", f"{t_profile / t_one:.2f}x"),
+        (
+            "interopcheck journey --profile justice-ew (1,250 cases of 8 messages)",
+            f"{t_journey:.2f} s",
+        ),
         ("bare jsonschema-rs loop (read + json.loads + is_valid, in-process)", f"{t_bare:.2f} s"),
         ("check-jsonschema (one run per message type)", f"{t_cj:.2f} s"),
         ("invalid payloads in corpus (bare loop)", f"{invalid}"),

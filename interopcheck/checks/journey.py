@@ -167,7 +167,11 @@ class JourneyChecker:
         return FAILED if failed else PASSED
 
     def _dates_in_order(self, requirement: Requirement, journey: Journey) -> str | None:
-        seen: list[tuple[str, _When, JourneyMessage, Path]] = []
+        """Each step's dates are not earlier than the latest date of the steps before it.
+
+        Linear in the journey's size: only the latest earlier date is kept (with its place).
+        """
+        latest: tuple[str, _When, JourneyMessage, Path] | None = None
         steps_present = 0
         failed = False
         for step in requirement.check["steps"]:
@@ -177,23 +181,26 @@ class JourneyChecker:
                 for path, value in _values(message, step["at"])
                 if (when := _When.parse(value)) is not None
             ]
-            if here:
-                steps_present += 1
+            if not here:
+                continue
+            steps_present += 1
+            if latest is not None:
+                name, earlier, earlier_message, earlier_path = latest
+                for message, path, when in here:
+                    if when.before(earlier):
+                        failed = True
+                        _add(
+                            message,
+                            requirement,
+                            path,
+                            None,
+                            f"the {step['name']} date is earlier than the {name} date",
+                            f"on or after the {name} in {earlier_message.source} at "
+                            f"{pointer_of(earlier_path)}",
+                        )
             for message, path, when in here:
-                later = next((s for s in seen if when.before(s[1])), None)
-                if later is not None:
-                    failed = True
-                    name, _, earlier_message, earlier_path = later
-                    _add(
-                        message,
-                        requirement,
-                        path,
-                        None,
-                        f"the {step['name']} date is earlier than the {name} date",
-                        f"on or after the {name} in {earlier_message.source} at "
-                        f"{pointer_of(earlier_path)}",
-                    )
-            seen.extend((step["name"], when, message, path) for message, path, when in here)
+                if latest is None or latest[1].before(when):
+                    latest = (step["name"], when, message, path)
         if steps_present < 2:
             return None
         return FAILED if failed else PASSED
@@ -236,30 +243,27 @@ class JourneyChecker:
         return FAILED if failed else PASSED
 
     def _requires(self, requirement: Requirement, journey: Journey) -> str | None:
+        """Each subject message has an earlier message of the named type meeting the condition.
+
+        The condition is evaluated once per candidate, and only the earliest time a satisfying
+        candidate was sent is kept, so a journey of any size costs one pass over it.
+        """
         subjects = [m for m in journey.messages if m.message_type == requirement.check["message"]]
         if not subjects:
             return None
         after = requirement.check["after"]
         rule = self.rules.rule(requirement.id)
         outcome = PASSED
-        for subject in subjects:
-            candidates = [
-                m
-                for m in journey.messages
-                if m.message_type == after["message"]
-                and m.sent_at
-                and subject.sent_at
-                and m.sent_at <= subject.sent_at
-            ]
-            satisfied = False
-            for candidate in candidates:
-                if rule is None:
-                    satisfied = True
-                    break
+        earliest: str | None = None
+        for candidate in journey.messages:
+            if candidate.message_type != after["message"] or not candidate.sent_at:
+                continue
+            if earliest is not None and candidate.sent_at >= earliest:
+                continue  # an earlier satisfying candidate is already known
+            if rule is not None:
                 try:
-                    if self.rules.cel.evaluate(rule, candidate.document) is True:
-                        satisfied = True
-                        break
+                    if self.rules.cel.evaluate(rule, candidate.document) is not True:
+                        continue
                 except RuleError as exc:
                     outcome = ERROR
                     _add(
@@ -271,19 +275,22 @@ class JourneyChecker:
                         f"rule {rule.expression}",
                         check="rule-error",
                     )
-            if not satisfied:
-                if outcome != ERROR:
-                    outcome = FAILED
-                condition = " that meets its condition" if rule is not None else ""
-                _add(
-                    subject,
-                    requirement,
-                    ["header", "sentAt"],
-                    None,
-                    f"no {after['message']}{condition} was sent before it in this journey",
-                    f"an earlier {after['message']}"
-                    + (f" where {rule.expression}" if rule else ""),
-                )
+                    continue
+            earliest = candidate.sent_at
+        for subject in subjects:
+            if earliest is not None and subject.sent_at and earliest <= subject.sent_at:
+                continue
+            if outcome != ERROR:
+                outcome = FAILED
+            condition = " that meets its condition" if rule is not None else ""
+            _add(
+                subject,
+                requirement,
+                ["header", "sentAt"],
+                None,
+                f"no {after['message']}{condition} was sent before it in this journey",
+                f"an earlier {after['message']}" + (f" where {rule.expression}" if rule else ""),
+            )
         return outcome
 
 
