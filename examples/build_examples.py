@@ -476,7 +476,12 @@ JOURNEY_DEFECTS: list[tuple[str, str, Callable[[Json], None] | None, str]] = [
         "JR-008",
     ),
     ("warrant-without-custodial-result", "05-hearing-result.json", _non_custodial_result, "JR-009"),
-    ("warrant-sent-before-its-hearing-result", "05-hearing-result.json", set_("/header/sentAt", "2024-04-08T16:00:00+01:00"), "JR-009"),
+    (
+        "warrant-sent-before-its-hearing-result",
+        "05-hearing-result.json",
+        set_("/header/sentAt", "2024-04-08T16:00:00+01:00"),
+        "JR-009",
+    ),
     ("licence-release-without-reception", "07-prison-reception.json", None, "JR-010"),
     (
         "prosecution-case-before-decision",

@@ -215,7 +215,14 @@ class CelEvaluator:
         self._batch_results.clear()
 
     def evaluate_in_batch(self, batch: CelBatch, rule: CelRule, value: Any) -> Any:
-        """One rule's result, evaluating the whole batch at this value the first time.
+        """One rule's result (raises ``RuleError``), from the batch's results at this value."""
+        ok, outcome = self.batch_results(batch, value)[batch.index[rule.requirement]]
+        if ok:
+            return outcome
+        raise RuleError(outcome)
+
+    def batch_results(self, batch: CelBatch, value: Any) -> tuple[tuple[bool, Any], ...]:
+        """Every rule's (ok, value-or-error) at this value, evaluating the batch once.
 
         Rules are pure (no clock, no I/O), so a batch's results are remembered for the
         projected content: codes, statuses and OU codes repeat across a corpus, and handing a
@@ -236,10 +243,7 @@ class CelEvaluator:
                         self._memo.clear()
                     self._memo[memo_key] = results
             self._batch_results[ident] = results
-        ok, outcome = results[batch.index[rule.requirement]]
-        if ok:
-            return outcome
-        raise RuleError(outcome)
+        return results
 
     def _run_batch(
         self, batch: CelBatch, projected: Any, content: str

@@ -16,7 +16,6 @@ from interopcheck.checks.cel_env import (
     CelBatch,
     CelEvaluator,
     CelRule,
-    RuleError,
     Trie,
     merge,
     projection,
@@ -36,11 +35,11 @@ PersonalCheck = Callable[[Path], bool]
 
 @dataclass(frozen=True)
 class _Step:
-    """One payload requirement of a message type, ready to run: its pointers and projections."""
+    """One identifier or code-list requirement of a message type, ready to run."""
 
     requirement: Requirement
     kind: str
-    pointers: tuple[tuple[str, CelBatch | None], ...]
+    pointers: tuple[str, ...]
 
 
 class RuleChecker:
@@ -105,17 +104,22 @@ class RuleChecker:
         self._batches = {
             place: CelBatch(rules, self._tries.get(place)) for place, rules in by_place.items()
         }
+        # CEL requirements run per place: one batch call per located value for all of them.
+        self._cel_places: dict[str, list[tuple[str, CelBatch, list[Requirement]]]] = {}
+        for (message_type, pointer), batch in self._batches.items():
+            members = [self.profile.requirement(rule.requirement) for rule in batch.rules]
+            self._cel_places.setdefault(message_type, []).append(
+                (pointer, batch, [r for r in members if r is not None])
+            )
         self._plan: dict[str, list[_Step]] = {
             message_type: [
                 _Step(
                     requirement,
                     requirement.kind,
-                    tuple(
-                        (pointer, self._batches.get((message_type, pointer)))
-                        for pointer in requirement.check["at"][message_type]
-                    ),
+                    tuple(requirement.check["at"][message_type]),
                 )
                 for requirement in requirements
+                if requirement.kind != "cel"
             ]
             for message_type, requirements in self._by_type.items()
         }
@@ -204,13 +208,12 @@ class RuleChecker:
             requirement = step.requirement
             if requirement.id in settled:
                 continue
-            located: list[tuple[Path, Any, CelBatch | None]] = []
-            for pointer, batch in step.pointers:
+            located: list[tuple[Path, Any]] = []
+            for pointer in step.pointers:
                 hits = resolved.get(pointer)
                 if hits is None:
                     hits = resolved[pointer] = resolve(document, pointer)
-                for path, value in hits:
-                    located.append((path, value, batch))
+                located.extend(hits)
             if not located:
                 continue
             if (
@@ -232,7 +235,46 @@ class RuleChecker:
             else:
                 outcomes[requirement.id] = FAILED if found else PASSED
             findings.extend(found)
+        self._check_cel(
+            message_type, document, resolved, is_personal, schema_valid, findings, outcomes
+        )
         return findings, outcomes
+
+    def _check_cel(
+        self,
+        message_type: str,
+        document: Any,
+        resolved: dict[str, list[tuple[Path, Any]]],
+        is_personal: PersonalCheck,
+        schema_valid: bool,
+        findings: list[Finding],
+        outcomes: dict[str, str],
+    ) -> None:
+        """Every CEL requirement of the message type, place by place, one batch per value."""
+        rank = {ERROR: 3, FAILED: 2, PASSED: 1}
+        for pointer, batch, requirements in self._cel_places.get(message_type, ()):
+            hits = resolved.get(pointer)
+            if hits is None:
+                hits = resolved[pointer] = resolve(document, pointer)
+            for path, value in hits:
+                results = self.cel.batch_results(batch, value)
+                for index, requirement in enumerate(requirements):
+                    problem = _cel_problem(requirement, batch.rules[index], results[index])
+                    if problem is None:
+                        outcome = PASSED
+                    elif problem[2] == "rule-error" and not schema_valid:
+                        continue  # the schema already rejects this payload's shape
+                    else:
+                        outcome = ERROR if problem[2] == "rule-error" else FAILED
+                        message, expected, check = problem
+                        findings.append(
+                            _finding(
+                                requirement, path, value, message, expected, check, is_personal
+                            )
+                        )
+                    previous = outcomes.get(requirement.id)
+                    if previous is None or rank[outcome] > rank[previous]:
+                        outcomes[requirement.id] = outcome
 
     def settled_by_schema(
         self, schema_uri: str, message_type: str, requirement: Requirement
@@ -265,11 +307,11 @@ class RuleChecker:
         self,
         requirement: Requirement,
         kind: str,
-        located: list[tuple[Path, Any, CelBatch | None]],
+        located: list[tuple[Path, Any]],
         is_personal: PersonalCheck,
     ) -> list[Finding]:
         found: list[Finding] = []
-        for path, value, batch in located:
+        for path, value in located:
             problem: tuple[str, str | None, str] | None = None
             if kind == "identifier":
                 name = requirement.check["identifier"]
@@ -281,9 +323,6 @@ class RuleChecker:
                     )
             elif kind == "codelist":
                 problem = self._codelist_problem(requirement.check["codelist"], value)
-            elif kind == "cel":
-                assert batch is not None
-                problem = self._cel_problem(requirement, value, batch)
             if problem is not None:
                 message, expected, check = problem
                 found.append(
@@ -304,28 +343,28 @@ class RuleChecker:
             "rule",
         )
 
-    def _cel_problem(
-        self, requirement: Requirement, value: Any, batch: CelBatch
-    ) -> tuple[str, str | None, str] | None:
-        rule = self._rules[requirement.id]
-        try:
-            result = self.cel.evaluate_in_batch(batch, rule, value)
-        except RuleError as exc:
-            return (
-                f"the rule could not be evaluated here: {exc}",
-                f"rule {rule.expression}",
-                "rule-error",
-            )
-        if result is True:
-            return None
-        if result is False:
-            explain = requirement.check.get("explain") or requirement.text
-            return (explain, f"rule {rule.expression}", "rule")
+
+def _cel_problem(
+    requirement: Requirement, rule: CelRule, result: tuple[bool, Any]
+) -> tuple[str, str | None, str] | None:
+    """What is wrong, if anything, given one rule's (ok, value-or-error) result."""
+    ok, value = result
+    if not ok:
         return (
-            f"the rule gave {json.dumps(result, default=str)[:40]}, not true or false",
+            f"the rule could not be evaluated here: {value}",
             f"rule {rule.expression}",
             "rule-error",
         )
+    if value is True:
+        return None
+    if value is False:
+        explain = requirement.check.get("explain") or requirement.text
+        return (explain, f"rule {rule.expression}", "rule")
+    return (
+        f"the rule gave {json.dumps(value, default=str)[:40]}, not true or false",
+        f"rule {rule.expression}",
+        "rule-error",
+    )
 
 
 def _finding(

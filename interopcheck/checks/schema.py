@@ -81,11 +81,12 @@ class SchemaChecker:
             return result
         result.schema = entry.uri
         result.message_type = entry.message_type or entry.name
-        validator = self.catalog.validator(entry)
         covered: frozenset[str] = frozenset()
         if self.compiled is not None:
             self.compiled.applied.clear()
             validator, covered = self.compiled.validator(entry, result.message_type)
+        else:
+            validator = self.catalog.validator(entry)
         try:
             valid = validator.is_valid(payload.value)
             if not valid:
