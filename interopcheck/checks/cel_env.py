@@ -181,15 +181,15 @@ class CelRule:
 
 
 class CelBatch:
-    """The CEL rules bound at one place of one message type, compiled together as one list
-    expression so that a located value costs one lookup or one engine call for all of them."""
+    """The CEL rules bound at one place of one message type: one projection, one binding and one
+    memo lookup per located value for all of them. (Each rule still runs as its own program: a
+    single list expression measured slower, 75 us against 48 us for the four charge rules.)"""
 
     def __init__(self, rules: list[CelRule], trie: Trie | None) -> None:
         self.rules = rules
         self.trie = trie
         self.index = {rule.requirement: i for i, rule in enumerate(rules)}
         self.expression = "[" + ", ".join(f"({rule.expression})" for rule in rules) + "]"
-        self.program = cel.compile(self.expression)
         self.project = projector(trie)
 
 
@@ -251,13 +251,6 @@ class CelEvaluator:
         if content != self._bound:
             self._context.add_variable("self", projected)
             self._bound = content
-        self._failures.clear()
-        try:
-            values = batch.program.execute(self._context)
-            if not self._failures and isinstance(values, list) and len(values) == len(batch.rules):
-                return tuple((True, v) for v in values)
-        except Exception:  # one rule of the batch could not run: find which, one by one
-            pass
         outcomes: list[tuple[bool, Any]] = []
         for rule in batch.rules:
             try:
