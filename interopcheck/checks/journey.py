@@ -15,9 +15,9 @@ from typing import Any
 
 from interopcheck.checks.cel_env import RuleError
 from interopcheck.checks.pointers import Path, resolve
-from interopcheck.checks.rules import ERROR, FAILED, PASSED, RuleChecker
+from interopcheck.checks.rules import ERROR, FAILED, PASSED, RuleChecker, requirement_finding
 from interopcheck.profile.model import Locations, Profile, Requirement
-from interopcheck.results import Finding, summarise_value
+from interopcheck.results import Finding
 from interopcheck.sources.positions import pointer_of
 
 
@@ -303,17 +303,9 @@ def _add(
     expected: str,
     check: str = "journey",
 ) -> None:
-    rendered, summary = summarise_value(value) if value is not None else (None, None)
+    """A journey finding on one message. Journey rules compare identifiers and dates without
+    quoting them, so no value is attached."""
+    del value
     message.findings.append(
-        Finding(
-            check=check,
-            message=text,
-            pointer=pointer_of(path),
-            expected=expected,
-            value_json=rendered,
-            value_summary=summary,
-            personal=True,
-            requirement=requirement.id,
-            level=requirement.level,
-        )
+        requirement_finding(requirement, path, text, expected, check, lambda _: True)
     )

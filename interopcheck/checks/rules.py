@@ -268,8 +268,8 @@ class RuleChecker:
                         outcome = ERROR if problem[2] == "rule-error" else FAILED
                         message, expected, check = problem
                         findings.append(
-                            _finding(
-                                requirement, path, value, message, expected, check, is_personal
+                            requirement_finding(
+                                requirement, path, message, expected, check, is_personal, value
                             )
                         )
                     previous = outcomes.get(requirement.id)
@@ -326,7 +326,9 @@ class RuleChecker:
             if problem is not None:
                 message, expected, check = problem
                 found.append(
-                    _finding(requirement, path, value, message, expected, check, is_personal)
+                    requirement_finding(
+                        requirement, path, message, expected, check, is_personal, value
+                    )
                 )
         return found
 
@@ -367,18 +369,22 @@ def _cel_problem(
     )
 
 
-def _finding(
+_NO_VALUE = object()
+
+
+def requirement_finding(
     requirement: Requirement,
     path: Path,
-    value: Any,
     message: str,
     expected: str | None,
     check: str,
     is_personal: PersonalCheck,
+    value: Any = _NO_VALUE,
 ) -> Finding:
+    """A finding against a requirement at a place, with the value there when one is given."""
     from interopcheck.sources.positions import pointer_of
 
-    rendered, summary = summarise_value(value)
+    rendered, summary = summarise_value(value) if value is not _NO_VALUE else (None, None)
     return Finding(
         check=check,
         message=message,
