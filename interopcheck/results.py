@@ -184,7 +184,14 @@ class RunSummary:
         and no requirement of a deciding level failed or errored."""
         if self.profile is None:
             return self.invalid == 0
-        return self.unowned == 0 and not self.deciding_failures()
+        return self.unowned == 0 and self.tested_any() and not self.deciding_failures()
+
+    def tested_any(self, groups: tuple[str, ...] | None = None) -> bool:
+        """Whether any requirement (of these groups) applied at all: a profile none of whose
+        requirements applied has shown nothing, and nothing shown is not conformance."""
+        return any(
+            t.applicable for t in self.requirements.values() if groups is None or t.group in groups
+        )
 
     def achieved_levels(self) -> list[str]:
         """The profile's named conformance levels this run reaches: none of their deciding
@@ -200,7 +207,7 @@ class RunSummary:
             )
             if needs_journeys and not self.journeys_checked:
                 continue
-            if not self.deciding_failures(groups):
+            if self.tested_any(groups) and not self.deciding_failures(groups):
                 reached.append(name)
         return reached
 

@@ -411,3 +411,15 @@ def test_compiled_requirements_agree_with_the_python_path() -> None:
         a, b = fast.check(payload, 0), slow.check(payload, 0)
         assert a.outcomes == b.outcomes, path
         assert a.findings == b.findings, path
+
+
+def test_a_profile_that_tested_nothing_does_not_certify_anything(tmp_path: Path) -> None:
+    schema = tmp_path / "any.schema.json"
+    schema.write_text('{"type": "object"}')
+    payload = EXAMPLES / "journeys" / "theft-and-knife" / "01-charge-file.json"
+    code, document = _run("validate", "--schema", str(schema), "-p", "justice-ew", str(payload))
+    assert code == 1 and not document["conformant"]
+    assert document["levelsAchieved"] == []
+    assert len(document["untested"]) == len(document["requirements"])
+    console = run_cli("validate", "--schema", str(schema), "-p", "justice-ew", str(payload))
+    assert "No requirement of the profile applied" in console.stdout

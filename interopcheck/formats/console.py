@@ -97,6 +97,11 @@ class ConsoleWriter:
                 f"[bold green]{_plural(summary.payloads, 'payload')}, all valid[/bold green]"
             )
         if summary.profile is not None:
+            if not summary.tested_any():
+                self._console.print(
+                    "[yellow]No requirement of the profile applied to these payloads[/yellow] "
+                    "(are they the profile's message types?)"
+                )
             verdict = "CONFORMANT" if summary.conformant else "NOT CONFORMANT"
             colour = "green" if summary.conformant else "red"
             profile = summary.profile
