@@ -16,7 +16,7 @@ import jsonschema_rs
 
 from interopcheck.checks.pointers import parse_pointer
 from interopcheck.standard.formats import JUSTICE_FORMATS
-from interopcheck.standard.schema_paths import asserted
+from interopcheck.standard.schema_paths import always_present, asserted
 
 if TYPE_CHECKING:
     from interopcheck.checks.rules import RuleChecker
@@ -33,6 +33,7 @@ class CompiledRequirements:
         self._rules = rules
         self._catalog = catalog
         self._validators: dict[str, tuple[jsonschema_rs.Validator, frozenset[str]]] = {}
+        self._always: dict[str, frozenset[str]] = {}
         self.applied: set[str] = set()
         self._keyword = self._keyword_class()
 
@@ -74,6 +75,11 @@ class CompiledRequirements:
 
         return Check
 
+    def always(self, entry: SchemaEntry) -> frozenset[str]:
+        """Requirements every valid message of this schema meets and always has a place for:
+        the schema asserts the same format or enum at places it requires. No callback needed."""
+        return self._always.get(entry.uri, frozenset())
+
     def validator(
         self, entry: SchemaEntry, message_type: str
     ) -> tuple[jsonschema_rs.Validator, frozenset[str]]:
@@ -81,7 +87,7 @@ class CompiledRequirements:
         found = self._validators.get(entry.uri)
         if found is None:
             overlay, covered = self._overlay(entry, message_type)
-            if covered:
+            if covered - self.always(entry):
                 validator = jsonschema_rs.validator_for(
                     {"allOf": [{"$ref": entry.uri}, overlay]},
                     registry=self._catalog.registry(),
@@ -105,6 +111,14 @@ class CompiledRequirements:
             if any(tree is None for tree in trees):
                 continue  # a wildcard over an object: left to the Python path
             verify = not self._rules.settled_by_schema(entry.uri, message_type, requirement)
+            if not verify and all(
+                always_present(documents, entry.uri, parse_pointer(p)) for p in pointers
+            ):
+                self._always[entry.uri] = self._always.get(entry.uri, frozenset()) | {
+                    requirement.id
+                }
+                covered.add(requirement.id)
+                continue
             for tree in trees:
                 assert tree is not None
                 _merge(overlay, tree, {"id": requirement.id, "verify": verify})

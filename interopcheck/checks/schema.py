@@ -105,7 +105,10 @@ class SchemaChecker:
         if self.rules is not None:
             uri = entry.uri
             settled = (
-                {rid: "passed" for rid in self.compiled.applied & covered}
+                {
+                    rid: "passed"
+                    for rid in (self.compiled.applied & covered) | self.compiled.always(entry)
+                }
                 if valid and self.compiled is not None
                 else {}
             )

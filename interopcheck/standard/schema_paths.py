@@ -82,3 +82,18 @@ def _unconditional(walker: PersonalDataMap, nodes: list[Node]) -> list[Node]:
                 stack.append(target)
         stack.extend((base, member) for member in schema.get("allOf", ()) or ())
     return result
+
+
+def always_present(
+    documents: dict[str, dict[str, Any]], schema_uri: str, tokens: Sequence[str]
+) -> bool:
+    """Whether every valid message has a value at the location: each property on the way is
+    unconditionally required, and each ``*`` walks an array that must have an item."""
+    for index, token in enumerate(tokens):
+        parents = asserted(documents, schema_uri, tokens[:index])
+        if token == "*":
+            if not any(isinstance(n.get("minItems"), int) and n["minItems"] >= 1 for n in parents):
+                return False
+        elif not any(token in (n.get("required") or ()) for n in parents):
+            return False
+    return True
