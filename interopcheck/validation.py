@@ -105,8 +105,11 @@ _worker_max_bytes = DEFAULT_MAX_BYTES
 
 
 def _worker_init(spec: ValidationSpec) -> None:
+    """Give the worker its checker: inherited from the parent when the pool forks (the
+    profile, code lists and compiled validators are then not built again), else built anew."""
     global _worker_checker, _worker_max_bytes
-    _worker_checker = build_checker(spec)
+    if _worker_checker is None:
+        _worker_checker = build_checker(spec)
     _worker_max_bytes = spec.max_bytes
 
 
@@ -175,8 +178,15 @@ class ValidationStream:
             )
 
     def _parallel(self, sources: Iterator[str]) -> Iterator[list[PayloadResult]]:
+        global _worker_checker
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        forking = "fork" in methods
+        context = multiprocessing.get_context("fork" if forking else None)
+        # Forked workers inherit the parent's checker; warm its compiled validators first so
+        # that each worker does not compile them again.
+        _worker_checker = self._checker if forking else None
+        if forking:
+            self._checker.warm()
         with ProcessPoolExecutor(
             max_workers=self._workers,
             mp_context=context,

@@ -60,6 +60,17 @@ class SchemaChecker:
         if selection.fixed is not None:
             catalog.validator(selection.fixed)  # compile now: a bad schema is a setup error
 
+    def warm(self) -> None:
+        """Compile every message validator now (before worker processes fork from us)."""
+        for message_type in self._message_types:
+            for entry in self.catalog.entries():
+                if entry.message_type != message_type:
+                    continue
+                if self.compiled is not None:
+                    self.compiled.validator(entry, message_type)
+                else:
+                    self.catalog.validator(entry)
+
     def check(self, payload: Payload, index: int) -> PayloadResult:
         result = PayloadResult(source=payload.source, index=index)
         if payload.problem is not None:
