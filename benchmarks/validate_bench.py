@@ -120,6 +120,21 @@ def main() -> None:
     t_all = best(
         [interop, "validate", str(corpus), "-j", str(cores), "-f", "json", "-o", os.devnull]
     )
+    t_profile_all = best(
+        [
+            interop,
+            "validate",
+            str(corpus),
+            "-j",
+            str(cores),
+            "-p",
+            "justice-ew",
+            "-f",
+            "json",
+            "-o",
+            os.devnull,
+        ]
+    )
     journey_run = [
         interop,
         "journey",
@@ -141,6 +156,8 @@ def main() -> None:
         (f"interopcheck validate, {cores} workers", f"{t_all:.2f} s"),
         ("interopcheck validate --profile justice-ew, 1 worker", f"{t_profile:.2f} s"),
         ("profile / schema-only (1 worker)", f"{t_profile / t_one:.2f}x"),
+        (f"interopcheck validate --profile justice-ew, {cores} workers", f"{t_profile_all:.2f} s"),
+        (f"profile / schema-only ({cores} workers)", f"{t_profile_all / t_all:.2f}x"),
         (
             "interopcheck journey --profile justice-ew (1,250 cases of 8 messages)",
             f"{t_journey:.2f} s",
