@@ -110,43 +110,21 @@ def main() -> None:
     def best(command: list[str]) -> float:
         return min(_timed(command)[0] for _ in range(args.repeat))
 
+    def interopcheck(subcommand: str, directory: Path, *options: str) -> list[str]:
+        """A whole run, JSON to /dev/null: the work, not the terminal, is what is timed."""
+        return [interop, subcommand, str(directory), *options, "-f", "json", "-o", os.devnull]
+
+    profile = ("-p", "justice-ew")
     # Schema-only and --profile runs alternate, so that both see the same machine (a shared
     # machine's speed drifts by tens of per cent between minutes); the best of each is kept.
-    schema_run = [interop, "validate", str(corpus), "-j", "1", "-f", "json", "-o", os.devnull]
-    profile_run = [*schema_run, "-p", "justice-ew"]
+    schema_run = interopcheck("validate", corpus, "-j", "1")
+    profile_run = interopcheck("validate", corpus, "-j", "1", *profile)
     pairs = [(_timed(schema_run)[0], _timed(profile_run)[0]) for _ in range(args.repeat)]
     t_one = min(p[0] for p in pairs)
     t_profile = min(p[1] for p in pairs)
-    t_all = best(
-        [interop, "validate", str(corpus), "-j", str(cores), "-f", "json", "-o", os.devnull]
-    )
-    t_profile_all = best(
-        [
-            interop,
-            "validate",
-            str(corpus),
-            "-j",
-            str(cores),
-            "-p",
-            "justice-ew",
-            "-f",
-            "json",
-            "-o",
-            os.devnull,
-        ]
-    )
-    journey_run = [
-        interop,
-        "journey",
-        str(corpus),
-        "-p",
-        "justice-ew",
-        "-f",
-        "json",
-        "-o",
-        os.devnull,
-    ]
-    t_journey = best(journey_run)
+    t_all = best(interopcheck("validate", corpus, "-j", str(cores)))
+    t_profile_all = best(interopcheck("validate", corpus, "-j", str(cores), *profile))
+    t_journey = best(interopcheck("journey", corpus, *profile))
     t_bare, invalid = min(bare_loop(paths, catalog) for _ in range(args.repeat))
     schema_dir = HERE / f"_corpus_{args.count}_schemas"
     schema_dir.mkdir(exist_ok=True)
@@ -194,8 +172,7 @@ def main() -> None:
     ]
 
     def rss(directory: Path) -> str:
-        command = [interop, "validate", str(directory), "-j", "1", "-f", "json", "-o", os.devnull]
-        return f"{_peak_rss_mib(command):.0f} MiB"
+        return f"{_peak_rss_mib(interopcheck('validate', directory, '-j', '1')):.0f} MiB"
 
     rows.append((f"peak RSS, {args.count} files, 1 worker", rss(corpus)))
     if args.memory_count:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema_rs
@@ -25,6 +26,20 @@ def _json_run(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -
     document = json.loads(proc.stdout)
     RESULT_VALIDATOR.validate(document)
     return proc.returncode, document
+
+
+def _hearing_variant(
+    tmp_path: Path,
+    name: str,
+    change: Callable[[dict], None],
+    indent: int | None = None,  # type: ignore[type-arg]
+) -> Path:
+    """The valid hearing result, changed, written to ``tmp_path / name``."""
+    document = json.loads(VALID_HEARING.read_text())
+    change(document)
+    path = tmp_path / name
+    path.write_text(json.dumps(document, indent=indent))
+    return path
 
 
 def _one_line_error(proc) -> str:  # type: ignore[no-untyped-def]
@@ -87,12 +102,12 @@ def test_json_output_has_the_documented_shape_and_every_error() -> None:
 
 
 def test_every_error_in_one_payload_is_reported(tmp_path: Path) -> None:
-    document = json.loads(VALID_HEARING.read_text())
-    document["defendant"]["offences"][0]["plea"] = "X"
-    document["defendant"]["offences"][1]["verdict"] = "Y"
-    del document["hearing"]["court"]
-    path = tmp_path / "three.json"
-    path.write_text(json.dumps(document, indent=2))
+    def three_defects(document: dict) -> None:  # type: ignore[type-arg]
+        document["defendant"]["offences"][0]["plea"] = "X"
+        document["defendant"]["offences"][1]["verdict"] = "Y"
+        del document["hearing"]["court"]
+
+    path = _hearing_variant(tmp_path, "three.json", three_defects, indent=2)
     _, out = _json_run(str(path))
     pointers = sorted(f["pointer"] for f in out["results"][0]["findings"])
     assert pointers == ["/defendant/offences/0/plea", "/defendant/offences/1/verdict", "/hearing"]
@@ -152,10 +167,7 @@ def test_globs_and_directories() -> None:
 
 
 def test_type_from_option_overrides_the_header(tmp_path: Path) -> None:
-    document = json.loads(VALID_HEARING.read_text())
-    del document["header"]["messageType"]
-    path = tmp_path / "untyped.json"
-    path.write_text(json.dumps(document))
+    path = _hearing_variant(tmp_path, "untyped.json", lambda d: d["header"].pop("messageType"))
     code, out = _json_run(str(path))
     assert code == 1 and out["results"][0]["findings"][0]["check"] == "type"
     code, out = _json_run(str(path), "--type", "hearing-result")
@@ -164,10 +176,9 @@ def test_type_from_option_overrides_the_header(tmp_path: Path) -> None:
 
 
 def test_unknown_message_type_is_a_finding(tmp_path: Path) -> None:
-    document = json.loads(VALID_HEARING.read_text())
-    document["header"]["messageType"] = "parole-decision"
-    path = tmp_path / "unknown.json"
-    path.write_text(json.dumps(document))
+    path = _hearing_variant(
+        tmp_path, "unknown.json", lambda d: d["header"].update(messageType="parole-decision")
+    )
     code, out = _json_run(str(path))
     assert code == 1
     assert "unknown message type" in out["results"][0]["findings"][0]["message"]
@@ -416,10 +427,9 @@ def test_unknown_standard_version_is_a_setup_error() -> None:
 
 
 def test_payload_with_an_unknown_standard_version_is_a_finding(tmp_path: Path) -> None:
-    document = json.loads(VALID_HEARING.read_text())
-    document["header"]["standardVersion"] = "7.3"
-    path = tmp_path / "future.json"
-    path.write_text(json.dumps(document))
+    path = _hearing_variant(
+        tmp_path, "future.json", lambda d: d["header"].update(standardVersion="7.3")
+    )
     _, out = _json_run(str(path))
     [finding] = out["results"][0]["findings"]
     assert finding["check"] == "type" and "7.3" in finding["message"]

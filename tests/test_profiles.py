@@ -423,3 +423,13 @@ def test_a_profile_that_tested_nothing_does_not_certify_anything(tmp_path: Path)
     assert len(document["untested"]) == len(document["requirements"])
     console = run_cli("validate", "--schema", str(schema), "-p", "justice-ew", str(payload))
     assert "No requirement of the profile applied" in console.stdout
+
+
+def test_journey_findings_redact_the_identifier_unless_asked() -> None:
+    broken = str(EXAMPLES / "journeys-broken" / "asn-changed-at-court")
+    values = lambda doc: [f["value"] for r in doc["results"] for f in r["findings"]]  # noqa: E731
+    assert values(_run("journey", "-p", "justice-ew", broken)[1]) == [
+        "<redacted: string, 20 chars>"
+    ]
+    shown = _run("journey", "-p", "justice-ew", "--show-personal-data", broken)[1]
+    assert values(shown) == ['"2401ZD0100000448755X"']

@@ -262,12 +262,10 @@ class CelEvaluator:
     def compile(self, expression: str, requirement: str, origin: str) -> CelRule:
         return CelRule(expression, requirement, origin, self.known)
 
-    def evaluate(self, rule: CelRule, value: Any, extra: dict[str, Any] | None = None) -> Any:
+    def evaluate(self, rule: CelRule, value: Any) -> Any:
         """The rule's result; raises ``RuleError`` with words when it cannot be evaluated."""
         self._bound = None
         self._context.add_variable("self", value)
-        for name, bound in (extra or {}).items():
-            self._context.add_variable(name, bound)
         return self._execute(rule)
 
     def _execute(self, rule: CelRule) -> Any:

@@ -303,9 +303,9 @@ def _add(
     expected: str,
     check: str = "journey",
 ) -> None:
-    """A journey finding on one message. Journey rules compare identifiers and dates without
-    quoting them, so no value is attached."""
-    del value
+    """A journey finding on one message. Its words never quote the identifiers or dates
+    compared; the value, when given, is personal data (shown only with --show-personal-data)."""
+    extra = () if value is None else (value,)
     message.findings.append(
-        requirement_finding(requirement, path, text, expected, check, lambda _: True)
+        requirement_finding(requirement, path, text, expected, check, lambda _: True, *extra)
     )

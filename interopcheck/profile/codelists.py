@@ -42,9 +42,6 @@ class CodelistStore:
                     f"the profile ({spec.base})"
                 )
 
-    def names(self) -> list[str]:
-        return sorted(self._specs)
-
     def title(self, name: str) -> str:
         return self._specs[name].title
 

@@ -48,19 +48,3 @@ FORMAT_DESCRIPTIONS: dict[str, str] = {
     "email": "an email address",
     "uri-reference": "a URI reference",
 }
-
-
-def _string_only(check: Callable[[str], bool]) -> Callable[[object], bool]:
-    """Formats apply to strings only; any other type passes (JSON Schema semantics)."""
-
-    def guarded(value: object) -> bool:
-        return check(value) if isinstance(value, str) else True
-
-    return guarded
-
-
-#: The same checks for validators that may pass non-strings (python-jsonschema does; jsonschema-rs
-#: calls format functions with strings only, so the engine takes ``JUSTICE_FORMATS`` as it is).
-GUARDED_FORMATS: dict[str, Callable[[object], bool]] = {
-    name: _string_only(check) for name, check in JUSTICE_FORMATS.items()
-}
