@@ -7,6 +7,11 @@ on the same files: interopcheck (1 worker and all cores), check-jsonschema (one 
 message type, each given its bundled schema), and a bare in-process loop of read + json.loads +
 jsonschema-rs is_valid with the same compiled validators. Then start-up on one file, and peak
 memory for two corpus sizes. Prints a Markdown table; nothing is asserted.
+
+``--instructions`` instead counts the instructions (valgrind's callgrind) of schema-only and
+``--profile justice-ew`` runs on the corpus and on one file of each message type (start-up):
+a shared machine's speed drifts by tens of per cent between minutes, instruction counts do not.
+The package is byte-compiled first, as an installed one is (PYTHONDONTWRITEBYTECODE may be set).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 import jsonschema_rs  # noqa: E402
 
 from benchmarks.corpus import build  # noqa: E402
+from interopcheck import __file__ as PACKAGE_INIT  # noqa: E402
 from interopcheck.standard.catalog import Catalog  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -50,6 +56,51 @@ def _timed(command: list[str]) -> tuple[float, int]:
     if proc.returncode not in (0, 1):
         sys.exit(f"{command[0]} failed ({proc.returncode}): {proc.stderr.decode()[:500]}")
     return elapsed, proc.returncode
+
+
+def _instructions(command: list[str], workdir: Path) -> int:
+    """Instructions the command executes, counted by callgrind (repeatable under load)."""
+    out = workdir / "callgrind.out"
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in proc.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1].strip())
+    sys.exit(f"callgrind gave no count for {command}: {proc.stderr[-500:]}")
+
+
+def instruction_counts(corpus: Path, count: int) -> list[tuple[str, str]]:
+    """Schema-only against --profile justice-ew, in instructions, for the corpus and start-up."""
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed")
+    starts = HERE / "_corpus_startup"
+    starts.mkdir(exist_ok=True)
+    for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        first = min(folder.glob("*.json"))
+        shutil.copyfile(first, starts / f"{folder.name}.json")
+    interop = _tool("interopcheck")
+    rows = []
+    counts: dict[tuple[str, bool], int] = {}
+    for label, directory in (
+        ("start-up (one file of each type)", starts),
+        (f"{count} files", corpus),
+    ):
+        for profiled in (False, True):
+            command = [interop, "validate", str(directory), "-j", "1", "-f", "json"]
+            command += ["-o", os.devnull, *(["-p", "justice-ew"] if profiled else [])]
+            counts[(label, profiled)] = _instructions(command, HERE)
+        schema, profile = counts[(label, False)], counts[(label, True)]
+        rows += [
+            (f"{label}: schema-only", f"{schema / 1e9:.3f} G instructions"),
+            (f"{label}: --profile justice-ew", f"{profile / 1e9:.3f} G instructions"),
+            (f"{label}: profile / schema-only", f"{profile / schema:.2f}x"),
+        ]
+    (HERE / "callgrind.out").unlink(missing_ok=True)
+    return rows
 
 
 def _peak_rss_mib(command: list[str]) -> float:
@@ -98,10 +149,19 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--memory-count", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--instructions", action="store_true", help="count, do not time")
     args = parser.parse_args()
 
     corpus = HERE / f"_corpus_{args.count}"
     paths = build(corpus, args.count)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(PACKAGE_INIT).parent)], check=True
+    )
+    if args.instructions:
+        print("| measure | figure |\n|---|---|")
+        for name, figure in instruction_counts(corpus, args.count):
+            print(f"| {name} | {figure} |")
+        return
     catalog = Catalog.bundled()
     interop = _tool("interopcheck")
     cores = len(os.sched_getaffinity(0))

@@ -54,7 +54,6 @@ def test_projected_binding_gives_the_same_answer_as_the_whole_value(profile_name
             for pointer in requirement.check["at"].get(message_type, ()):
                 for _, value in resolve(document, pointer):
                     expected = _outcome(whole, rule, value)
-                    projected.forget()
                     try:
                         got = ("value", projected.evaluate_in_batch(batch, rule, value))
                     except RuleError:
@@ -77,6 +76,25 @@ def test_a_batch_gives_each_rule_its_own_answer_even_when_one_fails() -> None:
     with pytest.raises(RuleError):
         evaluator.evaluate_in_batch(batch, rules[1], value)
     assert evaluator.evaluate_in_batch(batch, rules[2], value) is False
+
+
+def test_only_true_is_a_pass() -> None:
+    """The fast path tests a batch's results by identity with its ``passing`` tuple: a rule
+    that gives 1 (equal to True in Python) or a type error must not be taken for a pass."""
+    evaluator = CelEvaluator(CodelistStore({}))
+    rules = [
+        evaluator.compile("self.a == 1", "T-1", "test"),
+        evaluator.compile("self.a", "T-2", "test"),
+    ]
+    batch = CelBatch(rules, merge([projection(r.expression) for r in rules]))
+    assert evaluator.batch_results(batch, {"a": 1}) is not batch.passing
+    assert (
+        evaluator.batch_results(batch, {"a": True}) is not batch.passing
+    )  # CEL: true == 1 is not true
+    one = CelBatch(rules[:1], projection(rules[0].expression))
+    assert evaluator.batch_results(one, {"a": 1}) is one.passing
+    assert evaluator.batch_results(one, {"a": 1}) is one.passing  # remembered, still identical
+    assert evaluator.batch_results(one, {"a": 2}) is not one.passing
 
 
 def test_projection_reads_fields_through_macros() -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -191,6 +194,22 @@ def test_output_file_is_written_whole(tmp_path: Path) -> None:
     assert proc.stdout == ""
     RESULT_VALIDATOR.validate(json.loads(target.read_text()))
     assert [p.name for p in target.parent.iterdir()] == ["result.json"]
+
+
+def test_output_to_a_pipe_or_device_writes_through_it(tmp_path: Path) -> None:
+    """``-o /dev/null`` or a named pipe is written as it is: an atomic rename over it would
+    replace the device with a regular file (a FIFO stands in for /dev/null here)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    proc = run_cli("validate", str(ASN_DEFECT), "--format", "json", "--output", str(fifo))
+    reader.join(timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    RESULT_VALIDATOR.validate(json.loads(received[0]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
 # -- setup errors: exit 2, one line ------------------------------------------------------------

@@ -191,6 +191,8 @@ class CelBatch:
         self.index = {rule.requirement: i for i, rule in enumerate(rules)}
         self.expression = "[" + ", ".join(f"({rule.expression})" for rule in rules) + "]"
         self.project = projector(trie)
+        self.passing: tuple[tuple[bool, Any], ...] = tuple((True, True) for _ in rules)
+        """The results when every rule holds: one shared tuple, so a pass is an identity test."""
 
 
 class CelEvaluator:
@@ -205,14 +207,7 @@ class CelEvaluator:
         self.known = frozenset(self.functions)
         self._context = cel.Context(functions=self.functions)
         self._bound: Any = None
-        self._projections: dict[tuple[int, int], Any] = {}
         self._memo: dict[tuple[str, Any], Any] = {}
-        self._batch_results: dict[tuple[int, int], tuple[tuple[bool, Any], ...]] = {}
-
-    def forget(self) -> None:
-        """Drop per-payload state (call before each payload: ids of freed values are reused)."""
-        self._projections.clear()
-        self._batch_results.clear()
 
     def evaluate_in_batch(self, batch: CelBatch, rule: CelRule, value: Any) -> Any:
         """One rule's result (raises ``RuleError``), from the batch's results at this value."""
@@ -222,27 +217,26 @@ class CelEvaluator:
         raise RuleError(outcome)
 
     def batch_results(self, batch: CelBatch, value: Any) -> tuple[tuple[bool, Any], ...]:
-        """Every rule's (ok, value-or-error) at this value, evaluating the batch once.
+        """Every rule's (ok, value-or-error) at this value, evaluating the batch once; when
+        every rule holds, the batch's own ``passing`` tuple (callers test it by identity).
 
         Rules are pure (no clock, no I/O), so a batch's results are remembered for the
         projected content: codes, statuses and OU codes repeat across a corpus, and handing a
         value to the CEL engine costs far more than looking the answer up.
         """
-        ident = (id(value), id(batch))
-        results = self._batch_results.get(ident)
+        projected = batch.project(value)
+        # repr is C-fast and tells JSON values apart (1, 1.0, True, "1"): a faithful key.
+        content = repr(projected)
+        memo_key = (batch.expression, content)
+        results = self._memo.get(memo_key)
         if results is None:
-            projected = batch.project(value)
-            # repr is C-fast and tells JSON values apart (1, 1.0, True, "1"): a faithful key.
-            content = repr(projected)
-            memo_key = (batch.expression, content)
-            results = self._memo.get(memo_key)
-            if results is None:
-                results = self._run_batch(batch, projected, content)
-                if all((ok and isinstance(v, bool)) or not ok for ok, v in results):
-                    if len(self._memo) >= _MEMO_LIMIT:
-                        self._memo.clear()
-                    self._memo[memo_key] = results
-            self._batch_results[ident] = results
+            results = self._run_batch(batch, projected, content)
+            if all(ok and v is True for ok, v in results):
+                results = batch.passing  # (not ==: a rule that gives 1 has not passed)
+            if all((ok and isinstance(v, bool)) or not ok for ok, v in results):
+                if len(self._memo) >= _MEMO_LIMIT:
+                    self._memo.clear()
+                self._memo[memo_key] = results
         return results
 
     def _run_batch(

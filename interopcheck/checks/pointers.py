@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +55,54 @@ def resolve(document: Any, pointer: str) -> list[tuple[Path, Any]]:
         if not found:
             break
     return found
+
+
+Collect = Callable[[Any, list[Any]], None]
+
+
+def value_getter(pointer: str) -> Callable[[Any], list[Any]]:
+    """``resolve`` without the paths, specialised to one pointer once: the values a rule reads
+    on its fast path (paths are built only when a finding needs words)."""
+    tokens = parse_pointer(pointer)
+
+    def step(index: int) -> Collect:
+        if index == len(tokens):
+            return _append
+        token, rest = tokens[index], step(index + 1)
+        if token == "*":
+
+            def each(node: Any, out: list[Any]) -> None:
+                if isinstance(node, list):
+                    for item in node:
+                        rest(item, out)
+                elif isinstance(node, dict):
+                    for item in node.values():
+                        rest(item, out)
+
+            return each
+        number = int(token) if token.isdigit() else -1
+
+        def field(node: Any, out: list[Any]) -> None:
+            if isinstance(node, dict):
+                if token in node:
+                    rest(node[token], out)
+            elif isinstance(node, list) and 0 <= number < len(node):
+                rest(node[number], out)
+
+        return field
+
+    walk = step(0)
+
+    def values(document: Any) -> list[Any]:
+        out: list[Any] = []
+        walk(document, out)
+        return out
+
+    return values
+
+
+def _append(node: Any, out: list[Any]) -> None:
+    out.append(node)
 
 
 def matches(pattern: str, path: Path) -> bool:

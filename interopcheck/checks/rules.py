@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from interopcheck.checks.cel_env import (
@@ -20,7 +21,7 @@ from interopcheck.checks.cel_env import (
     merge,
     projection,
 )
-from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve
+from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve, value_getter
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.model import Profile, Requirement
@@ -31,6 +32,20 @@ from interopcheck.standard.schema_paths import asserted
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 
 PersonalCheck = Callable[[Path], bool]
+
+
+@dataclass(frozen=True)
+class _CelPlace:
+    """The CEL requirements bound at one place of a message type, and how to reach it."""
+
+    pointer: str
+    values: Callable[[Any], list[Any]]
+    batch: CelBatch
+    requirements: list[Requirement]
+
+    @cached_property
+    def passed(self) -> dict[str, str]:
+        return dict.fromkeys((r.id for r in self.requirements), PASSED)
 
 
 @dataclass(frozen=True)
@@ -105,11 +120,13 @@ class RuleChecker:
             place: CelBatch(rules, self._tries.get(place)) for place, rules in by_place.items()
         }
         # CEL requirements run per place: one batch call per located value for all of them.
-        self._cel_places: dict[str, list[tuple[str, CelBatch, list[Requirement]]]] = {}
+        self._cel_places: dict[str, list[_CelPlace]] = {}
         for (message_type, pointer), batch in self._batches.items():
             members = [self.profile.requirement(rule.requirement) for rule in batch.rules]
             self._cel_places.setdefault(message_type, []).append(
-                (pointer, batch, [r for r in members if r is not None])
+                _CelPlace(
+                    pointer, value_getter(pointer), batch, [r for r in members if r is not None]
+                )
             )
         self._plan: dict[str, list[_Step]] = {
             message_type: [
@@ -203,7 +220,6 @@ class RuleChecker:
         findings: list[Finding] = []
         outcomes: dict[str, str] = {}
         resolved: dict[str, list[tuple[Path, Any]]] = {}
-        self.cel.forget()  # bindings are per payload: ids of freed values may be reused
         for step in self._plan.get(message_type, ()):
             requirement = step.requirement
             if requirement.id in settled:
@@ -251,8 +267,12 @@ class RuleChecker:
         outcomes: dict[str, str],
     ) -> None:
         """Every CEL requirement of the message type, place by place, one batch per value."""
+        places = self._cel_places.get(message_type, ())
+        if self._cel_all_pass(places, document, outcomes):
+            return
         rank = {ERROR: 3, FAILED: 2, PASSED: 1}
-        for pointer, batch, requirements in self._cel_places.get(message_type, ()):
+        for place in places:
+            pointer, batch, requirements = place.pointer, place.batch, place.requirements
             hits = resolved.get(pointer)
             if hits is None:
                 hits = resolved[pointer] = resolve(document, pointer)
@@ -275,6 +295,27 @@ class RuleChecker:
                     previous = outcomes.get(requirement.id)
                     if previous is None or rank[outcome] > rank[previous]:
                         outcomes[requirement.id] = outcome
+
+    def _cel_all_pass(
+        self,
+        places: tuple[_CelPlace, ...] | list[_CelPlace],
+        document: Any,
+        outcomes: dict[str, str],
+    ) -> bool:
+        """The common case, settled cheaply: every rule holds at every value (no paths built,
+        no findings worded). Outcomes are recorded only when that is so."""
+        passed: dict[str, str] = {}
+        for place in places:
+            values = place.values(document)
+            if not values:
+                continue
+            batch = place.batch
+            for value in values:
+                if self.cel.batch_results(batch, value) is not batch.passing:
+                    return False
+            passed.update(place.passed)
+        outcomes.update(passed)
+        return True
 
     def settled_by_schema(
         self, schema_uri: str, message_type: str, requirement: Requirement

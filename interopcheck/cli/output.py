@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +25,16 @@ def open_output(destination: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
+    if _is_special(destination):
+        # /dev/null, /dev/stdout, a named pipe: written as they are, never renamed over (a
+        # rename would replace the device itself with a regular file).
+        try:
+            handle = destination.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise SetupError(f"{destination}: cannot write output: {exc.strerror or exc}") from None
+        with handle:
+            yield handle
+        return
     directory = destination.parent if str(destination.parent) else Path(".")
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -38,3 +49,12 @@ def open_output(destination: Path | None) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _is_special(path: Path) -> bool:
+    """Whether the path exists and is not a regular file (a device, a pipe, a socket)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)

@@ -98,4 +98,9 @@ class CodelistStore:
 
 
 def _as_code(value: object) -> str:
-    return str(value) if not isinstance(value, bool) else str(value).lower()
+    """The code a JSON value stands for: ``1015`` and ``1015.0`` are the same JSON number."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
