@@ -15,6 +15,7 @@ from interopcheck.checks.journey import Journey, JourneyChecker, JourneyMessage,
 from interopcheck.errors import SetupError
 from interopcheck.results import Finding, JourneySummary, PayloadResult, RunSummary
 from interopcheck.sources.payloads import Payload, discover, read_payloads
+from interopcheck.standard.catalog import Catalog
 from interopcheck.validation import ValidationOptions, build_checker, describe_profile, now_iso
 
 
@@ -23,6 +24,7 @@ class JourneyRun:
     summary: RunSummary
     results: list[PayloadResult]
     journeys: list[Journey]
+    catalog: Catalog
 
 
 def run_journeys(paths: Sequence[str], options: ValidationOptions) -> JourneyRun:
@@ -91,4 +93,4 @@ def run_journeys(paths: Sequence[str], options: ValidationOptions) -> JourneyRun
     for result in results:
         summary.add(result)
     summary.finished_at = now_iso()
-    return JourneyRun(summary, results, journeys)
+    return JourneyRun(summary, results, journeys, checker.catalog)

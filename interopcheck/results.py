@@ -81,6 +81,10 @@ class RequirementTally:
     kind: str = ""
     group: str | None = None
     source: str | None = None
+    messages: tuple[str, ...] = ()
+    """The message types it applies to (all a journey rule reads, for journey rules)."""
+    actors: tuple[str, ...] = ()
+    """The actors that send those messages: who the requirement binds."""
     passed: int = 0
     failed: int = 0
     errored: int = 0
@@ -127,6 +131,11 @@ class RunSummary:
     deciding: tuple[str, ...] = ("MUST",)
     requirements: dict[str, RequirementTally] = field(default_factory=dict)
     levels: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+    """What was run, on what, with what: profile, schema digests, inputs, options, supplier,
+    signer (see report/manifest.py). Known before the first result."""
+    message_types: dict[str, list[int]] = field(default_factory=dict)
+    """Message type -> [payloads, invalid payloads]; unreadable and untyped under ``""``."""
     unowned: int = 0
     """Findings that belong to no requirement (unreadable payloads, unknown types)."""
     journeys_checked: bool = False
@@ -136,7 +145,12 @@ class RunSummary:
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1
         self._tally(result.outcomes)
+        counts = self.message_types.get(result.message_type or "")
+        if counts is None:
+            counts = self.message_types[result.message_type or ""] = [0, 0]
+        counts[0] += 1
         if result.findings:
+            counts[1] += 1
             self.invalid += 1
             self.findings += len(result.findings)
             self.unowned += sum(1 for f in result.findings if f.requirement is None)

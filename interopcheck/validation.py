@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interopcheck import __version__
 from interopcheck.checks.schema import SchemaChecker, SchemaSelection
@@ -154,6 +154,11 @@ class ValidationStream:
         if self._workers < 1:
             raise SetupError("--workers must be at least 1")
 
+    @property
+    def catalog(self) -> Catalog:
+        """The schemas this run validates against (for the manifest's digests)."""
+        return self._checker.catalog
+
     def __iter__(self) -> Iterator[PayloadResult]:
         max_bytes = self._options.spec.max_bytes
         head = list(itertools.islice(self._sources, PARALLEL_THRESHOLD))
@@ -213,10 +218,31 @@ def describe_profile(summary: RunSummary, profile: Profile, strict: bool) -> Non
     deciding = set(profile.deciding) | ({"SHOULD"} if strict else set())
     summary.deciding = tuple(level for level in ("MUST", "SHOULD", "MAY") if level in deciding)
     summary.levels = [(level.name, level.groups) for level in profile.levels]
-    summary.requirements = {
-        r.id: RequirementTally(r.id, r.level, r.text, r.kind, r.group, r.source)
-        for r in profile.requirements
-    }
+    known = {m for actor in profile.actors.values() for m in (*actor.sends, *actor.receives)}
+    senders = {m: a.name for a in profile.actors.values() for m in a.sends}
+    summary.requirements = {}
+    for r in profile.requirements:
+        messages = tuple(sorted(r.message_types() or _mentioned(r.check, known)))
+        actors = tuple(sorted({senders[m] for m in messages if m in senders}))
+        summary.requirements[r.id] = RequirementTally(
+            r.id, r.level, r.text, r.kind, r.group, r.source, messages, actors
+        )
+
+
+def _mentioned(check: Any, known: set[str]) -> set[str]:
+    """The message types a journey rule reads: every key or value of its check naming one."""
+    found: set[str] = set()
+    if isinstance(check, str) and check in known:
+        found.add(check)
+    elif isinstance(check, dict):
+        for key, value in check.items():
+            if key in known:
+                found.add(key)
+            found |= _mentioned(value, known)
+    elif isinstance(check, list):
+        for item in check:
+            found |= _mentioned(item, known)
+    return found
 
 
 def run_validation(

@@ -11,9 +11,12 @@ import typer
 
 from interopcheck import __version__
 from interopcheck.cli import journey as journey_cli
+from interopcheck.cli import keys as keys_cli
 from interopcheck.cli import profiles as profiles_cli
+from interopcheck.cli import report as report_cli
 from interopcheck.cli import schemas as schemas_cli
 from interopcheck.cli import validate as validate_cli
+from interopcheck.cli import verify as verify_cli
 from interopcheck.errors import SetupError
 
 EXIT_OK = 0
@@ -30,6 +33,9 @@ app = typer.Typer(
 )
 app.command(name="validate", no_args_is_help=True)(validate_cli.validate)
 app.command(name="journey", no_args_is_help=True)(journey_cli.journey)
+app.command(name="report", no_args_is_help=True)(report_cli.report)
+app.command(name="verify", no_args_is_help=True)(verify_cli.verify)
+app.add_typer(keys_cli.app, name="keys")
 app.add_typer(schemas_cli.app, name="schemas")
 app.add_typer(profiles_cli.app, name="profiles")
 

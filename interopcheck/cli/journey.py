@@ -8,14 +8,19 @@ import typer
 
 from interopcheck.cli.options import (
     DEFAULT_MAX_BYTES,
-    FormatOption,
+    FailOn,
+    FailOnOption,
+    FormatsOption,
     MaxBytesOption,
-    OutputFormat,
     OutputOption,
+    ProductOption,
+    ProductVersionOption,
+    ReportDirOption,
     ShowPersonalDataOption,
+    SignOption,
     StrictOption,
+    SupplierOption,
 )
-from interopcheck.cli.validate import writer_for
 from interopcheck.errors import SetupError
 
 
@@ -38,20 +43,28 @@ def journey(
             show_default=False,
         ),
     ],
-    output_format: FormatOption = OutputFormat.console,
+    output_format: FormatsOption = None,
     output: OutputOption = None,
+    report_dir: ReportDirOption = None,
     show_personal_data: ShowPersonalDataOption = False,
     strict: StrictOption = False,
+    fail_on: FailOnOption = FailOn.must,
+    sign: SignOption = None,
+    supplier: SupplierOption = None,
+    product: ProductOption = None,
+    product_version: ProductVersionOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Check the messages of each case together: identifiers, dates, offences, what follows
     what. Exit 0 conformant, 1 not, 2 error."""
-    from interopcheck.cli.output import open_output
+    from interopcheck.cli.reporting import exit_code, plan_reports, write_reports
     from interopcheck.journeys import run_journeys
+    from interopcheck.report.manifest import build_manifest
     from interopcheck.validation import ValidationOptions, ValidationSpec
 
     if not profile:
         raise SetupError("journey needs --profile")
+    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
     options = ValidationOptions(
         spec=ValidationSpec(max_bytes=max_bytes, profile=profile),
         workers=1,
@@ -59,11 +72,19 @@ def journey(
         strict=strict,
     )
     run = run_journeys(paths, options)
-    with open_output(output) as out:
-        writer = writer_for(
-            output_format, out, run.summary, to_file=output is not None, command="journey"
-        )
-        for result in run.results:
-            writer.add(result)
-        writer.close()
-    raise typer.Exit(0 if run.summary.conformant else 1)
+    run.summary.manifest = build_manifest(
+        command="journey",
+        inputs=list(paths),
+        catalog=run.catalog,
+        profile=run.summary.profile,
+        options={
+            "profile": profile,
+            "strict": strict,
+            "failOn": fail_on.value,
+            "showPersonalData": show_personal_data,
+        },
+        supplier=plan.supplier,
+        signer=plan.signer(),
+    )
+    write_reports(plan, run.summary, "journey", run.results)
+    raise typer.Exit(exit_code(run.summary, fail_on))

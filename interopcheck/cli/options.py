@@ -12,12 +12,39 @@ import typer
 class OutputFormat(str, Enum):
     console = "console"
     json = "json"
+    junit = "junit"
+    sarif = "sarif"
+    markdown = "markdown"
+    html = "html"
 
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+class FailOn(str, Enum):
+    must = "must"
+    should = "should"
+    never = "never"
+
+
+FormatsOption = Annotated[
+    list[OutputFormat] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format; repeat with --report-dir for several (default: console; with "
+        "--report-dir: every file format).",
+        show_default=False,
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write the output to this file instead of stdout."),
+]
+ReportDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--report-dir",
+        help="Write each format to this directory (report.json, report.junit.xml, "
+        "report.sarif, report.md, report.html); the console summary still goes to stdout.",
+    ),
 ]
 ShowPersonalDataOption = Annotated[
     bool,
@@ -29,6 +56,34 @@ ShowPersonalDataOption = Annotated[
 ]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="SHOULD requirements decide conformance too.")
+]
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when a MUST requirement fails (must), when a MUST or SHOULD one does "
+        "(should), or never (never: only setup errors exit non-zero).",
+    ),
+]
+SignOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sign",
+        help="Sign report.json with this Ed25519 private key (from `interopcheck keys "
+        "generate`); writes report.json.sig beside it. An encrypted key's passphrase is read "
+        "from INTEROPCHECK_KEY_PASSPHRASE.",
+    ),
+]
+SupplierOption = Annotated[
+    str | None,
+    typer.Option("--supplier", help="Organisation that self-certifies (part of what is signed)."),
+]
+ProductOption = Annotated[
+    str | None, typer.Option("--product", help="The product under test (with --supplier).")
+]
+ProductVersionOption = Annotated[
+    str | None,
+    typer.Option("--product-version", help="The product's version (with --supplier)."),
 ]
 MaxBytesOption = Annotated[
     int, typer.Option("--max-bytes", help="Largest payload file to read, in bytes.", min=1)

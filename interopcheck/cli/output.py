@@ -42,6 +42,7 @@ def open_output(destination: Path | None) -> Iterator[TextIO]:
     except OSError as exc:
         raise SetupError(f"{destination}: cannot write output: {exc.strerror or exc}") from None
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is for reading
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
         os.replace(temporary, destination)
@@ -58,3 +59,9 @@ def _is_special(path: Path) -> bool:
     except OSError:
         return False
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -4,32 +4,29 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Protocol, TextIO
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from interopcheck.cli.options import (
     DEFAULT_MAX_BYTES,
-    FormatOption,
+    FailOn,
+    FailOnOption,
+    FormatsOption,
     MaxBytesOption,
-    OutputFormat,
     OutputOption,
+    ProductOption,
+    ProductVersionOption,
+    ReportDirOption,
     ShowPersonalDataOption,
+    SignOption,
     StrictOption,
+    SupplierOption,
 )
 from interopcheck.errors import SetupError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
-
-    from interopcheck.results import PayloadResult, RunSummary
-
-
-class ResultWriter(Protocol):
-    """What every output format offers the command: one result at a time, then close."""
-
-    def add(self, result: PayloadResult) -> None: ...
-    def close(self) -> None: ...
 
 
 #: Show a progress bar for corpora larger than this (on a terminal only).
@@ -72,8 +69,9 @@ def validate(
             help="Extra schema files or directories that $ref may point to (repeatable).",
         ),
     ] = None,
-    output_format: FormatOption = OutputFormat.console,
+    output_format: FormatsOption = None,
     output: OutputOption = None,
+    report_dir: ReportDirOption = None,
     show_personal_data: ShowPersonalDataOption = False,
     workers: Annotated[
         int | None,
@@ -90,10 +88,16 @@ def validate(
         ),
     ] = None,
     strict: StrictOption = False,
+    fail_on: FailOnOption = FailOn.must,
+    sign: SignOption = None,
+    supplier: SupplierOption = None,
+    product: ProductOption = None,
+    product_version: ProductVersionOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
-    from interopcheck.cli.output import open_output
+    from interopcheck.cli.reporting import exit_code, plan_reports, write_reports
+    from interopcheck.report.manifest import build_manifest
     from interopcheck.validation import ValidationOptions, ValidationSpec, ValidationStream
 
     if schema is not None and message_type is not None:
@@ -113,37 +117,29 @@ def validate(
     )
     if strict and profile is None:
         raise SetupError("--strict needs --profile (it changes which requirement levels decide)")
+    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
     with _ProgressBar() as on_progress:
         stream = ValidationStream(paths, options, on_progress)
-        with open_output(output) as out:
-            writer = writer_for(output_format, out, stream.summary, to_file=output is not None)
-            for result in stream:
-                writer.add(result)
-            writer.close()
-    raise typer.Exit(0 if stream.summary.conformant else 1)
-
-
-def writer_for(
-    output_format: OutputFormat,
-    out: TextIO,
-    summary: RunSummary,
-    *,
-    to_file: bool,
-    command: str = "validate",
-) -> ResultWriter:
-    if output_format is OutputFormat.json:
-        from interopcheck.formats.json_format import JsonWriter
-
-        return JsonWriter(out, summary, command)
-    from rich.console import Console
-
-    from interopcheck.formats.console import ConsoleWriter
-
-    if to_file:
-        console = Console(file=out, width=120, no_color=True, highlight=False, soft_wrap=False)
-    else:
-        console = Console(highlight=False, soft_wrap=False)
-    return ConsoleWriter(console, summary)
+        stream.summary.manifest = build_manifest(
+            command="validate",
+            inputs=list(paths),
+            catalog=stream.catalog,
+            profile=stream.summary.profile,
+            options={
+                "profile": profile,
+                "messageType": message_type,
+                "schemaFile": str(schema) if schema else None,
+                "standardVersion": standard_version,
+                "refSchemas": [str(p) for p in ref_schemas or ()],
+                "strict": strict,
+                "failOn": fail_on.value,
+                "showPersonalData": show_personal_data,
+            },
+            supplier=plan.supplier,
+            signer=plan.signer(),
+        )
+        write_reports(plan, stream.summary, "validate", stream)
+    raise typer.Exit(exit_code(stream.summary, fail_on))
 
 
 class _ProgressBar:

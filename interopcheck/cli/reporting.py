@@ -1,0 +1,212 @@
+"""Writing a run's report in every requested format, signing it, and choosing the exit code.
+
+``validate`` and ``journey`` hand their results here as they come. Streaming formats (console,
+json) write each result at once; rendered formats (junit, sarif, markdown, html) are made at the
+end from the report document (report/document.py). Every file goes through a temporary file
+renamed into place only when the whole run succeeded, so a failed run leaves no report behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from interopcheck.cli.options import FailOn, OutputFormat
+from interopcheck.errors import SetupError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from interopcheck.report.manifest import Supplier
+    from interopcheck.results import PayloadResult, RunSummary
+
+FILE_NAMES: dict[OutputFormat, str] = {
+    OutputFormat.json: "report.json",
+    OutputFormat.junit: "report.junit.xml",
+    OutputFormat.sarif: "report.sarif",
+    OutputFormat.markdown: "report.md",
+    OutputFormat.html: "report.html",
+}
+STREAMING = (OutputFormat.console, OutputFormat.json)
+
+
+class ResultWriter(Protocol):
+    """What a streaming format offers: one result at a time, then close."""
+
+    def add(self, result: PayloadResult) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class ReportPlan:
+    """Where each format goes (None: stdout), and the signing key if any."""
+
+    targets: dict[OutputFormat, Path | None]
+    key: Ed25519PrivateKey | None = None
+    supplier: Supplier | None = None
+
+    @property
+    def json_file(self) -> Path | None:
+        return self.targets.get(OutputFormat.json)
+
+    def signer(self) -> dict[str, str] | None:
+        if self.key is None:
+            return None
+        from interopcheck.report.signing import ALGORITHM, fingerprint
+
+        return {"algorithm": ALGORITHM, "keyFingerprint": fingerprint(self.key.public_key())}
+
+
+def plan_reports(
+    formats: list[OutputFormat] | None,
+    output: Path | None,
+    report_dir: Path | None,
+    sign: Path | None,
+    supplier: str | None,
+    product: str | None,
+    product_version: str | None,
+) -> ReportPlan:
+    """Check the output options together, before the run: a mistake is a setup error, and
+    nothing has been written."""
+    chosen = list(dict.fromkeys(formats or []))
+    if report_dir is not None:
+        if output is not None:
+            raise SetupError("give --output or --report-dir, not both")
+        if report_dir.exists() and not report_dir.is_dir():
+            raise SetupError(f"{report_dir}: --report-dir is not a directory")
+        files: list[OutputFormat] = [f for f in chosen if f is not OutputFormat.console]
+        files = files or list(FILE_NAMES)
+        if sign is not None and OutputFormat.json not in files:
+            files.insert(0, OutputFormat.json)  # what a signature covers
+        targets: dict[OutputFormat, Path | None] = {f: report_dir / FILE_NAMES[f] for f in files}
+        if OutputFormat.console in chosen or not chosen:
+            targets[OutputFormat.console] = None
+    else:
+        if len(chosen) > 1:
+            raise SetupError("several --format values need --report-dir DIR (one file per format)")
+        only = chosen[0] if chosen else OutputFormat.console
+        targets = {only: output}
+        if sign is not None and (only is not OutputFormat.json or output is None):
+            raise SetupError(
+                "--sign signs report.json: give --report-dir DIR, or --format json --output FILE"
+            )
+    if (product or product_version) and not supplier:
+        raise SetupError("--product and --product-version need --supplier (who certifies)")
+    plan = ReportPlan(targets)
+    if supplier:
+        from interopcheck.report.manifest import Supplier
+
+        plan.supplier = Supplier(supplier, product, product_version)
+    if sign is not None:
+        from interopcheck.report.signing import load_private_key
+
+        plan.key = load_private_key(sign)
+    return plan
+
+
+def write_reports(
+    plan: ReportPlan,
+    summary: RunSummary,
+    command: str,
+    results: Iterable[PayloadResult],
+) -> None:
+    """Write every planned format from the results, then sign report.json if asked."""
+    from interopcheck.cli.output import open_output
+
+    rendered = [f for f in plan.targets if f not in STREAMING]
+    with contextlib.ExitStack() as stack:
+        writers: list[ResultWriter] = []
+        for output_format in STREAMING:
+            if output_format in plan.targets:
+                destination = plan.targets[output_format]
+                out = stack.enter_context(open_output(destination))
+                writers.append(_writer(output_format, out, summary, destination, command))
+        collector = None
+        if rendered:
+            from interopcheck.report.document import ReportCollector
+
+            collector = ReportCollector(summary, command)
+        for result in results:
+            for writer in writers:
+                writer.add(result)
+            if collector is not None:
+                collector.add(result)
+        for writer in writers:
+            writer.close()
+        if collector is not None:
+            document = collector.document()
+            for output_format in rendered:
+                out = stack.enter_context(open_output(plan.targets[output_format]))
+                out.write(RENDERERS[output_format]()(document))
+    if plan.key is not None:
+        _sign(plan)
+
+
+def _sign(plan: ReportPlan) -> None:
+    from interopcheck.cli.output import open_output
+    from interopcheck.report.signing import sign_bytes, signature_path
+
+    report = plan.json_file
+    assert report is not None and plan.key is not None
+    data = report.read_bytes()
+    with open_output(signature_path(report)) as out:
+        out.write(sign_bytes(data, plan.key))
+
+
+def _writer(
+    output_format: OutputFormat,
+    out: TextIO,
+    summary: RunSummary,
+    destination: Path | None,
+    command: str,
+) -> ResultWriter:
+    if output_format is OutputFormat.json:
+        from interopcheck.formats.json_format import JsonWriter
+
+        return JsonWriter(out, summary, command)
+    from rich.console import Console
+
+    from interopcheck.formats.console import ConsoleWriter
+
+    if destination is not None:
+        console = Console(file=out, width=120, no_color=True, highlight=False, soft_wrap=False)
+    else:
+        console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    return ConsoleWriter(console, summary)
+
+
+def _renderer(module: str) -> Callable[[], Callable[[dict[str, Any]], str]]:
+    def load() -> Callable[[dict[str, Any]], str]:
+        import importlib
+
+        render: Callable[[dict[str, Any]], str] = importlib.import_module(
+            f"interopcheck.formats.{module}"
+        ).render
+        return render
+
+    return load
+
+
+RENDERERS = {
+    OutputFormat.junit: _renderer("junit"),
+    OutputFormat.sarif: _renderer("sarif"),
+    OutputFormat.markdown: _renderer("markdown"),
+    OutputFormat.html: _renderer("html"),
+}
+
+
+def exit_code(summary: RunSummary, fail_on: FailOn) -> int:
+    """0 or 1 by the exit policy; the verdict in the report is not changed by it."""
+    if fail_on is FailOn.never:
+        return 0
+    if not summary.conformant:
+        return 1
+    if fail_on is FailOn.should:
+        should = [t for t in summary.requirements.values() if t.level == "SHOULD"]
+        if any(t.failed or t.errored for t in should):
+            return 1
+    return 0

@@ -1,0 +1,48 @@
+"""``interopcheck verify``: is this the report that was signed, and is the standard the same?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def verify(
+    report: Annotated[
+        Path, typer.Argument(help="The signed report.json.", show_default=False, metavar="REPORT")
+    ],
+    public_key: Annotated[
+        Path,
+        typer.Option(
+            "--public-key", help="The signer's public key (NAME.pub).", show_default=False
+        ),
+    ],
+    signature: Annotated[
+        Path | None,
+        typer.Option("--signature", help="The detached signature (default: REPORT.sig)."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="The profile to compare digests with (default: the bundled one the report names).",
+        ),
+    ] = None,
+    ref_schemas: Annotated[
+        list[Path] | None,
+        typer.Option("--ref-schemas", help="Schema files or directories the run had (repeatable)."),
+    ] = None,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="The --schema file the run was given.")
+    ] = None,
+) -> None:
+    """Check a signed report: every byte as signed, by this key, and the profile and schemas it
+    names still have the digests it records. Exit 0 verified, 1 not, 2 error."""
+    from interopcheck.report.verification import verify_report
+
+    outcome = verify_report(report, public_key, signature, profile, ref_schemas or [], schema)
+    for line in outcome.lines:
+        typer.echo(line)
+    raise typer.Exit(0 if outcome.verified else 1)

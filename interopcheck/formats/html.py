@@ -1,0 +1,80 @@
+"""``--format html``: a self-contained, printable conformance report for people.
+
+Verdict first, then who certifies and with what (the manifest), the requirements by actor and
+message with their outcomes, the failing subjects, the journeys, and how to reproduce and verify
+the run. Jinja2 with autoescape renders it, and a Content-Security-Policy forbids every script,
+so a payload or server response carrying ``<script>`` or markup shows as text and cannot run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from interopcheck.formats.text import (
+    counts_words,
+    finding_line,
+    omitted_words,
+    verdict_words,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _by_actor(document: dict[str, Any]) -> list[tuple[str, list[tuple[str, list[dict[str, Any]]]]]]:
+    """Requirements grouped by actor, then message, in profile order (a requirement on several
+    messages appears under each)."""
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for requirement in document.get("requirements", []):
+        if requirement["kind"].startswith("journey"):
+            grouped.setdefault("journeys (across agencies)", {}).setdefault(
+                "all messages of a case", []
+            ).append(requirement)
+            continue
+        actors = requirement["actors"] or ["any actor"]
+        for message in requirement["messages"] or ["any message"]:
+            actor = next((a for a in actors if len(actors) == 1), None) or _sender(
+                document, message, actors
+            )
+            grouped.setdefault(actor, {}).setdefault(message, []).append(requirement)
+    return [(actor, list(messages.items())) for actor, messages in grouped.items()]
+
+
+def _sender(document: dict[str, Any], message: str, actors: list[str]) -> str:
+    """Which of several actors sends ``message``: the one whose messages include it."""
+    for requirement in document.get("requirements", []):
+        if requirement["messages"] == [message] and len(requirement["actors"]) == 1:
+            return str(requirement["actors"][0])
+    return ", ".join(actors)
+
+
+def render(document: dict[str, Any]) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("report.html.j2")
+    failing = [
+        (result, [finding_line(result, f) for f in result.get("findings", [])])
+        for result in document.get("results", [])
+    ]
+    manifest = document.get("manifest") or {}
+    verify = None
+    if manifest.get("signer"):
+        verify = "interopcheck verify report.json --public-key SIGNER.pub"
+        if manifest.get("profile"):
+            verify += f" --profile {manifest['profile']['id']}"
+    return template.render(
+        doc=document,
+        manifest=manifest,
+        verdict=verdict_words(document),
+        counts=counts_words(document),
+        omitted=omitted_words(document),
+        by_actor=_by_actor(document),
+        failing=failing,
+        verify=verify,
+    )

@@ -1,0 +1,77 @@
+"""Shared wording for the rendered formats: one line per finding, one order for requirements."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: Characters XML 1.0 cannot carry at all (even escaped); payload text may contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+OUTCOME_ORDER = {"failed": 0, "error": 1, "untested": 2, "passed": 3}
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def location(result: dict[str, Any], finding: dict[str, Any]) -> str:
+    """``source:line:col`` as far as known."""
+    where = str(result["source"])
+    if finding.get("line"):
+        where += f":{finding['line']}"
+        if finding.get("column"):
+            where += f":{finding['column']}"
+    return where
+
+
+def finding_line(result: dict[str, Any], finding: dict[str, Any]) -> str:
+    """One finding in words: where, what, what was expected, the value (already redacted)."""
+    pointer = finding.get("pointer") or "(document)"
+    text = f"{location(result, finding)} {pointer}: {finding['message']}"
+    if finding.get("expected"):
+        text += f" (expected {finding['expected']})"
+    if finding.get("value") is not None:
+        text += f" [value: {finding['value']}]"
+    return text
+
+
+def findings_by_requirement(document: dict[str, Any]) -> dict[str | None, list[str]]:
+    """Finding lines grouped by the requirement they break (None: no requirement)."""
+    grouped: dict[str | None, list[str]] = {}
+    for result in document.get("results", []):
+        for finding in result.get("findings", []):
+            grouped.setdefault(finding.get("requirement"), []).append(finding_line(result, finding))
+    return grouped
+
+
+def sorted_requirements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Failures first, then errors, untested, passed; profile order within each."""
+    requirements = list(document.get("requirements", []))
+    return sorted(requirements, key=lambda r: OUTCOME_ORDER.get(r["outcome"], 9))
+
+
+def verdict_words(document: dict[str, Any]) -> str:
+    profile = document.get("profile")
+    verdict = "CONFORMANT" if document["conformant"] else "NOT CONFORMANT"
+    if profile:
+        return f"{verdict} to {profile['id']} {profile['version']}"
+    return "all payloads valid" if document["conformant"] else "invalid payloads found"
+
+
+def counts_words(document: dict[str, Any]) -> str:
+    summary = document["summary"]
+    text = (
+        f"{summary['payloads']} payloads, {summary['invalid']} with findings, "
+        f"{summary['findings']} findings"
+    )
+    if document.get("journeys") is not None:
+        text += f", {len(document['journeys'])} journeys"
+    return text
+
+
+def omitted_words(document: dict[str, Any]) -> str | None:
+    omitted = document.get("resultsOmitted", 0)
+    if not omitted:
+        return None
+    return f"{omitted} more failing payloads are not shown here; the JSON report has every one."
