@@ -96,12 +96,17 @@ def test_json_output_has_the_documented_shape_and_every_error() -> None:
     code, document = _json_run("examples/")
     assert code == 1
     summary = document["summary"]
-    assert summary["payloads"] == len(list(EXAMPLES.rglob("*.json")))
+    payload_files = [p for p in EXAMPLES.rglob("*") if p.suffix in (".json", ".yml", ".yaml")]
+    assert summary["payloads"] == len(payload_files)
     assert summary["invalid"] >= 30
     by_source = {r["source"]: r for r in document["results"]}
     manifest = by_source["examples/invalid-manifest.json"]
     assert not manifest["valid"]  # a JSON file that is no message is a finding, not a crash
     assert "no message type" in manifest["findings"][0]["message"]
+    job = by_source["examples/ci/gitlab-ci.yml"]  # YAML that is no message, likewise
+    assert "no message type" in job["findings"][0]["message"]
+    workflow = by_source["examples/ci/github-actions.yml"]["findings"][0]  # YAML 1.1: on = true
+    assert "mapping key 'on' is not a string" in workflow["message"] and workflow["line"]
 
 
 def test_every_error_in_one_payload_is_reported(tmp_path: Path) -> None:
