@@ -31,8 +31,8 @@ NAME_DEFECT = EXAMPLES / "charge-file" / "invalid" / "family-name-36-characters.
 BIRTH_DEFECT = EXAMPLES / "charge-file" / "invalid" / "birth-date-30-february.json"
 
 
-def _profile_run(*args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli("validate", "-p", "justice-ew", *args)
+def _profile_run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli("validate", "-p", "justice-ew", *args, env=env)
 
 
 def _all_formats(tmp_path: Path, *args: str, command: str = "journey") -> tuple[Path, Any]:

@@ -1,0 +1,1 @@
+"""The report of a run: one documented JSON shape that every format renders from."""

@@ -1,0 +1,83 @@
+"""The manifest of a run: what was checked, against what, by whom, and how to run it again.
+
+Host-independent (inputs as the user named them, no host names, no absolute paths of ours) and
+free of secrets: the reproduction command is built from the options that change the result,
+never from the raw command line, so a token or passphrase given any way cannot reach it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from interopcheck.standard.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """Who self-certifies: part of what is signed."""
+
+    organisation: str
+    product: str | None = None
+    version: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"organisation": self.organisation, "product": self.product, "version": self.version}
+
+
+def schema_digests(catalog: Catalog) -> list[dict[str, str]]:
+    """SHA-256 of every schema file the run had, by ``$id``: what a verifier compares."""
+    digests = []
+    for entry in catalog.entries():
+        digests.append({"id": entry.uri, "sha256": hashlib.sha256(entry.path.read_bytes()).hexdigest()})
+    return sorted(digests, key=lambda d: d["id"])
+
+
+def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) -> str:
+    """``interopcheck COMMAND ...`` with the options that decide the result, quoted for a shell."""
+    words = ["interopcheck", command, *inputs]
+    flags = {
+        "profile": "--profile",
+        "messageType": "--type",
+        "schemaFile": "--schema",
+        "standardVersion": "--standard-version",
+    }
+    for key, flag in flags.items():
+        if options.get(key):
+            words += [flag, str(options[key])]
+    for ref in options.get("refSchemas") or ():
+        words += ["--ref-schemas", str(ref)]
+    if options.get("strict"):
+        words.append("--strict")
+    if options.get("failOn") and options["failOn"] != "must":
+        words += ["--fail-on", str(options["failOn"])]
+    return shlex.join(words)
+
+
+def build_manifest(
+    *,
+    command: str,
+    inputs: list[str],
+    catalog: Catalog,
+    profile: dict[str, str] | None,
+    options: dict[str, Any],
+    supplier: Supplier | None,
+    signer: dict[str, str] | None,
+) -> dict[str, Any]:
+    reproduce = reproduce_command(command, inputs, options)
+    flat = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in options.items()}
+    return {
+        "command": command,
+        "inputs": list(inputs),
+        "profile": profile,
+        "schemas": schema_digests(catalog),
+        "options": flat,
+        "seed": None,
+        "target": None,
+        "supplier": supplier.as_dict() if supplier else None,
+        "signer": signer,
+        "reproduce": reproduce,
+    }
