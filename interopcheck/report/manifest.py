@@ -32,7 +32,9 @@ def schema_digests(catalog: Catalog) -> list[dict[str, str]]:
     """SHA-256 of every schema file the run had, by ``$id``: what a verifier compares."""
     digests = []
     for entry in catalog.entries():
-        digests.append({"id": entry.uri, "sha256": hashlib.sha256(entry.path.read_bytes()).hexdigest()})
+        digests.append(
+            {"id": entry.uri, "sha256": hashlib.sha256(entry.path.read_bytes()).hexdigest()}
+        )
     return sorted(digests, key=lambda d: d["id"])
 
 
@@ -68,7 +70,10 @@ def build_manifest(
     signer: dict[str, str] | None,
 ) -> dict[str, Any]:
     reproduce = reproduce_command(command, inputs, options)
-    flat = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in options.items()}
+    flat = {
+        k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+        for k, v in options.items()
+    }
     return {
         "command": command,
         "inputs": list(inputs),

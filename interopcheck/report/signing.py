@@ -146,7 +146,9 @@ class SignatureCheck:
     """Why it failed, or who signed, in words."""
 
 
-def check_signature(data: bytes, signature_text: bytes, public_key: Ed25519PublicKey) -> SignatureCheck:
+def check_signature(
+    data: bytes, signature_text: bytes, public_key: Ed25519PublicKey
+) -> SignatureCheck:
     """Whether ``signature_text`` (a .sig document) is ``public_key``'s signature of ``data``."""
     from cryptography.exceptions import InvalidSignature
 

@@ -63,7 +63,11 @@ def verify_report(
         outcome.fail(f"the report names signer {signer!r}, not the key given")
     supplier = manifest.get("supplier")
     if supplier:
-        who = " ".join(v for v in (supplier["organisation"], supplier.get("product"), supplier.get("version")) if v)
+        who = " ".join(
+            v
+            for v in (supplier["organisation"], supplier.get("product"), supplier.get("version"))
+            if v
+        )
         outcome.ok(f"self-certification by {who}")
     _check_profile(outcome, manifest.get("profile"), profile)
     _check_schemas(outcome, manifest.get("schemas") or [], ref_schemas, schema_file)
@@ -77,7 +81,9 @@ def _close(outcome: Verification) -> Verification:
     return outcome
 
 
-def _check_profile(outcome: Verification, recorded: dict[str, str] | None, given: str | None) -> None:
+def _check_profile(
+    outcome: Verification, recorded: dict[str, str] | None, given: str | None
+) -> None:
     if recorded is None:
         return
     from interopcheck.profile.loader import load_profile
@@ -87,8 +93,8 @@ def _check_profile(outcome: Verification, recorded: dict[str, str] | None, given
         profile = load_profile(name)
     except SetupError as exc:
         outcome.fail(
-            f"profile {recorded['id']} {recorded['version']} is not available here ({exc.message}); "
-            "give it with --profile FILE"
+            f"profile {recorded['id']} {recorded['version']} is not available here "
+            f"({exc.message}); give it with --profile FILE"
         )
         return
     if profile.digest != recorded["digest"]:
