@@ -9,11 +9,28 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 VENDOR = SHARED / "vendor"
+
+# Hypothesis headless: no deadline (a shared machine's speed varies), and the example database
+# under a directory of the developer's choosing, or none at all in CI (runs stay independent).
+settings.register_profile(
+    "interopcheck",
+    deadline=None,
+    database=(
+        None
+        if os.environ.get("CI")
+        else DirectoryBasedExampleDatabase(
+            os.environ.get("INTEROPCHECK_HYPOTHESIS_DB", str(ROOT / ".hypothesis" / "examples"))
+        )
+    ),
+)
+settings.load_profile("interopcheck")
 
 
 def interopcheck_command() -> list[str]:

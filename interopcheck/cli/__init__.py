@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from interopcheck import __version__
+from interopcheck.cli import generate as generate_cli
 from interopcheck.cli import journey as journey_cli
 from interopcheck.cli import keys as keys_cli
 from interopcheck.cli import profiles as profiles_cli
@@ -33,6 +34,7 @@ app = typer.Typer(
 )
 app.command(name="validate", no_args_is_help=True)(validate_cli.validate)
 app.command(name="journey", no_args_is_help=True)(journey_cli.journey)
+app.command(name="generate", no_args_is_help=True)(generate_cli.generate)
 app.command(name="report", no_args_is_help=True)(report_cli.report)
 app.command(name="verify", no_args_is_help=True)(verify_cli.verify)
 app.add_typer(keys_cli.app, name="keys")

@@ -1,0 +1,377 @@
+"""Generating cases: N valid payloads, or N invalid ones each confirmed on what it breaks.
+
+Hypothesis drives everything (strategies, the mutation chosen, the seed), run headless: no
+deadline, no health check reaching the user, no example database. A valid case is emitted only
+when the full validator (schema, and the profile's rules when one is given) accepts it; an
+invalid case only when the validator rejects it with a finding at the place and on the keyword
+(or the requirement) its mutation claims, and that finding is what its manifest records.
+The same seed gives the same cases, byte for byte.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema_rs
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+
+from interopcheck.checks.pointers import resolve
+from interopcheck.checks.schema import SchemaChecker
+from interopcheck.errors import SetupError
+from interopcheck.generate.formats import FORMAT_STRATEGIES
+from interopcheck.generate.mutations import Mutation, rule_mutations, schema_mutations
+from interopcheck.generate.strategies import Limitation, Strategy, StrategyBuilder
+from interopcheck.results import Finding
+from interopcheck.sources.payloads import Payload
+from interopcheck.standard.catalog import SchemaEntry
+from interopcheck.standard.formats import JUSTICE_FORMATS
+
+#: ``inCodelist('list', self.a.b)`` not under a ``!``: a CEL rule that wants a listed code there.
+_LISTED = re.compile(r"(?<![!\w])inCodelist\(\s*'([\w-]+)'\s*,\s*self\.([\w.]+)\s*\)")
+
+#: Examples per missing case in the later rounds, and how many rounds before saying how many
+#: cases were found.
+TRIES_PER_CASE = 4
+ROUNDS = 4
+
+
+@dataclass
+class Case:
+    value: Any
+    valid: bool
+    breaks: dict[str, Any] | None = None
+    """For an invalid case: the mutation, and the finding that confirms it."""
+
+    def text(self) -> str:
+        return json.dumps(self.value, ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass
+class Generation:
+    cases: list[Case] = field(default_factory=list)
+    limitations: list[Limitation] = field(default_factory=list)
+    tried: int = 0
+    """Examples Hypothesis drew (rejected ones included): where the time went."""
+    rejected: int = 0
+
+
+class CaseGenerator:
+    """Valid and invalid cases for one message schema, with a profile's rules if given."""
+
+    def __init__(self, checker: SchemaChecker, entry: SchemaEntry, seed: int) -> None:
+        self.checker = checker
+        self.entry = entry
+        self.seed = seed
+        self.message_type = entry.message_type or entry.name
+        canonical = jsonschema_rs.canonicalize(
+            {"$ref": entry.uri}, registry=checker.catalog.registry(), validate_formats=True
+        )
+        self.builder = StrategyBuilder(canonical, overrides=self._profile_overrides())
+        self.strategy: Strategy = self.builder.root()
+        self._documents = checker.catalog.documents()
+        self._steps = self._timeline_steps()
+
+    # -- the profile's code lists and identifiers, where the schema is looser ----------------
+
+    def _profile_overrides(
+        self,
+    ) -> dict[str, Callable[[Strategy, jsonschema_rs.CanonicalSchema], Strategy]]:
+        rules = self.checker.rules
+        if rules is None:
+            return {}
+        Override = Callable[[Strategy, jsonschema_rs.CanonicalSchema], Strategy]
+        # Precedence where several speak about one place: a code-list requirement, then a code
+        # list a CEL rule asks for, then an identifier format (a code list is the narrowest).
+        listed: dict[str, Override] = {}
+        wanted: dict[str, Override] = {}
+        shaped: dict[str, Override] = {}
+        for requirement in rules.profile.for_message(self.message_type):
+            places = requirement.check.get("at", {}).get(self.message_type, ())
+            for place in places:
+                if requirement.kind == "codelist":
+                    codes = rules.codelists.codes(requirement.check["codelist"])
+                    listed[place] = _from_codes(list(codes))
+                elif requirement.kind == "identifier":
+                    shaped[place] = _from_format(requirement.check["identifier"])
+                elif requirement.kind == "cel":
+                    for name, field_path in _LISTED.findall(requirement.check["cel"]):
+                        if name in rules.profile.codelists:
+                            target = place + "".join("/" + f for f in field_path.split("."))
+                            wanted[target] = _from_codes(list(rules.codelists.codes(name)))
+        overrides: dict[str, Override] = {**shaped, **wanted, **listed}
+        return overrides
+
+    # -- checking -----------------------------------------------------------------------------
+
+    def findings(self, value: Any) -> list[Finding]:
+        payload = Payload(source="generated", syntax="json", value=value)
+        return self.checker.check(payload, index=0).findings
+
+    def _confirm(self, mutation: Mutation, value: Any, target: str | None) -> dict[str, Any] | None:
+        findings = self.findings(value)
+        if not findings:
+            return None
+        where = mutation.pointer()
+        for finding in findings:
+            if target is not None:
+                if finding.requirement != target:
+                    continue
+            elif mutation.keyword is not None:
+                if finding.keyword not in (mutation.keyword, "format", "pattern") and not (
+                    finding.check == "rule" and mutation.keyword in ("enum", "format", "pattern")
+                ):
+                    continue
+                if not (finding.pointer == where or finding.pointer.startswith(where + "/")):
+                    continue
+            return {
+                "mutation": mutation.name,
+                "description": mutation.description,
+                "pointer": finding.pointer,
+                "keyword": finding.keyword,
+                "schemaLocation": finding.schema_location,
+                "requirement": finding.requirement,
+                "message": finding.message,
+            }
+        return None
+
+    # -- running Hypothesis ---------------------------------------------------------------------
+
+    def draw_valid(self, data: st.DataObject) -> Any:
+        """A schema-shaped value, put on the profile's timeline when there is one."""
+        value = data.draw(self.strategy)
+        if self._steps:
+            value = self._on_timeline(copy.deepcopy(value), data)
+        return value
+
+    def _timeline_steps(self) -> list[list[str]]:
+        """This message type's places in the order the profile's dates-in-order rules give."""
+        rules = self.checker.rules
+        if rules is None:
+            return []
+        steps: list[list[str]] = []
+        for requirement in rules.profile.requirements:
+            if requirement.kind != "journey:dates-in-order":
+                continue
+            for step in requirement.check.get("steps", []):
+                places = step.get("at", {}).get(self.message_type)
+                if places:
+                    steps.append(list(places))
+        return steps
+
+    def _on_timeline(self, value: Any, data: st.DataObject) -> Any:
+        """Dates that run forward in the profile's order, an ``...End`` no earlier than its
+        ``...Start``, and birth dates 10 to 90 years before the first of them (the age of
+        criminal responsibility is the edge a generator should reach)."""
+        day = data.draw(st.dates(dt.date(2015, 1, 1), dt.date(2025, 12, 31)), label="timeline")
+        first = day
+        for places in self._steps:
+            for place in places:
+                for path, current in resolve(value, place):
+                    _set(value, path, _like(current, day))
+                    _end_after_start(value, path, day, data)
+            day += dt.timedelta(days=data.draw(st.integers(1, 40), label="gap"))
+        for path, current in _births(value):
+            age = data.draw(st.integers(10, 90), label="age")
+            born = (
+                first.replace(year=first.year - age - 1)
+                if not (first.month == 2 and first.day == 29)
+                else dt.date(first.year - age - 1, 2, 28)
+            )
+            born += dt.timedelta(days=data.draw(st.integers(1, 364), label="birthday"))
+            _set(value, path, _like(current, born))
+        return value
+
+    def valid(self, count: int) -> Generation:
+        def make(data: st.DataObject, generation: Generation) -> Case | None:
+            value = self.draw_valid(data)
+            if self.findings(value):
+                generation.rejected += 1
+                return None
+            return Case(value, valid=True)
+
+        return self._collect(count, make)
+
+    def invalid(self, count: int, target: str | None = None) -> Generation:
+        def make(data: st.DataObject, generation: Generation) -> Case | None:
+            value = self.draw_valid(data)
+            if self.findings(value):
+                generation.rejected += 1
+                return None
+            candidates = rule_mutations(value) if target else []
+            candidates += schema_mutations(value, self._documents, self.entry.uri)
+            if not candidates:
+                generation.rejected += 1
+                return None
+            if target is not None:
+                # Aim: keep only the mutations that do break the requirement on this case.
+                confirmed = []
+                for candidate in candidates:
+                    found = self._confirm(candidate, candidate.applied_to(value), target)
+                    if found is not None:
+                        confirmed.append((candidate, found))
+                if not confirmed:
+                    generation.rejected += 1
+                    return None
+                mutation, breaks = data.draw(st.sampled_from(confirmed))
+                changed = mutation.applied_to(value)
+            else:
+                mutation = data.draw(st.sampled_from(candidates))
+                changed = mutation.applied_to(value)
+                found = self._confirm(mutation, changed, target)
+                if found is None:
+                    generation.rejected += 1
+                    return None
+                breaks = found
+            return Case(changed, valid=False, breaks=breaks)
+
+        return self._collect(count, make)
+
+    def _collect(
+        self, count: int, make: Callable[[st.DataObject, Generation], Case | None]
+    ) -> Generation:
+        """Rounds of Hypothesis examples until ``count`` distinct cases are found (or the rounds
+        run out). Every example draws in full, so each run is consistent and replayable; the
+        rounds' seeds derive from the user's, so the whole is reproducible."""
+        generation = Generation()
+        seen: set[str] = set()
+        for round_number in range(ROUNDS):
+            needed = count - len(generation.cases)
+            if needed <= 0:
+                break
+            found = self._round(make, generation, round_number, needed)
+            for case in found:
+                key = json.dumps(case.value, sort_keys=True)
+                if key not in seen and len(generation.cases) < count:
+                    seen.add(key)
+                    generation.cases.append(case)
+        generation.limitations = list(self.builder.limitations)
+        return generation
+
+    def _round(
+        self,
+        make: Callable[[st.DataObject, Generation], Case | None],
+        generation: Generation,
+        round_number: int,
+        needed: int,
+    ) -> list[Case]:
+        found: list[Case] = []
+
+        @settings(
+            max_examples=max(10, needed * (2 if round_number == 0 else TRIES_PER_CASE)),
+            database=None,
+            deadline=None,
+            derandomize=False,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            verbosity=Verbosity.quiet,
+            report_multiple_bugs=False,
+        )
+        @hypothesis_seed(self.seed * 1_000_003 + round_number)
+        @given(st.data())
+        def run(data: st.DataObject) -> None:
+            generation.tried += 1
+            case = make(data, generation)
+            if case is not None:
+                found.append(case)
+
+        try:
+            run()
+        except HypothesisException as exc:
+            raise SetupError(
+                f"{self.entry.path}: cannot generate cases for {self.message_type}: "
+                f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            ) from None
+        return found
+
+
+def _like(current: Any, day: dt.date) -> Any:
+    """``day`` in the shape of the value it replaces: a date, or a UTC date-time."""
+    if isinstance(current, str) and len(current) > 10:
+        return f"{day.isoformat()}T{current[11:19] if len(current) >= 19 else '09:00:00'}Z"
+    return day.isoformat()
+
+
+def _set(document: Any, path: list[str | int], value: Any) -> None:
+    node = document
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
+
+
+def _end_after_start(
+    document: Any, path: list[str | int], day: dt.date, data: st.DataObject
+) -> None:
+    name = path[-1]
+    if not isinstance(name, str) or not name.endswith("Start"):
+        return
+    parent = document
+    for step in path[:-1]:
+        parent = parent[step]
+    end = name[: -len("Start")] + "End"
+    if isinstance(parent, dict) and end in parent:
+        later = day + dt.timedelta(days=data.draw(st.integers(0, 30), label="range"))
+        parent[end] = _like(parent[end], later)
+
+
+def _births(document: Any) -> list[tuple[list[str | int], Any]]:
+    found: list[tuple[list[str | int], Any]] = []
+
+    def walk(node: Any, path: list[str | int]) -> None:
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if key.lower().startswith("birth") and isinstance(item, str):
+                    found.append(([*path, key], item))
+                else:
+                    walk(item, [*path, key])
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, [*path, index])
+
+    walk(document, [])
+    return found
+
+
+def _from_codes(codes: list[str]) -> Callable[[Strategy, jsonschema_rs.CanonicalSchema], Strategy]:
+    """Codes from a published list that the schema also admits here (strings, or integers for
+    numeric codes such as result codes); the schema's own strategy if none fits."""
+
+    def override(strategy: Strategy, node: jsonschema_rs.CanonicalSchema) -> Strategy:
+        validator = jsonschema_rs.validator_for(
+            _schema_of(node), formats=JUSTICE_FORMATS, validate_formats=True
+        )
+        values: list[Any] = []
+        for code in codes:
+            values.append(code)
+            if code.isdigit():
+                values.append(int(code))
+        fitting = [v for v in values if validator.is_valid(v)]
+        return st.sampled_from(fitting) if fitting else strategy
+
+    return override
+
+
+def _from_format(name: str) -> Callable[[Strategy, jsonschema_rs.CanonicalSchema], Strategy]:
+    def override(strategy: Strategy, node: jsonschema_rs.CanonicalSchema) -> Strategy:
+        maker = FORMAT_STRATEGIES.get(name)
+        if maker is None:
+            return strategy
+        validator = jsonschema_rs.validator_for(
+            _schema_of(node), formats=JUSTICE_FORMATS, validate_formats=True
+        )
+        return maker().filter(validator.is_valid)
+
+    return override
+
+
+def _schema_of(node: jsonschema_rs.CanonicalSchema) -> Any:
+    """A canonical node as a plain schema (it carries its document along for ``#`` refs)."""
+    return node.to_json_schema()

@@ -1,0 +1,287 @@
+"""Invalid cases by mutating valid ones: each mutation says which constraint it breaks.
+
+The constraints a place must meet are read from the message schema (``schema_paths.asserted``:
+only subschemas that hold unconditionally there), so a mutation targets a real constraint:
+drop a required property, a wrong type, one character beyond a length limit, a number just
+outside its bound, a broken pattern, a wrong check letter, an unknown code, an extra property
+where none is allowed, a malformed date. For the profile's rules: a date moved to the far past
+or future, a code that has the right shape but is not in the published list. Whether the case
+is really invalid, and on which constraint, is for the validator to confirm (see cases.py).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from interopcheck.domain.identifiers import CHECK_ALPHABET
+from interopcheck.standard.schema_paths import asserted
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One change to a valid case, and what it is meant to break."""
+
+    name: str
+    """A short slug for file names: ``drop-required``, ``too-long``, ``bad-check-letter``..."""
+    path: Path
+    """Where the change is made (for ``drop-required``, the object that loses a property)."""
+    keyword: str | None
+    """The JSON Schema keyword it breaks, or None for a profile rule."""
+    apply: Callable[[Any], Any]
+    """Returns the new value at ``path`` (or the new object)."""
+    description: str
+
+    def pointer(self) -> str:
+        return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in self.path)
+
+    def applied_to(self, document: Any) -> Any:
+        changed = copy.deepcopy(document)
+        if not self.path:
+            return self.apply(changed)
+        parent = changed
+        for step in self.path[:-1]:
+            parent = parent[step]
+        parent[self.path[-1]] = self.apply(parent[self.path[-1]])
+        return changed
+
+
+def _walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, (*path, index))
+
+
+def _schema_tokens(path: Path) -> list[str]:
+    return ["*" if isinstance(t, int) else t for t in path]
+
+
+def _other_type(value: Any) -> Any:
+    if isinstance(value, str):
+        return 12345
+    if isinstance(value, bool) or value is None:
+        return "not-a-" + ("null" if value is None else "boolean")
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return {"not": "an array"}
+    return ["not", "an", "object"]
+
+
+def _always(value: Any) -> Callable[[Any], Any]:
+    return lambda _old: value
+
+
+def _without(name: str) -> Callable[[Any], Any]:
+    return lambda old: {k: v for k, v in old.items() if k != name}
+
+
+def _lengthened(size: int) -> Callable[[Any], Any]:
+    return lambda old: (old + "x" * size)[:size]
+
+
+def _shortened(size: int) -> Callable[[Any], Any]:
+    return lambda old: old[:size]
+
+
+def _bad_check_letter(value: str) -> str:
+    last = value[-1]
+    others = [c for c in CHECK_ALPHABET if c != last]
+    return value[:-1] + others[(ord(last) * 7) % len(others)]
+
+
+DATE_FORMATS = {
+    "date": "2023-02-30",
+    "date-time": "2023-06-31T10:00:00Z",
+}
+CHECKED_FORMATS = ("asn", "pnc-id", "cro-number")
+
+
+def schema_mutations(
+    document: Any, documents: dict[str, dict[str, Any]], schema_uri: str
+) -> list[Mutation]:
+    """Every mutation the schema's constraints suggest for this valid document."""
+    found: list[Mutation] = []
+    for path, value in _walk(document):
+        nodes = asserted(documents, schema_uri, _schema_tokens(path))
+        if not nodes:
+            continue
+        found.extend(_for_place(path, value, nodes))
+    return found
+
+
+def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[Mutation]:
+    where = "/".join(str(t) for t in path) or "the document"
+    if path:
+        yield Mutation(
+            "wrong-type",
+            path,
+            "type",
+            _other_type,
+            f"{where}: a value of another type",
+        )
+    for node in nodes:
+        if isinstance(value, dict):
+            for name in node.get("required", []) or []:
+                if name in value:
+                    yield Mutation(
+                        "drop-required",
+                        path,
+                        "required",
+                        _without(name),
+                        f"{where}: required property {name} left out",
+                    )
+            closed = (
+                node.get("additionalProperties") is False
+                or node.get("unevaluatedProperties") is False
+            )
+            if closed:
+                yield Mutation(
+                    "extra-property",
+                    path,
+                    "additionalProperties",
+                    lambda v: {**v, "unexpectedProperty": "x"},
+                    f"{where}: a property the schema does not allow",
+                )
+        if isinstance(value, str):
+            if isinstance(node.get("maxLength"), int):
+                limit = node["maxLength"]
+                yield Mutation(
+                    "too-long",
+                    path,
+                    "maxLength",
+                    _lengthened(limit + 1),
+                    f"{where}: {limit + 1} characters, one over the limit",
+                )
+            if isinstance(node.get("minLength"), int) and node["minLength"] > 0:
+                limit = node["minLength"]
+                yield Mutation(
+                    "too-short",
+                    path,
+                    "minLength",
+                    _shortened(limit - 1),
+                    f"{where}: {limit - 1} characters, one under the limit",
+                )
+            if isinstance(node.get("pattern"), str):
+                yield Mutation(
+                    "pattern-broken",
+                    path,
+                    "pattern",
+                    lambda v: v + "\u00a7",
+                    f"{where}: a character the pattern does not allow",
+                )
+            fmt = node.get("format")
+            if fmt in CHECKED_FORMATS and value:
+                yield Mutation(
+                    "bad-check-letter",
+                    path,
+                    "format",
+                    _bad_check_letter,
+                    f"{where}: wrong check letter",
+                )
+            if fmt in DATE_FORMATS:
+                yield Mutation(
+                    "malformed-date",
+                    path,
+                    "format",
+                    _always(DATE_FORMATS[fmt]),
+                    f"{where}: a {fmt} that does not exist",
+                )
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(node.get("maximum"), (int, float)):
+                yield Mutation(
+                    "above-maximum",
+                    path,
+                    "maximum",
+                    _always(node["maximum"] + 1),
+                    f"{where}: just above the maximum",
+                )
+            if isinstance(node.get("minimum"), (int, float)):
+                yield Mutation(
+                    "below-minimum",
+                    path,
+                    "minimum",
+                    _always(node["minimum"] - 1),
+                    f"{where}: just below the minimum",
+                )
+        if "enum" in node and isinstance(node["enum"], list):
+            unknown = (
+                "ZZ-UNKNOWN" if not isinstance(value, int) or isinstance(value, bool) else 99999
+            )
+            yield Mutation(
+                "unknown-code",
+                path,
+                "enum",
+                _always(unknown),
+                f"{where}: a value not in the list",
+            )
+        if "const" in node and path:
+            yield Mutation(
+                "wrong-constant",
+                path,
+                "const",
+                lambda _v: "something-else",
+                f"{where}: not the fixed value",
+            )
+
+
+def rule_mutations(document: Any) -> list[Mutation]:
+    """Mutations aimed at the profile's rules: dates out of order, codes not in a list."""
+    found: list[Mutation] = []
+    for path, value in _walk(document):
+        if not isinstance(value, str) or not path:
+            continue
+        where = "/".join(str(t) for t in path)
+        if len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":
+            found.append(
+                Mutation(
+                    "date-far-future",
+                    path,
+                    None,
+                    lambda _v: "2099-12-31",
+                    f"{where}: moved to 2099",
+                )
+            )
+            found.append(
+                Mutation(
+                    "date-far-past", path, None, lambda _v: "1901-01-01", f"{where}: moved to 1901"
+                )
+            )
+        elif len(value) >= 20 and value[4:5] == "-" and "T" in value:
+            found.append(
+                Mutation(
+                    "time-far-future",
+                    path,
+                    None,
+                    lambda _v: "2099-12-31T12:00:00Z",
+                    f"{where}: moved to 2099",
+                )
+            )
+            found.append(
+                Mutation(
+                    "time-far-past",
+                    path,
+                    None,
+                    lambda _v: "1901-01-01T12:00:00Z",
+                    f"{where}: moved to 1901",
+                )
+            )
+        elif value.isalnum() and value.isupper() and 5 <= len(value) <= 8:
+            found.append(
+                Mutation(
+                    "unlisted-code",
+                    path,
+                    None,
+                    lambda v: v[:2] + "9" * (len(v) - 2) if v[:2].isalpha() else "Z" + v[1:],
+                    f"{where}: right shape, not in the published list",
+                )
+            )
+    return found

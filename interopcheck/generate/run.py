@@ -1,0 +1,106 @@
+"""The ``generate`` pipeline: choose the schema, generate, write the cases and their manifest."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interopcheck import __version__
+from interopcheck.errors import SetupError
+from interopcheck.generate.cases import Case, CaseGenerator, Generation
+from interopcheck.validation import ValidationSpec, build_checker
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    message_type: str | None
+    schema_file: Path | None
+    profile: str | None
+    count: int
+    invalid: bool
+    target: str | None
+    seed: int
+    version: str | None = None
+
+
+def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
+    """The cases and the manifest that describes them; ``SetupError`` if it cannot start."""
+    if (request.message_type is None) == (request.schema_file is None):
+        raise SetupError("give --type or --schema (what to generate)")
+    if request.target is not None and request.profile is None:
+        raise SetupError("--break needs --profile (requirements are a profile's)")
+    checker = build_checker(
+        ValidationSpec(
+            schema_file=request.schema_file,
+            message_type=request.message_type,
+            version=request.version,
+            profile=request.profile,
+        )
+    )
+    entry = checker.selection.fixed
+    assert entry is not None
+    message_type = entry.message_type or entry.name
+    if request.target is not None:
+        assert checker.rules is not None
+        requirement = checker.rules.profile.requirement(request.target)
+        if requirement is None:
+            raise SetupError(f"--break {request.target}: no such requirement in the profile")
+        if requirement.is_journey or message_type not in requirement.message_types():
+            applies = ", ".join(sorted(requirement.message_types())) or "journeys"
+            raise SetupError(
+                f"--break {request.target}: it applies to {applies}, not to {message_type}"
+            )
+    generator = CaseGenerator(checker, entry, request.seed)
+    invalid = request.invalid or request.target is not None
+    generation = (
+        generator.invalid(request.count, request.target)
+        if invalid
+        else generator.valid(request.count)
+    )
+    manifest = {
+        "tool": {"name": "interopcheck", "version": __version__},
+        "seed": request.seed,
+        "messageType": message_type,
+        "schema": entry.uri,
+        "profile": checker.rules.profile.id if checker.rules is not None else None,
+        "requested": request.count,
+        "generated": len(generation.cases),
+        "kind": "invalid" if invalid else "valid",
+        "break": request.target,
+        "tried": generation.tried,
+        "rejected": generation.rejected,
+        "limitations": [str(limitation) for limitation in generation.limitations],
+        "cases": [],
+    }
+    return generation, manifest
+
+
+def case_name(message_type: str, number: int, case: Case) -> str:
+    if case.valid:
+        return f"{message_type}-valid-{number:04d}.json"
+    breaks = case.breaks or {}
+    parts = [breaks.get("requirement"), breaks.get("mutation")]
+    what = "-".join(p for p in parts if p) or "invalid"
+    return f"{message_type}-invalid-{number:04d}-{what}.json"
+
+
+def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any]) -> None:
+    """One file per case and ``manifest.json``, each written whole or not at all."""
+    from interopcheck.cli.output import open_output
+
+    if directory.exists() and not directory.is_dir():
+        raise SetupError(f"{directory}: --output-dir is not a directory")
+    for number, case in enumerate(generation.cases, start=1):
+        name = case_name(manifest["messageType"], number, case)
+        with open_output(directory / name) as out:
+            out.write(case.text())
+        manifest["cases"].append({"file": name, "valid": case.valid, "breaks": case.breaks})
+    with open_output(directory / "manifest.json") as out:
+        out.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+
+def random_seed() -> int:
+    return int.from_bytes(os.urandom(4), "big")

@@ -1,0 +1,304 @@
+"""``generate``: every valid case is valid for jsonschema-rs and python-jsonschema (the oracle)
+and passes the profile's rules; every invalid case fails on the constraint it claims; the edge
+cases of real names and dates are reached; the same seed gives the same bytes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import pytest
+from hypothesis import given, settings
+
+from interopcheck.generate.cases import CaseGenerator
+from interopcheck.generate.strategies import StrategyBuilder
+from interopcheck.standard.catalog import Catalog
+from interopcheck.standard.formats import JUSTICE_FORMATS
+from interopcheck.validation import ValidationSpec, build_checker
+from tests.conftest import run_cli
+from tests.oracle import format_checker, oracle_validator
+
+CATALOG = Catalog.bundled()
+MESSAGE_TYPES = CATALOG.message_types()
+BASE = "https://schemas.interopcheck.org/justice/1.0/"
+
+
+@pytest.fixture(scope="module")
+def profiled() -> Any:
+    return build_checker(ValidationSpec(profile="justice-ew"))
+
+
+@pytest.mark.parametrize("message_type", MESSAGE_TYPES)
+def test_valid_cases_are_valid_for_both_validators_and_the_profile(
+    message_type: str, profiled: Any
+) -> None:
+    entry = profiled.catalog.for_message(message_type, "1.0")
+    generation = CaseGenerator(profiled, entry, seed=11).valid(8)
+    assert len(generation.cases) == 8
+    oracle = oracle_validator(profiled.catalog, entry)
+    engine = profiled.catalog.validator(entry)
+    for case in generation.cases:
+        value = json.loads(case.text())  # what a user gets, read back
+        assert engine.is_valid(value)
+        assert not list(oracle.iter_errors(value)), message_type
+        payload_findings = CaseGenerator(profiled, entry, 0).findings(value)
+        assert payload_findings == [], [f.message for f in payload_findings]
+
+
+@pytest.mark.parametrize("message_type", MESSAGE_TYPES)
+def test_invalid_cases_fail_on_the_constraint_they_claim(message_type: str) -> None:
+    checker = build_checker(ValidationSpec())
+    entry = checker.catalog.for_message(message_type, "1.0")
+    generator = CaseGenerator(checker, entry, seed=5)
+    generation = generator.invalid(8)
+    assert len(generation.cases) == 8
+    oracle = oracle_validator(checker.catalog, entry)
+    for case in generation.cases:
+        value = json.loads(case.text())
+        breaks = case.breaks
+        assert breaks is not None
+        assert list(oracle.iter_errors(value)), (message_type, breaks)  # the oracle agrees
+        findings = generator.findings(value)
+        assert any(
+            f.pointer == breaks["pointer"] and f.keyword == breaks["keyword"] for f in findings
+        ), (breaks, [(f.pointer, f.keyword) for f in findings])
+
+
+def test_break_targets_one_requirement_and_the_finding_says_so(profiled: Any) -> None:
+    entry = profiled.catalog.for_message("charge-file", "1.0")
+    generator = CaseGenerator(profiled, entry, seed=2)
+    generation = generator.invalid(4, target="CF-004")
+    assert len(generation.cases) == 4
+    for case in generation.cases:
+        assert case.breaks is not None and case.breaks["requirement"] == "CF-004"
+        assert "CF-004" in {f.requirement for f in generator.findings(case.value)}
+
+
+# -- the edge cases ----------------------------------------------------------------------------
+
+
+def _strategy(uri: str) -> Any:
+    canonical = jsonschema_rs.canonicalize(
+        {"$ref": uri}, registry=CATALOG.registry(), validate_formats=True
+    )
+    return StrategyBuilder(canonical).root()
+
+
+def _reaches(strategy: Any, wanted: Any, examples: int = 300) -> bool:
+    seen = []
+
+    @settings(max_examples=examples, database=None)
+    @given(strategy)
+    def draw(value: Any) -> None:
+        seen.append(value)
+
+    draw()
+    return any(wanted(value) for value in seen)
+
+
+def test_the_generator_reaches_the_edges_of_real_data() -> None:
+    name = _strategy(BASE + "person.schema.json#/$defs/name")
+    assert _reaches(name, lambda n: "'" in n["familyName"])
+    assert _reaches(name, lambda n: len(n["familyName"]) == 35)
+    date = _strategy(BASE + "common.schema.json#/$defs/date")
+    assert _reaches(date, lambda d: d.endswith("-02-29"))
+    asn = _strategy(BASE + "identifiers.schema.json#/$defs/asn")
+    assert _reaches(asn, lambda a: not a[2:4].isdigit())  # a force code with letters
+    assert _reaches(asn, lambda a: JUSTICE_FORMATS["asn"](a) and a[2:4].isdigit())
+
+
+# -- a user's own schema -----------------------------------------------------------------------
+
+OWN_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "urn:example:referral",
+    "type": "object",
+    "required": ["kind", "ref", "tags", "pair", "person"],
+    "additionalProperties": False,
+    "properties": {
+        "kind": {"enum": ["bail", "custody"]},
+        "ref": {"type": "string", "pattern": "^RF-[0-9]{4}$"},
+        "score": {"type": "integer", "minimum": 0, "maximum": 10, "multipleOf": 2},
+        "ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "tags": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "uniqueItems": True,
+            "maxItems": 4,
+        },
+        "pair": {
+            "type": "array",
+            "prefixItems": [{"type": "string"}, {"type": "integer"}],
+            "items": False,
+        },
+        "person": {"$ref": "#/$defs/person"},
+        "when": {"type": "string", "format": "date"},
+        "extra": {
+            "type": "object",
+            "patternProperties": {"^x-": {"type": "boolean"}},
+            "additionalProperties": False,
+        },
+        "note": {"oneOf": [{"type": "string", "maxLength": 5}, {"type": "integer"}]},
+    },
+    "dependentRequired": {"score": ["ratio"]},
+    "if": {"properties": {"kind": {"const": "custody"}}},
+    "then": {"required": ["when"]},
+    "$defs": {
+        "person": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 35},
+                "nino": {"type": "string", "format": "nino"},
+                "guardian": {"$ref": "#/$defs/person"},
+            },
+        }
+    },
+}
+
+
+def test_a_users_own_schema(tmp_path: Path) -> None:
+    schema = tmp_path / "referral.schema.json"
+    schema.write_text(json.dumps(OWN_SCHEMA))
+    out = tmp_path / "valid"
+    proc = run_cli(
+        "generate", "--schema", str(schema), "-n", "25", "--seed", "4", "--output-dir", str(out)
+    )
+    assert proc.returncode == 0, proc.stderr
+    oracle = jsonschema.Draft202012Validator(OWN_SCHEMA, format_checker=format_checker())
+    cases = sorted(out.glob("*-valid-*.json"))
+    assert len(cases) == 25
+    values = [json.loads(p.read_text()) for p in cases]
+    for value in values:
+        assert not list(oracle.iter_errors(value)), value
+    assert any(v["kind"] == "custody" for v in values) and any("score" in v for v in values)
+    bad = tmp_path / "invalid"
+    proc = run_cli(
+        "generate",
+        "--schema",
+        str(schema),
+        "-n",
+        "10",
+        "--invalid",
+        "--seed",
+        "4",
+        "--output-dir",
+        str(bad),
+    )
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((bad / "manifest.json").read_text())
+    assert manifest["generated"] == 10 and manifest["kind"] == "invalid"
+    for entry in manifest["cases"]:
+        assert list(oracle.iter_errors(json.loads((bad / entry["file"]).read_text()))), entry
+        assert entry["breaks"]["keyword"] and entry["breaks"]["schemaLocation"]
+
+
+def test_what_cannot_be_modelled_is_said_with_its_place(tmp_path: Path) -> None:
+    schema = tmp_path / "odd.schema.json"
+    schema.write_text(
+        json.dumps(
+            {
+                "type": "object",
+                "required": ["host"],
+                "properties": {"host": {"type": "string", "format": "hostname"}},
+            }
+        )
+    )
+    proc = run_cli("generate", "--schema", str(schema), "-n", "3", "--seed", "1")
+    assert "not modelled exactly: /host: format 'hostname' has no generator" in proc.stderr
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
+    runs = []
+    for name, seed in (("a", "42"), ("b", "42"), ("c", "43")):
+        out = tmp_path / name
+        proc = run_cli(
+            "generate",
+            "--type",
+            "hearing-result",
+            "-p",
+            "justice-ew",
+            "-n",
+            "4",
+            "--seed",
+            seed,
+            "--output-dir",
+            str(out),
+        )
+        assert proc.returncode == 0, proc.stderr
+        runs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+    stdout = [
+        run_cli("generate", "--type", "case-listing", "-n", "3", "--seed", "8").stdout
+        for _ in range(2)
+    ]
+    assert stdout[0] == stdout[1] and len(stdout[0].splitlines()) == 3
+    manifest = json.loads(runs[0]["manifest.json"])
+    assert manifest["seed"] == 42 and manifest["profile"] == "justice-ew"
+
+
+def test_generated_files_validate_with_the_validate_command(tmp_path: Path) -> None:
+    out = tmp_path / "cases"
+    assert (
+        run_cli(
+            "generate",
+            "--type",
+            "prison-reception",
+            "-p",
+            "justice-ew",
+            "-n",
+            "5",
+            "--seed",
+            "3",
+            "--output-dir",
+            str(out),
+        ).returncode
+        == 0
+    )
+    files = [str(p) for p in out.glob("*-valid-*.json")]
+    assert run_cli("validate", "-p", "justice-ew", *files).returncode == 0
+    bad = tmp_path / "bad"
+    assert (
+        run_cli(
+            "generate",
+            "--type",
+            "prison-reception",
+            "-n",
+            "5",
+            "--invalid",
+            "--seed",
+            "3",
+            "--output-dir",
+            str(bad),
+        ).returncode
+        == 0
+    )
+    for path in bad.glob("*-invalid-*.json"):
+        assert run_cli("validate", str(path)).returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--type", "charge-file", "--schema", "x.json"], "give --type or --schema"),
+        (["-n", "2"], "give --type or --schema"),
+        (["--type", "parole-decision"], "unknown message type"),
+        (["--type", "charge-file", "--break", "CF-004"], "--break needs --profile"),
+        (["--type", "charge-file", "-p", "justice-ew", "--break", "XX-999"], "no such requirement"),
+        (
+            ["--type", "hearing-result", "-p", "justice-ew", "--break", "CF-004"],
+            "applies to charge-file",
+        ),
+    ],
+)
+def test_generate_mistakes_are_one_line_errors(args: list[str], message: str) -> None:
+    proc = run_cli("generate", *args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert message in proc.stderr and proc.stderr.count("\n") == 1
