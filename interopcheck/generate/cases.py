@@ -266,7 +266,7 @@ class CaseGenerator:
         found: list[Case] = []
 
         @settings(
-            max_examples=max(10, needed * (2 if round_number == 0 else TRIES_PER_CASE)),
+            max_examples=max(10, needed if round_number == 0 else needed * TRIES_PER_CASE),
             database=None,
             deadline=None,
             derandomize=False,

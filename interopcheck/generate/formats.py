@@ -24,6 +24,10 @@ ALNUM = UPPER + DIGITS
 
 
 def _chars(alphabet: str, size: int) -> Strategy:
+    """``size`` characters from ``alphabet``; a run of digits is one choice, not ``size``
+    (Hypothesis's cost, and its buffer, grow with the number of choices a case takes)."""
+    if alphabet == DIGITS:
+        return st.integers(0, 10**size - 1).map(lambda n: str(n).zfill(size))
     return st.text(alphabet=alphabet, min_size=size, max_size=size)
 
 
@@ -61,8 +65,57 @@ def cro_numbers(draw: st.DrawFn) -> str:
     return f"{serial}/{year}{ids.cro_check_letter(serial, year)}"
 
 
-def _regex(pattern: str, check: Callable[[str], bool]) -> Strategy:
-    return st.from_regex(pattern, fullmatch=True).filter(check)
+def _joined(*parts: Strategy) -> Strategy:
+    return st.tuples(*parts).map("".join)
+
+
+def _valid(check: Callable[[str], bool], strategy: Strategy) -> Strategy:
+    """A constructed identifier, held to the validator's own predicate (a construction error
+    would show as a generation failure in the tests, never as an invalid "valid" case)."""
+    return strategy.filter(check)
+
+
+LETTER = st.sampled_from(UPPER)
+#: NINO prefixes HMRC allows: first and second letter rules, and the unused pairs.
+_NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+_NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+NINO_PREFIXES = [
+    a + b
+    for a in _NINO_FIRST
+    for b in _NINO_SECOND
+    if a + b not in {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+]
+_AREA = "ABCDEFGHIJKLMNOPRSTUWYZ"  # [A-PR-UWYZ]
+_DISTRICT_SECOND = "ABCDEFGHKLMNOPQRSTUVWXY"  # [A-HK-Y]
+_INWARD = "ABDEFGHJLNPQRSTUWXYZ"  # [ABD-HJLNP-UW-Z]
+
+
+@st.composite
+def postcodes(draw: st.DrawFn) -> str:
+    area = draw(st.sampled_from(_AREA))
+    digit = str(draw(st.integers(0, 9)))
+    shape = draw(st.integers(0, 5))
+    if shape == 0:
+        outward = area + digit
+    elif shape == 1:
+        outward = area + digit + str(draw(st.integers(0, 9)))
+    elif shape == 2:
+        outward = area + draw(st.sampled_from(_DISTRICT_SECOND)) + digit
+    elif shape == 3:
+        outward = (
+            area + draw(st.sampled_from(_DISTRICT_SECOND)) + digit + str(draw(st.integers(0, 9)))
+        )
+    elif shape == 4:
+        outward = area + digit + draw(st.sampled_from("ABCDEFGHJKSTUW"))
+    else:
+        outward = (
+            area
+            + draw(st.sampled_from(_DISTRICT_SECOND))
+            + digit
+            + draw(st.sampled_from("ABEHMNPRVWXY"))
+        )
+    inward = str(draw(st.integers(0, 9))) + draw(_chars(_INWARD, 2))
+    return f"{outward} {inward}"
 
 
 DATE_EDGES = [
@@ -112,16 +165,53 @@ FORMAT_STRATEGIES: dict[str, Callable[[], Strategy]] = {
     "asn": asns,
     "pnc-id": pnc_ids,
     "cro-number": cro_numbers,
-    "pti-urn": lambda: _regex(r"^[0-9]{2}[A-Z]{2}[0-9]{7}$", ids.is_pti_urn),
-    "court-case-ref": lambda: _regex(ids.COURT_CASE_REF_PATTERN, ids.is_court_case_ref),
-    "cjs-offence-code": lambda: _regex(ids.CJS_OFFENCE_CODE_PATTERN, ids.is_cjs_offence_code),
-    "ou-code": lambda: _regex(ids.OU_CODE_PATTERN, ids.is_ou_code),
-    "noms-number": lambda: _regex(ids.NOMS_NUMBER_PATTERN, ids.is_noms_number),
-    "booking-number": lambda: _regex(ids.BOOKING_NUMBER_PATTERN, ids.is_booking_number),
-    "crn": lambda: _regex(ids.CRN_PATTERN, ids.is_crn),
-    "nino": lambda: _regex(ids.NINO_PATTERN, ids.is_nino),
-    "uk-postcode": lambda: _regex(ids.UK_POSTCODE_PATTERN, ids.is_uk_postcode),
-    "scottish-crime-ref": lambda: _regex(ids.SCOTTISH_CRIME_REF_PATTERN, ids.is_scottish_crime_ref),
+    "pti-urn": lambda: _valid(
+        ids.is_pti_urn, _joined(_chars(DIGITS, 2), _chars(UPPER, 2), _chars(DIGITS, 7))
+    ),
+    "court-case-ref": lambda: _valid(
+        ids.is_court_case_ref,
+        _joined(
+            _chars(DIGITS, 2),
+            st.just("/"),
+            _chars(DIGITS, 4),
+            st.just("/"),
+            st.integers(1, 6).flatmap(lambda n: _chars(DIGITS, n)),
+            st.sampled_from(ids.CHECK_ALPHABET),
+        ),
+    ),
+    "cjs-offence-code": lambda: _valid(
+        ids.is_cjs_offence_code,
+        _joined(
+            st.one_of(
+                _joined(_chars(UPPER, 2), _chars(DIGITS, 5)),
+                _joined(st.just("COML"), _chars(DIGITS, 3)),
+            ),
+            st.sampled_from(["", "", "", *UPPER]),
+        ),
+    ),
+    "ou-code": lambda: _valid(
+        ids.is_ou_code,
+        _joined(st.sampled_from(["", "B", "C", *"ADEFGHIJZ0123456789"]), _chars(ALNUM, 6)),
+    ),
+    "noms-number": lambda: _valid(
+        ids.is_noms_number, _joined(LETTER, _chars(DIGITS, 4), _chars(UPPER, 2))
+    ),
+    "booking-number": lambda: _valid(ids.is_booking_number, _joined(_chars(DIGITS, 5), LETTER)),
+    "crn": lambda: _valid(ids.is_crn, _joined(LETTER, _chars(DIGITS, 6))),
+    "nino": lambda: _valid(
+        ids.is_nino,
+        _joined(st.sampled_from(NINO_PREFIXES), _chars(DIGITS, 6), st.sampled_from("ABCD")),
+    ),
+    "uk-postcode": lambda: _valid(ids.is_uk_postcode, postcodes()),
+    "scottish-crime-ref": lambda: _valid(
+        ids.is_scottish_crime_ref,
+        _joined(
+            _chars(ALNUM, 3),
+            _chars(DIGITS, 6),
+            st.integers(1, 12).map(lambda m: f"{m:02d}"),
+            _chars(DIGITS, 2),
+        ),
+    ),
     "date": dates,
     "date-time": date_times,
     "time": times,

@@ -193,7 +193,10 @@ class StrategyBuilder:
         return base.filter(fits)
 
     def _from_pattern(self, pattern: str, path: Path) -> Strategy:
+        anchored = pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$")
         try:
+            if anchored:  # Python's $ also matches before a final newline; ECMA's does not
+                return st.from_regex(re.compile(pattern[1:-1]), fullmatch=True)
             return st.from_regex(re.compile(pattern))
         except re.error as exc:
             self._limit(path, f"pattern {pattern!r} is not one Python can generate from ({exc})")
