@@ -183,3 +183,25 @@ def test_verify_setup_problems_are_one_line(tmp_path: Path) -> None:
         and proc.stderr.count("\n") == 1
         and "cannot read public key" in proc.stderr
     )
+
+
+def test_sign_a_single_json_report_written_with_output(tmp_path: Path) -> None:
+    key = tmp_path / "k"
+    run_cli("keys", "generate", str(key))
+    report = tmp_path / "conformance.json"
+    proc = run_cli(
+        "validate",
+        str(JOURNEY),
+        "-f",
+        "json",
+        "-o",
+        str(report),
+        "--sign",
+        str(key),
+        "--supplier",
+        "Acme",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert Path(f"{report}.sig").is_file()
+    code, out = _verify(report, key)
+    assert code == 0 and "self-certification by Acme" in out
