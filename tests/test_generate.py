@@ -302,3 +302,40 @@ def test_generate_mistakes_are_one_line_errors(args: list[str], message: str) ->
     proc = run_cli("generate", *args)
     assert proc.returncode == 2 and proc.stdout == ""
     assert message in proc.stderr and proc.stderr.count("\n") == 1
+
+
+# -- journeys ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("profile", ["justice-ew", "justice-scotland"])
+def test_generated_journeys_pass_the_journey_command(tmp_path: Path, profile: str) -> None:
+    out = tmp_path / "journeys"
+    proc = run_cli(
+        "generate", "--journey", "-p", profile, "-n", "3", "--seed", "5", "--output-dir", str(out)
+    )
+    assert proc.returncode == 0, proc.stderr
+    folders = sorted(out.glob("journey-*"))
+    assert len(folders) == 3
+    assert all(len(list(f.glob("*.json"))) == 8 for f in folders)
+    check = run_cli("journey", "-p", profile, *map(str, folders), "-f", "json")
+    assert check.returncode == 0, check.stdout[-2000:]
+    report = json.loads(check.stdout)
+    assert len(report["journeys"]) == 3  # three separate cases, not merged by a shared key
+    assert "Level 3: journeys" in report["levelsAchieved"]
+    again = tmp_path / "again"
+    run_cli(
+        "generate", "--journey", "-p", profile, "-n", "3", "--seed", "5", "--output-dir", str(again)
+    )
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.json")} == {
+        p.relative_to(again): p.read_bytes() for p in again.rglob("*.json")
+    }
+
+
+def test_journey_options_that_do_not_fit_are_one_line_errors() -> None:
+    for args, message in (
+        (["--journey"], "--journey needs --profile"),
+        (["--journey", "-p", "justice-ew", "--type", "charge-file"], "drop --type/--schema"),
+        (["--journey", "-p", "justice-ew", "--invalid"], "drop --invalid/--break"),
+    ):
+        proc = run_cli("generate", *args)
+        assert proc.returncode == 2 and message in proc.stderr and proc.stderr.count("\n") == 1

@@ -33,6 +33,14 @@ def generate(
         str | None,
         typer.Option("--break", help="Invalid cases that break this requirement (e.g. CF-004)."),
     ] = None,
+    journey: Annotated[
+        bool,
+        typer.Option(
+            "--journey",
+            help="Whole journeys (one message of each type, about one case) that pass the "
+            "profile's journey rules; needs --profile.",
+        ),
+    ] = False,
     seed: Annotated[
         int | None,
         typer.Option("--seed", help="The same seed gives the same cases, byte for byte."),
@@ -64,18 +72,21 @@ def generate(
             target=target,
             seed=chosen_seed,
             version=standard_version,
+            journey=journey,
         )
     )
     if output_dir is not None:
         write_cases(output_dir, generation, manifest)
     else:
         for case in generation.cases:
-            sys.stdout.write(json.dumps(case.value, ensure_ascii=False) + "\n")
+            for message in case.value if journey else [case.value]:
+                sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
     for limitation in manifest["limitations"]:
         sys.stderr.write(f"interopcheck: note: not modelled exactly: {limitation}\n")
     made = len(generation.cases)
+    what = manifest["messageType"] or manifest["profile"]
     sys.stderr.write(
-        f"interopcheck: {made} {manifest['kind']} {manifest['messageType']} case(s), seed "
+        f"interopcheck: {made} {manifest['kind']} {what} case(s), seed "
         f"{chosen_seed} ({generation.tried} drawn, {generation.rejected} rejected)\n"
     )
     if made < count:

@@ -238,59 +238,72 @@ class CaseGenerator:
     def _collect(
         self, count: int, make: Callable[[st.DataObject, Generation], Case | None]
     ) -> Generation:
-        """Rounds of Hypothesis examples until ``count`` distinct cases are found (or the rounds
-        run out). Every example draws in full, so each run is consistent and replayable; the
-        rounds' seeds derive from the user's, so the whole is reproducible."""
-        generation = Generation()
-        seen: set[str] = set()
-        for round_number in range(ROUNDS):
-            needed = count - len(generation.cases)
-            if needed <= 0:
-                break
-            found = self._round(make, generation, round_number, needed)
-            for case in found:
-                key = json.dumps(case.value, sort_keys=True)
-                if key not in seen and len(generation.cases) < count:
-                    seen.add(key)
-                    generation.cases.append(case)
+        generation = collect(count, make, self.seed, f"{self.entry.path}: {self.message_type}")
         generation.limitations = list(self.builder.limitations)
         return generation
 
-    def _round(
-        self,
-        make: Callable[[st.DataObject, Generation], Case | None],
-        generation: Generation,
-        round_number: int,
-        needed: int,
-    ) -> list[Case]:
-        found: list[Case] = []
 
-        @settings(
-            max_examples=max(10, needed if round_number == 0 else needed * TRIES_PER_CASE),
-            database=None,
-            deadline=None,
-            derandomize=False,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            report_multiple_bugs=False,
+def collect(
+    count: int,
+    make: Callable[[st.DataObject, Generation], Case | None],
+    seed: int,
+    what: str,
+) -> Generation:
+    """Rounds of Hypothesis examples until ``count`` distinct cases are found (or the rounds
+    run out). Every example draws in full, so each run is consistent and replayable; the
+    rounds' seeds derive from the user's, so the whole is reproducible."""
+    generation = Generation()
+    seen: set[str] = set()
+    for round_number in range(ROUNDS):
+        needed = count - len(generation.cases)
+        if needed <= 0:
+            break
+        found = _round(
+            make, generation, seed * 1_000_003 + round_number, needed, round_number, what
         )
-        @hypothesis_seed(self.seed * 1_000_003 + round_number)
-        @given(st.data())
-        def run(data: st.DataObject) -> None:
-            generation.tried += 1
-            case = make(data, generation)
-            if case is not None:
-                found.append(case)
+        for case in found:
+            key = json.dumps(case.value, sort_keys=True)
+            if key not in seen and len(generation.cases) < count:
+                seen.add(key)
+                generation.cases.append(case)
+    return generation
 
-        try:
-            run()
-        except HypothesisException as exc:
-            raise SetupError(
-                f"{self.entry.path}: cannot generate cases for {self.message_type}: "
-                f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-            ) from None
-        return found
+
+def _round(
+    make: Callable[[st.DataObject, Generation], Case | None],
+    generation: Generation,
+    round_seed: int,
+    needed: int,
+    round_number: int,
+    what: str,
+) -> list[Case]:
+    found: list[Case] = []
+
+    @settings(
+        max_examples=max(10, needed if round_number == 0 else needed * TRIES_PER_CASE),
+        database=None,
+        deadline=None,
+        derandomize=False,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        report_multiple_bugs=False,
+    )
+    @hypothesis_seed(round_seed)
+    @given(st.data())
+    def run(data: st.DataObject) -> None:
+        generation.tried += 1
+        case = make(data, generation)
+        if case is not None:
+            found.append(case)
+
+    try:
+        run()
+    except HypothesisException as exc:
+        raise SetupError(
+            f"{what}: cannot generate cases: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        ) from None
+    return found
 
 
 def _like(current: Any, day: dt.date) -> Any:

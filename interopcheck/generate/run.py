@@ -24,10 +24,13 @@ class GenerateRequest:
     target: str | None
     seed: int
     version: str | None = None
+    journey: bool = False
 
 
 def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
     """The cases and the manifest that describes them; ``SetupError`` if it cannot start."""
+    if request.journey:
+        return _journeys(request)
     if (request.message_type is None) == (request.schema_file is None):
         raise SetupError("give --type or --schema (what to generate)")
     if request.target is not None and request.profile is None:
@@ -78,6 +81,39 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
     return generation, manifest
 
 
+def _journeys(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
+    from interopcheck.generate.journey import JourneyGenerator
+
+    if request.message_type is not None or request.schema_file is not None:
+        raise SetupError("--journey makes every message type of the profile: drop --type/--schema")
+    if request.invalid or request.target is not None:
+        raise SetupError("--journey makes conforming journeys: drop --invalid/--break")
+    if request.profile is None:
+        raise SetupError("--journey needs --profile (journeys are defined by a profile)")
+    checker = build_checker(ValidationSpec(profile=request.profile, version=request.version))
+    generator = JourneyGenerator(checker, request.seed)
+    generation = generator.journeys(request.count)
+    manifest = {
+        "tool": {"name": "interopcheck", "version": __version__},
+        "seed": request.seed,
+        "messageType": None,
+        "messageTypes": list(generator.generators),
+        "schema": None,
+        "profile": generator.profile.id,
+        "requested": request.count,
+        "generated": len(generation.cases),
+        "kind": "journey",
+        "break": None,
+        "tried": generation.tried,
+        "rejected": generation.rejected,
+        "limitations": sorted(
+            {str(x) for g in generator.generators.values() for x in g.builder.limitations}
+        ),
+        "cases": [],
+    }
+    return generation, manifest
+
+
 def case_name(message_type: str, number: int, case: Case) -> str:
     if case.valid:
         return f"{message_type}-valid-{number:04d}.json"
@@ -93,6 +129,20 @@ def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any
 
     if directory.exists() and not directory.is_dir():
         raise SetupError(f"{directory}: --output-dir is not a directory")
+    if manifest["kind"] == "journey":
+        for number, case in enumerate(generation.cases, start=1):
+            files = []
+            for position, (message_type, message) in enumerate(
+                zip(manifest["messageTypes"], case.value, strict=True), start=1
+            ):
+                name = f"journey-{number:04d}/{position:02d}-{message_type}.json"
+                with open_output(directory / name) as out:
+                    out.write(json.dumps(message, ensure_ascii=False, indent=2) + "\n")
+                files.append(name)
+            manifest["cases"].append({"files": files, "valid": True, "breaks": None})
+        with open_output(directory / "manifest.json") as out:
+            out.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+        return
     for number, case in enumerate(generation.cases, start=1):
         name = case_name(manifest["messageType"], number, case)
         with open_output(directory / name) as out:
