@@ -177,7 +177,8 @@ class CaseGenerator:
             for place in places:
                 for path, current in resolve(value, place):
                     _set(value, path, _like(current, day))
-                    _end_after_start(value, path, day, data)
+                    gap = data.draw(st.integers(0, 30), label="range")
+                    end_after_start(value, path, day + dt.timedelta(days=gap))
             day += dt.timedelta(days=data.draw(st.integers(1, 40), label="gap"))
         for path, current in _births(value):
             age = data.draw(st.integers(10, 90), label="age")
@@ -320,9 +321,8 @@ def _set(document: Any, path: list[str | int], value: Any) -> None:
     node[path[-1]] = value
 
 
-def _end_after_start(
-    document: Any, path: list[str | int], day: dt.date, data: st.DataObject
-) -> None:
+def end_after_start(document: Any, path: list[str | int], later: dt.date) -> None:
+    """When ``path`` names an ``...Start`` with an ``...End`` beside it, the end on ``later``."""
     name = path[-1]
     if not isinstance(name, str) or not name.endswith("Start"):
         return
@@ -331,7 +331,6 @@ def _end_after_start(
         parent = parent[step]
     end = name[: -len("Start")] + "End"
     if isinstance(parent, dict) and end in parent:
-        later = day + dt.timedelta(days=data.draw(st.integers(0, 30), label="range"))
         parent[end] = _like(parent[end], later)
 
 

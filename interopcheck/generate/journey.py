@@ -23,7 +23,14 @@ from interopcheck.checks.journey import JourneyChecker, JourneyMessage, group
 from interopcheck.checks.pointers import resolve
 from interopcheck.checks.schema import SchemaChecker
 from interopcheck.errors import SetupError
-from interopcheck.generate.cases import Case, CaseGenerator, Generation, _like, _set
+from interopcheck.generate.cases import (
+    Case,
+    CaseGenerator,
+    Generation,
+    _like,
+    _set,
+    end_after_start,
+)
 from interopcheck.profile.model import Requirement
 
 #: Assemblies tried per journey asked for before saying how many were found.
@@ -183,7 +190,11 @@ class JourneyGenerator:
                     for pointer in pointers:
                         for path, current in resolve(messages.get(message_type), pointer):
                             _set(messages[message_type], path, _like(current, day))
-                            _end_after(messages[message_type], path, day, rng)
+                            end_after_start(
+                                messages[message_type],
+                                path,
+                                day + dt.timedelta(days=rng.randint(0, 30)),
+                            )
                             sent[message_type] = day
                 day += dt.timedelta(days=rng.randint(1, 60))
         latest = None
@@ -213,15 +224,3 @@ class JourneyGenerator:
             return True
         self.journey_checker.check(journeys[0])
         return any(m.findings for m in journeys[0].messages)
-
-
-def _end_after(document: Any, path: list[str | int], day: dt.date, rng: random.Random) -> None:
-    name = path[-1]
-    if not isinstance(name, str) or not name.endswith("Start"):
-        return
-    parent = document
-    for step in path[:-1]:
-        parent = parent[step]
-    end = name[: -len("Start")] + "End"
-    if isinstance(parent, dict) and end in parent:
-        parent[end] = _like(parent[end], day + dt.timedelta(days=rng.randint(0, 30)))
