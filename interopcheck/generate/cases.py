@@ -176,7 +176,7 @@ class CaseGenerator:
         for places in self._steps:
             for place in places:
                 for path, current in resolve(value, place):
-                    _set(value, path, _like(current, day))
+                    set_at(value, path, shaped_like(current, day))
                     gap = data.draw(st.integers(0, 30), label="range")
                     end_after_start(value, path, day + dt.timedelta(days=gap))
             day += dt.timedelta(days=data.draw(st.integers(1, 40), label="gap"))
@@ -188,7 +188,7 @@ class CaseGenerator:
                 else dt.date(first.year - age - 1, 2, 28)
             )
             born += dt.timedelta(days=data.draw(st.integers(1, 364), label="birthday"))
-            _set(value, path, _like(current, born))
+            set_at(value, path, shaped_like(current, born))
         return value
 
     def valid(self, count: int) -> Generation:
@@ -307,14 +307,14 @@ def _round(
     return found
 
 
-def _like(current: Any, day: dt.date) -> Any:
+def shaped_like(current: Any, day: dt.date) -> Any:
     """``day`` in the shape of the value it replaces: a date, or a UTC date-time."""
     if isinstance(current, str) and len(current) > 10:
         return f"{day.isoformat()}T{current[11:19] if len(current) >= 19 else '09:00:00'}Z"
     return day.isoformat()
 
 
-def _set(document: Any, path: list[str | int], value: Any) -> None:
+def set_at(document: Any, path: list[str | int], value: Any) -> None:
     node = document
     for step in path[:-1]:
         node = node[step]
@@ -331,7 +331,7 @@ def end_after_start(document: Any, path: list[str | int], later: dt.date) -> Non
         parent = parent[step]
     end = name[: -len("Start")] + "End"
     if isinstance(parent, dict) and end in parent:
-        parent[end] = _like(parent[end], later)
+        parent[end] = shaped_like(parent[end], later)
 
 
 def _births(document: Any) -> list[tuple[list[str | int], Any]]:

@@ -27,9 +27,9 @@ from interopcheck.generate.cases import (
     Case,
     CaseGenerator,
     Generation,
-    _like,
-    _set,
     end_after_start,
+    set_at,
+    shaped_like,
 )
 from interopcheck.profile.model import Requirement
 
@@ -150,7 +150,7 @@ class JourneyGenerator:
                         if issued is None:
                             issued = value
                         else:
-                            _set(messages[message_type], path, issued)
+                            set_at(messages[message_type], path, issued)
 
     def _subsets(self, messages: dict[str, Any]) -> None:
         for requirement in self.profile.journey_requirements():
@@ -189,7 +189,7 @@ class JourneyGenerator:
                 for message_type, pointers in step["at"].items():
                     for pointer in pointers:
                         for path, current in resolve(messages.get(message_type), pointer):
-                            _set(messages[message_type], path, _like(current, day))
+                            set_at(messages[message_type], path, shaped_like(current, day))
                             end_after_start(
                                 messages[message_type],
                                 path,
