@@ -339,3 +339,13 @@ def test_journey_options_that_do_not_fit_are_one_line_errors() -> None:
     ):
         proc = run_cli("generate", *args)
         assert proc.returncode == 2 and message in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_the_schemas_own_examples_are_offered(profiled: Any) -> None:
+    """identifiers.schema.json gives an example ASN; the generator uses it (and others)."""
+    example = CATALOG.documents()[BASE + "identifiers.schema.json"]["$defs"]["asn"]["examples"][0]
+    entry = profiled.catalog.for_message("charge-file", "1.0")
+    generation = CaseGenerator(build_checker(ValidationSpec()), entry, seed=1).valid(12)
+    asns = [d["asn"] for case in generation.cases for d in case.value["defendants"]]
+    assert example in asns
+    assert len(set(asns)) > 3

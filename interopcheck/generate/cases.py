@@ -13,7 +13,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import random
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,11 @@ from interopcheck.standard.formats import JUSTICE_FORMATS
 
 #: ``inCodelist('list', self.a.b)`` not under a ``!``: a CEL rule that wants a listed code there.
 _LISTED = re.compile(r"(?<![!\w])inCodelist\(\s*'([\w-]+)'\s*,\s*self\.([\w.]+)\s*\)")
+
+#: ``day(self.a) <= day(self.b)`` (or ``instant``): a CEL rule that orders two dates.
+_ORDERED = re.compile(
+    r"(?:day|instant)\(\s*self\.([\w.]+)\s*\)\s*<=\s*(?:day|instant)\(\s*self\.([\w.]+)\s*\)"
+)
 
 #: Examples per missing case in the later rounds, and how many rounds before saying how many
 #: cases were found.
@@ -67,7 +74,11 @@ class Generation:
 class CaseGenerator:
     """Valid and invalid cases for one message schema, with a profile's rules if given."""
 
-    def __init__(self, checker: SchemaChecker, entry: SchemaEntry, seed: int) -> None:
+    def __init__(
+        self, checker: SchemaChecker, entry: SchemaEntry, seed: int, *, examples: bool = True
+    ) -> None:
+        """``examples``: offer the schema's own examples first (not for journeys, whose
+        identifiers must differ from one case to the next)."""
         self.checker = checker
         self.entry = entry
         self.seed = seed
@@ -75,10 +86,15 @@ class CaseGenerator:
         canonical = jsonschema_rs.canonicalize(
             {"$ref": entry.uri}, registry=checker.catalog.registry(), validate_formats=True
         )
-        self.builder = StrategyBuilder(canonical, overrides=self._profile_overrides())
+        self.builder = StrategyBuilder(
+            canonical,
+            overrides=self._profile_overrides(),
+            documents=checker.catalog.documents() if examples else {},
+        )
         self.strategy: Strategy = self.builder.root()
         self._documents = checker.catalog.documents()
         self._steps = self._timeline_steps()
+        self._orders = self._order_pairs()
 
     # -- the profile's code lists and identifiers, where the schema is looser ----------------
 
@@ -89,8 +105,9 @@ class CaseGenerator:
         if rules is None:
             return {}
         Override = Callable[[Strategy, jsonschema_rs.CanonicalSchema], Strategy]
-        # Precedence where several speak about one place: a code-list requirement, then a code
-        # list a CEL rule asks for, then an identifier format (a code list is the narrowest).
+        # Precedence where several speak about one place: a code list a CEL rule asks for (the
+        # narrowest, e.g. custodial results among all results), then a code-list requirement,
+        # then an identifier format.
         listed: dict[str, Override] = {}
         wanted: dict[str, Override] = {}
         shaped: dict[str, Override] = {}
@@ -99,15 +116,15 @@ class CaseGenerator:
             for place in places:
                 if requirement.kind == "codelist":
                     codes = rules.codelists.codes(requirement.check["codelist"])
-                    listed[place] = _from_codes(list(codes))
+                    listed[place] = _from_codes(list(codes), place)
                 elif requirement.kind == "identifier":
                     shaped[place] = _from_format(requirement.check["identifier"])
                 elif requirement.kind == "cel":
                     for name, field_path in _LISTED.findall(requirement.check["cel"]):
                         if name in rules.profile.codelists:
                             target = place + "".join("/" + f for f in field_path.split("."))
-                            wanted[target] = _from_codes(list(rules.codelists.codes(name)))
-        overrides: dict[str, Override] = {**shaped, **wanted, **listed}
+                            wanted[target] = _from_codes(list(rules.codelists.codes(name)), target)
+        overrides: dict[str, Override] = {**shaped, **listed, **wanted}
         return overrides
 
     # -- checking -----------------------------------------------------------------------------
@@ -148,9 +165,50 @@ class CaseGenerator:
     def draw_valid(self, data: st.DataObject) -> Any:
         """A schema-shaped value, put on the profile's timeline when there is one."""
         value = data.draw(self.strategy)
+        if self._steps or self._orders:
+            value = copy.deepcopy(value)
         if self._steps:
-            value = self._on_timeline(copy.deepcopy(value), data)
+            value = self._on_timeline(value, data)
+        if self._orders:
+            self._in_order(value, data)
         return value
+
+    def _order_pairs(self) -> list[tuple[str, str, str]]:
+        """(place, earlier, later) for each ``day(self.a) <= day(self.b)`` (or ``instant``) a
+        CEL rule of this message type states: what ``_in_order`` then makes true."""
+        rules = self.checker.rules
+        if rules is None:
+            return []
+        pairs = []
+        for requirement in rules.profile.for_message(self.message_type):
+            if requirement.kind != "cel":
+                continue
+            for place in requirement.check["at"].get(self.message_type, ()):
+                for earlier, later in _ORDERED.findall(requirement.check["cel"]):
+                    pairs.append((place, earlier.replace(".", "/"), later.replace(".", "/")))
+        return pairs
+
+    def _in_order(self, value: Any, data: st.DataObject) -> None:
+        """Later dates moved after earlier ones, pair by pair (three passes settle chains such
+        as start <= expiry <= top-up expiry)."""
+        for _ in range(3):
+            for place, earlier, later in self._orders:
+                for _path, node in resolve(value, place):
+                    first = resolve(node, "/" + earlier)
+                    second = resolve(node, "/" + later)
+                    if not first or not second:
+                        continue
+                    (_, a), (b_path, b) = first[0], second[0]
+                    if not (isinstance(a, str) and isinstance(b, str)) or len(a) < 10:
+                        continue
+                    if b[:10] > a[:10] or (b[:10] == a[:10] and len(b) == 10):
+                        continue
+                    try:
+                        start = dt.date.fromisoformat(a[:10])
+                    except ValueError:
+                        continue
+                    gap = data.draw(st.integers(1, 400), label="order")
+                    set_at(node, list(b_path), shaped_like(b, start + dt.timedelta(days=gap)))
 
     def _timeline_steps(self) -> list[list[str]]:
         """This message type's places in the order the profile's dates-in-order rules give."""
@@ -352,9 +410,13 @@ def _births(document: Any) -> list[tuple[list[str | int], Any]]:
     return found
 
 
-def _from_codes(codes: list[str]) -> Callable[[Strategy, jsonschema_rs.CanonicalSchema], Strategy]:
+def _from_codes(
+    codes: list[str], place: str
+) -> Callable[[Strategy, jsonschema_rs.CanonicalSchema], Strategy]:
     """Codes from a published list that the schema also admits here (strings, or integers for
-    numeric codes such as result codes); the schema's own strategy if none fits."""
+    numeric codes such as result codes); the schema's own strategy if none fits. Each place
+    has the list in its own fixed order: Hypothesis favours the first element, and a sender's
+    and recipient's codes must not coincide because of that."""
 
     def override(strategy: Strategy, node: jsonschema_rs.CanonicalSchema) -> Strategy:
         validator = jsonschema_rs.validator_for(
@@ -366,6 +428,7 @@ def _from_codes(codes: list[str]) -> Callable[[Strategy, jsonschema_rs.Canonical
             if code.isdigit():
                 values.append(int(code))
         fitting = [v for v in values if validator.is_valid(v)]
+        random.Random(zlib.crc32(place.encode())).shuffle(fitting)
         return st.sampled_from(fitting) if fitting else strategy
 
     return override

@@ -54,7 +54,7 @@ class JourneyGenerator:
             entry = checker.catalog.for_message(message_type, None)
             if entry is None:
                 raise SetupError(f"journey.order names {message_type}, which no schema defines")
-            self.generators[message_type] = CaseGenerator(checker, entry, seed)
+            self.generators[message_type] = CaseGenerator(checker, entry, seed, examples=False)
         self.journey_checker = JourneyChecker(self.profile, rules)
 
     def journeys(self, count: int) -> Generation:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema_rs
 from hypothesis import strategies as st
@@ -26,6 +27,8 @@ from interopcheck.standard.formats import JUSTICE_FORMATS
 
 Strategy = st.SearchStrategy[Any]
 Path = tuple[str, ...]
+
+_CANONICAL_PREFIX = "urn:jsonschema:canonical:"
 
 #: Arrays get at most this many items beyond their minimum: enough for the edge cases, not slow.
 EXTRA_ITEMS = 2
@@ -70,6 +73,9 @@ class StrategyBuilder:
         default_factory=dict
     )
     limitations: list[Limitation] = field(default_factory=list)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The raw schema documents by URI: their ``examples`` and ``default`` (which the canonical
+    form drops) are offered before anything random."""
 
     def __post_init__(self) -> None:
         self._definitions = self.canonical.definitions()
@@ -147,8 +153,28 @@ class StrategyBuilder:
             strategy = self.build(target, path)
         finally:
             self._building[uri] = depth
+        examples = [e for e in self._annotated(uri) if self._validator(target).is_valid(e)]
+        if examples:
+            # one_of tries its first branch first, so the schema's own examples come before the
+            # rest; the random branch twice keeps them to a third of the values after that
+            strategy = st.one_of(st.sampled_from(examples), strategy, strategy)
         self._cache[key] = strategy
         return strategy
+
+    def _annotated(self, uri: str) -> list[Any]:
+        """``examples`` and ``default`` of the schema a canonical reference stands for."""
+        original = unquote(uri.removeprefix(_CANONICAL_PREFIX))
+        base, _, fragment = original.partition("#")
+        node: Any = self.documents.get(base)
+        for token in fragment.split("/")[1:] if fragment else []:
+            token = token.replace("~1", "/").replace("~0", "~")
+            node = node.get(token) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            return []
+        found = list(node.get("examples") or []) if isinstance(node.get("examples"), list) else []
+        if "default" in node:
+            found.append(node["default"])
+        return found
 
     # -- scalars ----------------------------------------------------------------------------
 
