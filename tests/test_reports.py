@@ -371,3 +371,17 @@ def test_html_renders_in_chromium_and_markup_from_a_payload_stays_text(tmp_path:
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", header[16:24]) == (1000, 1400)
     assert shot.stat().st_size > 20_000  # text and tables, not a blank page
+
+
+def test_junit_tells_a_lone_message_from_an_unreadable_payload(tmp_path: Path) -> None:
+    lone = EXAMPLES / "journeys" / "theft-and-knife" / "01-charge-file.json"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{ not json")
+    proc = run_cli("journey", "-p", "justice-ew", str(lone), str(broken), "-f", "junit")
+    assert proc.returncode == 1
+    cases = {c.get("name"): c for c in ET.fromstring(proc.stdout).iter("testcase")}
+    journey = cases["every message belongs to a journey with others"].find("failure")
+    inputs = cases["every payload can be read and has a known message type"].find("failure")
+    assert journey is not None and "01-charge-file.json" in (journey.text or "")
+    assert inputs is not None and "broken.json" in (inputs.text or "")
+    assert "01-charge-file.json" not in (inputs.text or "")

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from interopcheck.formats.text import (
+    finding_line,
     findings_by_requirement,
     verdict_words,
     xml_safe,
@@ -106,24 +107,35 @@ def render(document: dict[str, Any]) -> str:
             _case(
                 suite, f"schema.{name}", f"{name} payloads match the schema", status, message, lines
             )
-    unowned = (
-        grouped.get(None, [])
-        if profile
-        else [
-            line
-            for result in document.get("results", [])
-            if result.get("messageType") is None
-            for line in _lines(result)
-        ]
-    )
+    # Findings that no requirement owns: unreadable or untyped payloads, and (journey runs)
+    # messages that join no journey. Each kind is a testcase of its own.
+    inputs: list[str] = []
+    lone: list[str] = []
+    for result in document.get("results", []):
+        for finding in result.get("findings", []):
+            if finding.get("requirement") is not None:
+                continue
+            if not profile and result.get("messageType") is not None:
+                continue  # a schema error: its message type's testcase has it
+            line = finding_line(result, finding)
+            (lone if finding["check"] == "journey" else inputs).append(line)
     _case(
         suite,
         f"{suite_name}.inputs",
         "every payload can be read and has a known message type",
-        "failure" if unowned else "",
-        f"{len(unowned)} payloads unreadable or untyped",
-        unowned,
+        "failure" if inputs else "",
+        f"{len(inputs)} payloads unreadable or untyped",
+        inputs,
     )
+    if document.get("journeys") is not None:
+        _case(
+            suite,
+            f"{suite_name}.journey",
+            "every message belongs to a journey with others",
+            "failure" if lone else "",
+            f"{len(lone)} messages match no other by the journey keys",
+            lone,
+        )
     cases = suite.findall("testcase")
     suite.set("tests", str(len(cases)))
     suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
@@ -145,6 +157,4 @@ def render(document: dict[str, Any]) -> str:
 
 
 def _lines(result: dict[str, Any]) -> list[str]:
-    from interopcheck.formats.text import finding_line
-
     return [finding_line(result, finding) for finding in result.get("findings", [])]
