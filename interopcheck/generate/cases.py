@@ -95,6 +95,7 @@ class CaseGenerator:
         self._documents = checker.catalog.documents()
         self._steps = self._timeline_steps()
         self._orders = self._order_pairs()
+        self._places: dict[tuple[str, ...], list[dict[str, Any]]] = {}
 
     # -- the profile's code lists and identifiers, where the schema is looser ----------------
 
@@ -266,7 +267,7 @@ class CaseGenerator:
                 generation.rejected += 1
                 return None
             candidates = rule_mutations(value) if target else []
-            candidates += schema_mutations(value, self._documents, self.entry.uri)
+            candidates += schema_mutations(value, self._documents, self.entry.uri, self._places)
             if not candidates:
                 generation.rejected += 1
                 return None

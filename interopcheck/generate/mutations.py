@@ -106,12 +106,20 @@ CHECKED_FORMATS = ("asn", "pnc-id", "cro-number")
 
 
 def schema_mutations(
-    document: Any, documents: dict[str, dict[str, Any]], schema_uri: str
+    document: Any,
+    documents: dict[str, dict[str, Any]],
+    schema_uri: str,
+    memo: dict[tuple[str, ...], list[dict[str, Any]]] | None = None,
 ) -> list[Mutation]:
-    """Every mutation the schema's constraints suggest for this valid document."""
+    """Every mutation the schema's constraints suggest for this valid document (``memo`` keeps
+    the constraints per place between documents of one schema: they do not change)."""
     found: list[Mutation] = []
+    memo = {} if memo is None else memo
     for path, value in _walk(document):
-        nodes = asserted(documents, schema_uri, _schema_tokens(path))
+        tokens = tuple(_schema_tokens(path))
+        nodes = memo.get(tokens)
+        if nodes is None:
+            nodes = memo[tokens] = asserted(documents, schema_uri, tokens)
         if not nodes:
             continue
         found.extend(_for_place(path, value, nodes))

@@ -271,6 +271,20 @@ class StrategyBuilder:
             if low <= high:
                 choices.append(st.integers(low, high))
         strategy = st.one_of(choices)
+        if len(view.multiple_of) == 1:
+            # Multiples by construction (an amount in pence: multipleOf 0.01): random floats
+            # are almost never multiples, and a filter that rejects them all aborts the case.
+            step = view.multiple_of[0]
+            places = _decimals(step)
+            low_k = math.ceil((view.minimum if view.minimum is not None else -1e9) / step)
+            high_k = math.floor((view.maximum if view.maximum is not None else 1e9) / step)
+            strategy = (
+                st.integers(low_k, high_k)
+                .map(lambda k: round(k * step, places) if places else round(k * step))
+                # and a multiple in binary floating point too, as validators that divide
+                # (python-jsonschema) see it: 16.63 / 0.01 is 1662.9999999999998
+                .filter(lambda v: float(v / step).is_integer())
+            )
         if (
             view.multiple_of
             or view.not_multiple_of
@@ -370,6 +384,14 @@ class StrategyBuilder:
         limitation = Limitation(pointer(path), what)
         if all(str(known) != str(limitation) for known in self.limitations):
             self.limitations.append(limitation)
+
+
+def _decimals(step: float) -> int:
+    """Decimal places of a step such as 0.01 (2) or 5 (0)."""
+    text = repr(float(step))
+    if "e-" in text:
+        return int(text.split("e-")[1])
+    return 0 if float(step).is_integer() else len(text.split(".")[1])
 
 
 def _negated(check: Callable[[str], bool]) -> Callable[[str], bool]:
