@@ -433,3 +433,27 @@ def test_journey_findings_redact_the_identifier_unless_asked() -> None:
     ]
     shown = _run("journey", "-p", "justice-ew", "--show-personal-data", broken)[1]
     assert values(shown) == ['"2401ZD0100000448755X"']
+
+
+API_MISTAKES = """id: bad-api
+version: '1'
+title: Endpoints that do not fit
+extends: justice-ew
+api:
+  endpoints:
+    - {id: ep-a, actor: judge, method: POST, path: /v1/x, receives: hearing-result}
+    - {id: ep-b, actor: court, method: POST, path: /v1/y, receives: charge-file}
+    - {id: ep-c, actor: prison, method: PUT, path: /z, receives: custody-warrant, response: tkt}
+    - {id: ep-c, actor: prison, method: PUT, path: /z, receives: custody-warrant}
+"""
+
+
+def test_lint_catches_endpoints_that_do_not_fit(tmp_path: Path) -> None:
+    proc = run_cli("profiles", "lint", str(_profile(tmp_path, API_MISTAKES)))
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert ":7:" in out and "no actor 'judge'" in out
+    assert ":8:" in out and "court does not receive charge-file" in out
+    assert ":9:" in out and "no schema 'tkt'" in out
+    assert ":10:" in out and "duplicate endpoint id ep-c" in out
+    assert "prison already has PUT /z" in out

@@ -52,9 +52,44 @@ def lint_profile(path: Path) -> list[ProfileProblem]:
     except SetupError as exc:
         return [_at(raw, "/overrides", str(exc).split(": ", 1)[-1])]
     return sorted(
-        _references(raw, profile),
+        [*_references(raw, profile), *_endpoints(raw, profile)],
         key=lambda p: (p.line or 0, p.column or 0, p.message),
     )
+
+
+def _endpoints(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
+    """Endpoints for actors and messages the profile knows, each path and id used once, each
+    body a schema the standard has."""
+    if "api" not in raw.data or profile.api is None:
+        return
+    catalog = Catalog.bundled()
+    names = {e.name for e in catalog.entries()}
+    seen_ids: set[str] = set()
+    seen_routes: set[tuple[str, str]] = set()
+    for index, endpoint in enumerate(profile.api.endpoints):
+        base = f"/api/endpoints/{index}"
+        actor = profile.actors.get(endpoint.actor)
+        if actor is None:
+            yield _at(raw, f"{base}/actor", f"no actor {endpoint.actor!r} in the profile")
+        elif endpoint.receives not in actor.receives:
+            yield _at(
+                raw,
+                f"{base}/receives",
+                f"{endpoint.actor} does not receive {endpoint.receives} (its receives: "
+                f"{', '.join(actor.receives) or 'none'})",
+            )
+        if endpoint.receives not in catalog.message_types():
+            yield _at(raw, f"{base}/receives", f"no message type {endpoint.receives!r}")
+        for key, name in (("response", endpoint.response), ("error", endpoint.error)):
+            if name not in names:
+                yield _at(raw, f"{base}/{key}", f"no schema {name!r} in the standard")
+        if endpoint.id in seen_ids:
+            yield _at(raw, f"{base}/id", f"duplicate endpoint id {endpoint.id}")
+        route = (endpoint.actor, endpoint.method + " " + endpoint.path)
+        if route in seen_routes:
+            yield _at(raw, f"{base}/path", f"{endpoint.actor} already has {route[1]}")
+        seen_ids.add(endpoint.id)
+        seen_routes.add(route)
 
 
 def _at(raw: RawProfile, pointer: str, message: str) -> ProfileProblem:

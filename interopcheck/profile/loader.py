@@ -20,8 +20,10 @@ import yaml
 from interopcheck.errors import SetupError
 from interopcheck.profile.model import (
     Actor,
+    Api,
     Codelist,
     ConformanceLevel,
+    Endpoint,
     Locations,
     Profile,
     Requirement,
@@ -280,8 +282,31 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
         journey_join={k: _locations(v) for k, v in journey["join"].items()}
         if journey
         else (parent.journey_join if parent else {}),
+        api=_api(data["api"]) if "api" in data else (parent.api if parent else None),
         journey_order=tuple(journey.get("order", ()))
         if journey
         else (parent.journey_order if parent else ()),
         digest=digest,
+    )
+
+
+def _api(data: dict[str, Any]) -> Api:
+    return Api(
+        endpoints=tuple(
+            Endpoint(
+                id=e["id"],
+                actor=e["actor"],
+                method=e["method"],
+                path=e["path"],
+                receives=e["receives"],
+                accepted=e.get("accepted", 202),
+                response=e.get("response", "receipt"),
+                error=e.get("error", "problem"),
+            )
+            for e in data["endpoints"]
+        ),
+        auth=data.get("auth", "bearer"),
+        api_key_header=data.get("apiKeyHeader", "X-Api-Key"),
+        correlation_header=data.get("correlationHeader", "X-Correlation-Id"),
+        max_response_ms=data.get("maxResponseMs", 2000),
     )

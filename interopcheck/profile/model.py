@@ -68,6 +68,34 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Endpoint:
+    """An HTTP endpoint an actor exposes to receive one message type."""
+
+    id: str
+    actor: str
+    method: str
+    path: str
+    receives: str
+    accepted: int = 202
+    response: str = "receipt"
+    error: str = "problem"
+
+
+@dataclass(frozen=True)
+class Api:
+    """How the profile's actors receive messages over HTTP."""
+
+    endpoints: tuple[Endpoint, ...]
+    auth: str = "bearer"
+    api_key_header: str = "X-Api-Key"
+    correlation_header: str = "X-Correlation-Id"
+    max_response_ms: int = 2000
+
+    def for_actor(self, actor: str) -> list[Endpoint]:
+        return [e for e in self.endpoints if e.actor == actor]
+
+
+@dataclass(frozen=True)
 class ConformanceLevel:
     name: str
     groups: tuple[str, ...]
@@ -93,6 +121,8 @@ class Profile:
     journey_order: tuple[str, ...] = ()
     digest: str = ""
     """SHA-256 over the profile file and every file it extends."""
+    api: Api | None = None
+    """The HTTP endpoints, when the profile declares them."""
 
     def requirement(self, requirement_id: str) -> Requirement | None:
         return next((r for r in self.requirements if r.id == requirement_id), None)

@@ -1,0 +1,71 @@
+"""``interopcheck sandbox``: serve a reference agency's endpoints on this machine."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+
+def sandbox(
+    actor: Annotated[
+        str, typer.Option("--actor", help="The actor whose endpoints to serve (e.g. court).")
+    ],
+    profile: Annotated[
+        str, typer.Option("--profile", "-p", help="Profile declaring the endpoints.")
+    ] = "justice-ew",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (loopback unless you say otherwise).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port (0: any free one).", min=0)] = 8080,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="Bearer token callers must send (default: $INTEROPCHECK_SANDBOX_TOKEN, else "
+            "the documented development token).",
+        ),
+    ] = None,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option("--fault", help="Misbehave on purpose (repeatable); see --list-faults."),
+    ] = None,
+    list_faults: Annotated[
+        bool, typer.Option("--list-faults", help="List the faults and exit.")
+    ] = False,
+) -> None:
+    """Serve one actor's endpoints of a profile: validate what arrives, answer receipt or
+    problem, require authentication, echo the correlation id. Stops on Ctrl-C."""
+    from interopcheck.sandbox.app import (
+        DEVELOPMENT_TOKEN,
+        FAULTS,
+        TOKEN_ENV,
+        SandboxConfig,
+        create_app,
+        describe,
+    )
+
+    if list_faults:
+        for name, what in FAULTS.items():
+            typer.echo(f"{name:22} {what}")
+        raise typer.Exit(0)
+    import uvicorn
+
+    chosen = token or os.environ.get(TOKEN_ENV) or DEVELOPMENT_TOKEN
+    app = create_app(SandboxConfig(profile, actor, chosen, frozenset(fault or ())))
+    source = (
+        "--token"
+        if token
+        else f"${TOKEN_ENV}"
+        if os.environ.get(TOKEN_ENV)
+        else f"the development token {DEVELOPMENT_TOKEN}"
+    )
+    sys.stderr.write(
+        f"interopcheck sandbox: {actor} of {profile} on http://{host}:{port} "
+        f"(bearer token: {source}; faults: {', '.join(sorted(fault or ())) or 'none'})\n"
+    )
+    for line in describe(app.state.api, app.state.endpoints):
+        sys.stderr.write(f"  {line}\n")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

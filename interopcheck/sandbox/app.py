@@ -1,0 +1,232 @@
+"""The sandbox: a reference implementation of one actor's endpoints, as the profile declares them.
+
+It checks what it receives against the standard and the profile (the same checker ``validate``
+uses), answers with a ``receipt`` or an RFC 9457 ``problem``, requires the profile's
+authentication, echoes the correlation id, and keeps what it accepted so that journeys across
+actors can be exercised. Each ``--fault`` makes it misbehave in one realistic way, so that
+every check a prober makes has a server that fails it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hmac
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from interopcheck.errors import SetupError
+from interopcheck.profile.model import Api, Endpoint
+from interopcheck.sources.parse import ParseProblem, parse_json
+from interopcheck.sources.payloads import Payload
+from interopcheck.validation import ValidationSpec, build_checker
+
+#: The documented development token, used when neither --token nor the environment gives one.
+DEVELOPMENT_TOKEN = "interopcheck-development-token"
+TOKEN_ENV = "INTEROPCHECK_SANDBOX_TOKEN"
+MAX_BODY = 16 * 1024 * 1024
+PROBLEM = "application/problem+json"
+
+FAULTS: dict[str, str] = {
+    "accept-invalid": "accepts invalid messages as if they were valid",
+    "crash-on-apostrophe": "fails with 500 on any text containing an apostrophe (O'Brien)",
+    "wrong-content-type": "answers text/plain instead of JSON",
+    "no-correlation-id": "does not echo the correlation id",
+    "stack-trace": "answers a rejected message with 500 and a stack trace",
+    "no-auth-check": "accepts requests without (or with wrong) credentials",
+    "slow": "takes longer to answer than the profile allows",
+    "bad-receipt": "answers with a receipt that breaks the receipt schema",
+    "wrong-status": "answers an accepted message with 200 instead of the declared status",
+}
+
+
+@dataclass
+class SandboxConfig:
+    profile: str
+    actor: str
+    token: str = DEVELOPMENT_TOKEN
+    faults: frozenset[str] = frozenset()
+    slow_seconds: float | None = None
+    """How long ``slow`` waits (default: twice the profile's maxResponseMs)."""
+
+
+@dataclass
+class Store:
+    """What the sandbox accepted: by message id, and by PTI-URN for case look-ups."""
+
+    messages: dict[str, Any] = field(default_factory=dict)
+    by_case: dict[str, list[Any]] = field(default_factory=dict)
+
+    def keep(self, message: Any) -> bool:
+        """Keep a message; False when its message id was seen before (a duplicate)."""
+        header = message.get("header", {})
+        message_id = str(header.get("messageId"))
+        if message_id in self.messages:
+            return False
+        self.messages[message_id] = message
+        urn = message.get("ptiUrn") or (message.get("case") or {}).get("ptiUrn")
+        if isinstance(urn, str):
+            self.by_case.setdefault(urn, []).append(message)
+        return True
+
+
+def create_app(config: SandboxConfig) -> Starlette:
+    """The ASGI app for one actor of a profile; ``SetupError`` when it cannot be built."""
+    unknown = sorted(config.faults - FAULTS.keys())
+    if unknown:
+        raise SetupError(f"unknown fault {', '.join(unknown)}; known: {', '.join(FAULTS)}")
+    checker = build_checker(ValidationSpec(profile=config.profile))
+    assert checker.rules is not None
+    profile = checker.rules.profile
+    if profile.api is None:
+        raise SetupError(f"profile {profile.id} declares no api (endpoints to serve)")
+    if config.actor not in profile.actors:
+        raise SetupError(
+            f"profile {profile.id} has no actor {config.actor!r}; actors: "
+            f"{', '.join(profile.actors)}"
+        )
+    endpoints = profile.api.for_actor(config.actor)
+    if not endpoints:
+        raise SetupError(f"profile {profile.id} declares no endpoint for {config.actor}")
+    checker.warm()
+    store = Store()
+    api = profile.api
+    slow = config.slow_seconds
+    if slow is None:
+        slow = 2 * api.max_response_ms / 1000
+    faults = config.faults
+
+    def correlation(request: Request, response: Response) -> Response:
+        value = request.headers.get(api.correlation_header)
+        if value and "no-correlation-id" not in faults:
+            response.headers[api.correlation_header] = value[:200]
+        return response
+
+    def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+        body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+        body.update(extra)
+        if "wrong-content-type" in faults:
+            return correlation(request, PlainTextResponse(json.dumps(body), status_code=status))
+        return correlation(request, JSONResponse(body, status_code=status, media_type=PROBLEM))
+
+    def denied(request: Request) -> Response | None:
+        if "no-auth-check" in faults or api.auth == "none":
+            return None
+        if api.auth == "api-key":
+            given = request.headers.get(api.api_key_header)
+        else:
+            header = request.headers.get("authorization", "")
+            given = header[7:] if header[:7].lower() == "bearer " else None
+        if not given:
+            response = problem(request, 401, "Unauthorized", "credentials are required")
+            response.headers["WWW-Authenticate"] = "Bearer" if api.auth == "bearer" else api.auth
+            return response
+        if not hmac.compare_digest(given.encode(), config.token.encode()):
+            return problem(request, 403, "Forbidden", "these credentials are not accepted")
+        return None
+
+    def receiver(endpoint: Endpoint) -> Any:
+        async def receive(request: Request) -> Response:
+            if "slow" in faults:
+                await asyncio.sleep(slow)
+            refusal = denied(request)
+            if refusal is not None:
+                return refusal
+            content_type = request.headers.get("content-type", "").split(";")[0].strip()
+            if content_type != "application/json":
+                return problem(request, 415, "Unsupported Media Type", "send application/json")
+            body = await request.body()
+            if len(body) > MAX_BODY:
+                return problem(request, 413, "Content Too Large", f"at most {MAX_BODY} bytes")
+            try:
+                message = parse_json(body.decode("utf-8"))
+            except (UnicodeDecodeError, ParseProblem) as exc:
+                return problem(request, 400, "Bad Request", f"not a JSON message: {exc}")
+            if "crash-on-apostrophe" in faults and "'" in json.dumps(message, ensure_ascii=False):
+                return PlainTextResponse("Internal Server Error", status_code=500)
+            result = checker.check(Payload(source="request", syntax="json", value=message), 0)
+            findings = list(result.findings)
+            if result.message_type is not None and result.message_type != endpoint.receives:
+                wrong = f"this endpoint receives {endpoint.receives}, not {result.message_type}"
+                return problem(request, 422, "Unprocessable Content", wrong)
+            if findings and "accept-invalid" not in faults:
+                if "stack-trace" in faults:
+                    return PlainTextResponse(_TRACE, status_code=500)
+                errors = [
+                    {"pointer": f.pointer, "detail": f.message[:1000], "requirement": f.requirement}
+                    for f in findings[:1000]
+                ]
+                return problem(
+                    request,
+                    422,
+                    "Unprocessable Content",
+                    f"the {endpoint.receives} breaks {len(findings)} rule(s) of {profile.id}",
+                    errors=errors,
+                )
+            header = message.get("header", {}) if isinstance(message, dict) else {}
+            fresh = store.keep(message) if isinstance(message, dict) else True
+            receipt: dict[str, Any] = {
+                "receiptId": str(uuid.uuid4()),
+                "messageId": header.get("messageId"),
+                "correlationId": header.get("correlationId"),
+                "receivedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "status": "ACCEPTED" if fresh else "DUPLICATE",
+            }
+            if "bad-receipt" in faults:
+                receipt.pop("receiptId")
+                receipt["status"] = "OK"
+            status = 200 if "wrong-status" in faults else endpoint.accepted
+            if "wrong-content-type" in faults:
+                return correlation(request, PlainTextResponse(json.dumps(receipt), status))
+            return correlation(request, JSONResponse(receipt, status_code=status))
+
+        return receive
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "profile": profile.id, "actor": config.actor})
+
+    async def case(request: Request) -> Response:
+        refusal = denied(request)
+        if refusal is not None:
+            return refusal
+        urn = request.path_params["urn"]
+        messages = store.by_case.get(urn)
+        if messages is None:
+            return problem(request, 404, "Not Found", f"no case {urn[:40]} here")
+        return correlation(request, JSONResponse({"ptiUrn": urn, "messages": messages}))
+
+    routes = [Route(e.path, receiver(e), methods=[e.method], name=e.id) for e in endpoints]
+    routes += [
+        Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/cases/{urn}", case, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.store = store
+    app.state.api = api
+    app.state.endpoints = endpoints
+    return app
+
+
+def describe(api: Api, endpoints: list[Endpoint]) -> list[str]:
+    return [f"{e.method} {e.path}  ({e.receives})" for e in endpoints] + [
+        "GET /v1/health",
+        "GET /v1/cases/{urn}",
+    ]
+
+
+#: What the stack-trace fault leaks (a realistic Python one; a prober looks for such text).
+_TRACE = """Internal Server Error
+Traceback (most recent call last):
+  File "/srv/agency/app/handlers.py", line 212, in receive_message
+    record = repository.save(parse(payload))
+  File "/srv/agency/app/repository.py", line 88, in save
+    raise IntegrityError("duplicate key value violates unique constraint")
+sqlalchemy.exc.IntegrityError: duplicate key value violates unique constraint "defendant_pkey"
+"""

@@ -1,0 +1,156 @@
+"""The sandbox, served for real by uvicorn on loopback and called with httpx: it accepts what
+the standard and the profile accept, rejects the rest with a problem, demands its token, echoes
+the correlation id, keeps cases; and each fault misbehaves the way it says."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, FAULTS, SandboxConfig, create_app
+from interopcheck.standard.catalog import Catalog
+from tests.conftest import EXAMPLES, run_cli
+from tests.servers import serving
+
+CATALOG = Catalog.bundled()
+RECEIPT = CATALOG.validator(next(e for e in CATALOG.entries() if e.name == "receipt"))
+PROBLEM = CATALOG.validator(next(e for e in CATALOG.entries() if e.name == "problem"))
+VALID = json.loads(
+    (EXAMPLES / "journeys" / "theft-and-knife" / "05-hearing-result.json").read_text()
+)
+INVALID = json.loads(
+    (
+        EXAMPLES
+        / "hearing-result"
+        / "invalid"
+        / sorted(p.name for p in (EXAMPLES / "hearing-result" / "invalid").iterdir())[0]
+    ).read_text()
+)
+AUTH = {"Authorization": f"Bearer {DEVELOPMENT_TOKEN}"}
+CORRELATION = {"X-Correlation-Id": "5b1f0c4e-8d9a-4a41-9f00-3c2d1e0a7b11"}
+
+
+@pytest.fixture
+def court() -> Iterator[str]:
+    with serving(create_app(SandboxConfig("justice-ew", "prison"))) as url:
+        yield url
+
+
+def _post(url: str, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.post(
+        f"{url}/v1/hearing-results",
+        content=json.dumps(body),
+        headers={"Content-Type": "application/json", **AUTH, **CORRELATION, **(headers or {})},
+        timeout=20,
+    )
+
+
+def test_a_valid_message_is_accepted_with_a_receipt(court: str) -> None:
+    response = _post(court, VALID)
+    assert response.status_code == 202
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["X-Correlation-Id"] == CORRELATION["X-Correlation-Id"]
+    receipt = response.json()
+    assert RECEIPT.is_valid(receipt)
+    assert receipt["status"] == "ACCEPTED" and receipt["messageId"] == VALID["header"]["messageId"]
+    assert _post(court, VALID).json()["status"] == "DUPLICATE"
+    case = httpx.get(f"{court}/v1/cases/{VALID['ptiUrn']}", headers=AUTH, timeout=20)
+    assert case.status_code == 200 and case.json()["messages"] == [VALID]
+
+
+def test_an_invalid_message_is_rejected_with_a_problem(court: str) -> None:
+    response = _post(court, INVALID)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert PROBLEM.is_valid(body) and body["errors"]
+    assert all(e["pointer"] is not None for e in body["errors"])
+
+
+def test_what_is_not_json_or_not_for_this_endpoint_is_refused(court: str) -> None:
+    bad = httpx.post(
+        f"{court}/v1/hearing-results",
+        content=b"{not json",
+        headers={"Content-Type": "application/json", **AUTH},
+        timeout=20,
+    )
+    assert bad.status_code == 400 and PROBLEM.is_valid(bad.json())
+    text = httpx.post(
+        f"{court}/v1/hearing-results",
+        content=b"x",
+        headers={"Content-Type": "text/plain", **AUTH},
+        timeout=20,
+    )
+    assert text.status_code == 415
+    charge = json.loads(
+        (EXAMPLES / "journeys" / "theft-and-knife" / "01-charge-file.json").read_text()
+    )
+    other = _post(court, charge)
+    assert other.status_code == 422 and "receives hearing-result" in other.json()["detail"]
+    assert httpx.get(f"{court}/v1/charge-files", timeout=20).status_code in (404, 405)
+
+
+def test_credentials_are_demanded(court: str) -> None:
+    missing = httpx.post(
+        f"{court}/v1/hearing-results",
+        content=json.dumps(VALID),
+        headers={"Content-Type": "application/json"},
+        timeout=20,
+    )
+    assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
+    wrong = _post(court, VALID, {"Authorization": "Bearer not-the-token"})
+    assert wrong.status_code == 403 and PROBLEM.is_valid(wrong.json())
+    assert httpx.get(f"{court}/v1/health", timeout=20).json()["status"] == "ok"
+
+
+def _faulty(fault: str, **options: Any) -> Any:
+    return create_app(SandboxConfig("justice-ew", "prison", faults=frozenset({fault}), **options))
+
+
+def test_each_fault_misbehaves_as_it_says() -> None:
+    seen: dict[str, bool] = {}
+    apostrophe = json.loads(json.dumps(VALID))
+    apostrophe["defendant"]["person"]["name"]["familyName"] = "O'Brien"
+    plain = json.loads(json.dumps(VALID, ensure_ascii=False).replace("'", ""))
+    for fault in FAULTS:
+        with serving(_faulty(fault, slow_seconds=0.3)) as url:
+            if fault == "accept-invalid":
+                seen[fault] = _post(url, INVALID).status_code == 202
+            elif fault == "crash-on-apostrophe":
+                seen[fault] = (
+                    _post(url, apostrophe).status_code == 500
+                    and _post(url, plain).status_code == 202
+                )
+            elif fault == "wrong-content-type":
+                seen[fault] = _post(url, VALID).headers["content-type"].startswith("text/plain")
+            elif fault == "no-correlation-id":
+                seen[fault] = "X-Correlation-Id" not in _post(url, VALID).headers
+            elif fault == "stack-trace":
+                response = _post(url, INVALID)
+                seen[fault] = response.status_code == 500 and "Traceback" in response.text
+            elif fault == "no-auth-check":
+                seen[fault] = (
+                    _post(url, VALID, {"Authorization": "Bearer wrong"}).status_code == 202
+                )
+            elif fault == "slow":
+                seen[fault] = _post(url, VALID).elapsed.total_seconds() >= 0.3
+            elif fault == "bad-receipt":
+                seen[fault] = not RECEIPT.is_valid(_post(url, VALID).json())
+            elif fault == "wrong-status":
+                seen[fault] = _post(url, VALID).status_code == 200
+    assert seen == dict.fromkeys(FAULTS, True)
+
+
+def test_setup_mistakes_are_one_line_errors() -> None:
+    for args, message in (
+        (["--actor", "judge"], "has no actor 'judge'"),
+        (["--actor", "court", "--fault", "explode"], "unknown fault explode"),
+    ):
+        proc = run_cli("sandbox", *args, "--port", "0")
+        assert proc.returncode == 2 and message in proc.stderr and proc.stderr.count("\n") == 1
+    listed = run_cli("sandbox", "--actor", "court", "--list-faults")
+    assert listed.returncode == 0 and all(f in listed.stdout for f in FAULTS)
