@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 
 from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, FAULTS, SandboxConfig, create_app
@@ -154,3 +156,33 @@ def test_setup_mistakes_are_one_line_errors() -> None:
         assert proc.returncode == 2 and message in proc.stderr and proc.stderr.count("\n") == 1
     listed = run_cli("sandbox", "--actor", "court", "--list-faults")
     assert listed.returncode == 0 and all(f in listed.stdout for f in FAULTS)
+
+
+# -- OpenAPI ----------------------------------------------------------------------------------
+
+ACTORS = ["police", "prosecution", "court", "defence", "prison", "probation"]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_every_actors_openapi_document_is_valid_openapi_3_1(actor: str, tmp_path: Path) -> None:
+    from openapi_spec_validator import validate
+
+    out = tmp_path / "openapi.json"
+    proc = run_cli("profiles", "openapi", "justice-ew", "--actor", actor, "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    document = json.loads(out.read_text())
+    validate(document)  # the OpenAPI 3.1 schema, by an independent validator
+    assert "$ref" not in json.dumps(document["components"]["schemas"])  # stands alone
+    posts = {p for p, item in document["paths"].items() if "post" in item}
+    assert posts and all(p.startswith("/v1/") for p in posts)
+
+
+def test_the_sandbox_serves_its_openapi_document(court: str, tmp_path: Path) -> None:
+    served = httpx.get(f"{court}/openapi.json", timeout=20).json()
+    out = tmp_path / "prison.json"
+    run_cli("profiles", "openapi", "justice-ew", "--actor", "prison", "-o", str(out))
+    assert served == json.loads(out.read_text())
+    request = served["paths"]["/v1/hearing-results"]["post"]["requestBody"]
+    schema = request["content"]["application/json"]["schema"]
+    body = served["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    assert jsonschema_rs.validator_for(body).is_valid(VALID)  # the real message fits it

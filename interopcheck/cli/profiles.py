@@ -1,5 +1,5 @@
-"""``interopcheck profiles list|show|lint``: the bundled profiles, one profile's requirements,
-and every mistake in a profile file."""
+"""``interopcheck profiles list|show|lint|openapi``: the bundled profiles, one profile's
+requirements, every mistake in a profile file, and an actor's endpoints as OpenAPI."""
 
 from __future__ import annotations
 
@@ -140,3 +140,23 @@ def lint(
         typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{path}: clean")
+
+
+@app.command("openapi")
+def openapi_profile(
+    name: Annotated[str, typer.Argument(help="Bundled profile id or a profile file.")],
+    actor: Annotated[str, typer.Option("--actor", help="Whose endpoints (e.g. court).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+) -> None:
+    """The OpenAPI 3.1 document of an actor's endpoints (what the sandbox serves at
+    /openapi.json): for API gateways, low-code connectors and other testing tools."""
+    from interopcheck.cli.output import open_output
+    from interopcheck.profile.loader import load_profile
+    from interopcheck.sandbox.openapi import openapi_document
+    from interopcheck.standard.catalog import Catalog
+
+    document = openapi_document(load_profile(name), actor, Catalog.bundled())
+    with open_output(output) as out:
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -203,7 +203,15 @@ def create_app(config: SandboxConfig) -> Starlette:
         return correlation(request, JSONResponse({"ptiUrn": urn, "messages": messages}))
 
     routes = [Route(e.path, receiver(e), methods=[e.method], name=e.id) for e in endpoints]
+    from interopcheck.sandbox.openapi import openapi_document
+
+    document = openapi_document(profile, config.actor, checker.catalog)
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(document)
+
     routes += [
+        Route("/openapi.json", openapi, methods=["GET"]),
         Route("/v1/health", health, methods=["GET"]),
         Route("/v1/cases/{urn}", case, methods=["GET"]),
     ]
