@@ -57,9 +57,8 @@ def journey(
 ) -> None:
     """Check the messages of each case together: identifiers, dates, offences, what follows
     what. Exit 0 conformant, 1 not, 2 error."""
-    from interopcheck.cli.reporting import exit_code, plan_reports, write_reports
+    from interopcheck.cli.reporting import plan_reports, publish
     from interopcheck.journeys import run_journeys
-    from interopcheck.report.manifest import build_manifest
     from interopcheck.validation import ValidationOptions, ValidationSpec
 
     if not profile:
@@ -72,19 +71,14 @@ def journey(
         strict=strict,
     )
     run = run_journeys(paths, options)
-    run.summary.manifest = build_manifest(
-        command="journey",
-        inputs=list(paths),
-        catalog=run.catalog,
-        profile=run.summary.profile,
-        options={
-            "profile": profile,
-            "strict": strict,
-            "failOn": fail_on.value,
-            "showPersonalData": show_personal_data,
-        },
-        supplier=plan.supplier,
-        signer=plan.signer(),
+    code = publish(
+        plan,
+        run.summary,
+        "journey",
+        list(paths),
+        run.catalog,
+        {"profile": profile, "strict": strict, "showPersonalData": show_personal_data},
+        run.results,
+        fail_on,
     )
-    write_reports(plan, run.summary, "journey", run.results)
-    raise typer.Exit(exit_code(run.summary, fail_on))
+    raise typer.Exit(code)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from interopcheck.report.manifest import Supplier
     from interopcheck.results import PayloadResult, RunSummary
+    from interopcheck.standard.catalog import Catalog
 
 FILE_NAMES: dict[OutputFormat, str] = {
     OutputFormat.json: "report.json",
@@ -106,6 +107,32 @@ def plan_reports(
 
         plan.key = load_private_key(sign)
     return plan
+
+
+def publish(
+    plan: ReportPlan,
+    summary: RunSummary,
+    command: str,
+    inputs: list[str],
+    catalog: Catalog,
+    options: dict[str, Any],
+    results: Iterable[PayloadResult],
+    fail_on: FailOn,
+) -> int:
+    """Record the run's manifest, write every planned format, and give the exit code."""
+    from interopcheck.report.manifest import build_manifest
+
+    summary.manifest = build_manifest(
+        command=command,
+        inputs=inputs,
+        catalog=catalog,
+        profile=summary.profile,
+        options={**options, "failOn": fail_on.value},
+        supplier=plan.supplier,
+        signer=plan.signer(),
+    )
+    write_reports(plan, summary, command, results)
+    return exit_code(summary, fail_on)
 
 
 def write_reports(

@@ -96,8 +96,7 @@ def validate(
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
-    from interopcheck.cli.reporting import exit_code, plan_reports, write_reports
-    from interopcheck.report.manifest import build_manifest
+    from interopcheck.cli.reporting import plan_reports, publish
     from interopcheck.validation import ValidationOptions, ValidationSpec, ValidationStream
 
     if schema is not None and message_type is not None:
@@ -120,26 +119,25 @@ def validate(
     plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
     with _ProgressBar() as on_progress:
         stream = ValidationStream(paths, options, on_progress)
-        stream.summary.manifest = build_manifest(
-            command="validate",
-            inputs=list(paths),
-            catalog=stream.catalog,
-            profile=stream.summary.profile,
-            options={
+        code = publish(
+            plan,
+            stream.summary,
+            "validate",
+            list(paths),
+            stream.catalog,
+            {
                 "profile": profile,
                 "messageType": message_type,
                 "schemaFile": str(schema) if schema else None,
                 "standardVersion": standard_version,
                 "refSchemas": [str(p) for p in ref_schemas or ()],
                 "strict": strict,
-                "failOn": fail_on.value,
                 "showPersonalData": show_personal_data,
             },
-            supplier=plan.supplier,
-            signer=plan.signer(),
+            stream,
+            fail_on,
         )
-        write_reports(plan, stream.summary, "validate", stream)
-    raise typer.Exit(exit_code(stream.summary, fail_on))
+    raise typer.Exit(code)
 
 
 class _ProgressBar:
