@@ -22,6 +22,7 @@ if "cel" not in sys.modules:
     sys.modules.setdefault("cel.cli", types.ModuleType("cel.cli"))
 import cel
 
+from interopcheck.checks.cel_native import EvalError, Unsupported, compile_native
 from interopcheck.domain import identifiers as ids
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore
@@ -160,6 +161,8 @@ class CelRule:
         self.expression = expression
         self.requirement = requirement
         self.origin = origin
+        self.native: Callable[[dict[str, Any]], Any] | None = None
+        """The same rule in plain Python when it is within cel_native's subset."""
         try:
             self.program = cel.compile(expression)
         except ValueError as exc:
@@ -193,6 +196,11 @@ class CelBatch:
         self.project = projector(trie)
         self.passing: tuple[tuple[bool, Any], ...] = tuple((True, True) for _ in rules)
         """The results when every rule holds: one shared tuple, so a pass is an identity test."""
+        natives = [rule.native for rule in rules]
+        self.native: list[Callable[[dict[str, Any]], Any]] | None = (
+            [n for n in natives if n is not None] if all(natives) else None
+        )
+        """Every rule of the batch in plain Python, when all are within the subset."""
 
 
 class CelEvaluator:
@@ -200,6 +208,8 @@ class CelEvaluator:
 
     def __init__(self, codelists: CodelistStore) -> None:
         self._failures: list[str] = []
+        self.raw_functions = functions(codelists)
+        """The same functions unguarded: for the native evaluator (cel_native.py)."""
         self.functions = {
             name: _guarded(name, function, self._failures)
             for name, function in functions(codelists).items()
@@ -224,6 +234,8 @@ class CelEvaluator:
         projected content: codes, statuses and OU codes repeat across a corpus, and handing a
         value to the CEL engine costs far more than looking the answer up.
         """
+        if batch.native is not None:
+            return self._run_native(batch, value)
         projected = batch.project(value)
         # repr is C-fast and tells JSON values apart (1, 1.0, True, "1"): a faithful key.
         content = repr(projected)
@@ -238,6 +250,23 @@ class CelEvaluator:
                     self._memo.clear()
                 self._memo[memo_key] = results
         return results
+
+    def _run_native(self, batch: CelBatch, value: Any) -> tuple[tuple[bool, Any], ...]:
+        """The batch in plain Python (cel_native.py): no binding, so no memo either."""
+        assert batch.native is not None
+        env = {"self": value}
+        outcomes: list[tuple[bool, Any]] = []
+        passing = True
+        for native in batch.native:
+            try:
+                result = native(env)
+            except EvalError as exc:
+                outcomes.append((False, str(exc)[:300]))
+                passing = False
+                continue
+            outcomes.append((True, result))
+            passing = passing and result is True
+        return batch.passing if passing else tuple(outcomes)
 
     def _run_batch(
         self, batch: CelBatch, projected: Any, content: str
@@ -254,7 +283,12 @@ class CelEvaluator:
         return tuple(outcomes)
 
     def compile(self, expression: str, requirement: str, origin: str) -> CelRule:
-        return CelRule(expression, requirement, origin, self.known)
+        rule = CelRule(expression, requirement, origin, self.known)
+        try:
+            rule.native = compile_native(expression, self.raw_functions)
+        except Unsupported:
+            rule.native = None  # the engine evaluates it
+        return rule
 
     def evaluate(self, rule: CelRule, value: Any) -> Any:
         """The rule's result; raises ``RuleError`` with words when it cannot be evaluated."""
