@@ -457,3 +457,36 @@ def test_lint_catches_endpoints_that_do_not_fit(tmp_path: Path) -> None:
     assert ":9:" in out and "no schema 'tkt'" in out
     assert ":10:" in out and "duplicate endpoint id ep-c" in out
     assert "prison already has PUT /z" in out
+
+
+def test_prepared_code_lists_are_in_step_with_their_csv(tmp_path: Path) -> None:
+    """The shipped prepared forms equal a fresh preparation from the CSVs (regenerate with
+    ``python -m interopcheck.profile.codelists``), and a stale one is ignored, not trusted."""
+    from interopcheck.profile.codelists import (
+        PREPARED_ROOT,
+        parse_csv,
+        prepare,
+        prepared_path,
+        read_prepared,
+    )
+
+    fresh = tmp_path / "prepared"
+    written = prepare(fresh)
+    assert len(written) >= 8
+    for path in written:
+        shipped = PREPARED_ROOT / path.name
+        assert shipped.is_file(), (
+            f"{path.name} is not shipped: run python -m interopcheck.profile.codelists"
+        )
+        assert shipped.read_bytes() == path.read_bytes(), f"{path.name} is stale"
+    offences = load_profile("justice-ew").codelists["offences"]
+    from interopcheck.profile.codelists import codelist_path
+
+    csv_path = codelist_path(offences)
+    assert csv_path is not None and offences.code and offences.label
+    prepared = prepared_path(csv_path, offences.code, offences.label)
+    assert prepared is not None
+    data = csv_path.read_bytes()
+    from_csv = parse_csv(csv_path, data.decode("utf-8-sig"), offences.code, offences.label, "o")
+    assert read_prepared(prepared, data) == from_csv
+    assert read_prepared(prepared, data + b"ZZ99999,An edit,X,False\n") is None  # stale: ignored

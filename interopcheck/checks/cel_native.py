@@ -165,6 +165,8 @@ class _Parser:
         if self.peek() == ("op", "("):
             return self.call(value)
         name = value
+        if name == "self":
+            return lambda env: env["self"]
         return lambda env: _lookup(env, name)
 
     def call(self, name: str) -> Evaluator:
@@ -221,6 +223,11 @@ def _lookup(env: Env, name: str) -> Any:
 def _field(target: Evaluator, name: str) -> Evaluator:
     def get(env: Env) -> Any:
         value = target(env)
+        if type(value) is dict:
+            try:
+                return value[name]
+            except KeyError:
+                raise EvalError(f"no such key: {name}") from None
         if not isinstance(value, dict):
             raise EvalError(f"no field {name} on a non-map")
         if name not in value:
@@ -235,6 +242,8 @@ def _is_number(value: Any) -> bool:
 
 
 def _equal(left: Any, right: Any) -> bool:
+    if type(left) is str:
+        return type(right) is str and left == right
     if _is_number(left) and _is_number(right):
         return bool(left == right)
     if type(left) is not type(right):
@@ -264,21 +273,22 @@ def _order(op: str, left: Any, right: Any) -> bool:
 
 
 def _relation(op: str, left: Evaluator, right: Evaluator) -> Evaluator:
-    def relate(env: Env) -> bool:
-        a, b = left(env), right(env)
-        if op == "==":
-            return _equal(a, b)
-        if op == "!=":
-            return not _equal(a, b)
-        if op == "in":
+    if op == "==":
+        return lambda env: _equal(left(env), right(env))
+    if op == "!=":
+        return lambda env: not _equal(left(env), right(env))
+    if op == "in":
+
+        def member(env: Env) -> bool:
+            a, b = left(env), right(env)
             if isinstance(b, list):
                 return any(_equal(a, item) for item in b)
             if isinstance(b, dict):
                 return any(_equal(a, key) for key in b)
             raise EvalError("no such overload")
-        return _order(op, a, b)
 
-    return relate
+        return member
+    return lambda env: _order(op, left(env), right(env))
 
 
 def _outcome(node: Evaluator, env: Env) -> tuple[bool, Any]:
@@ -335,6 +345,29 @@ def _not(operand: Evaluator) -> Evaluator:
 
 
 def _call(function: Callable[..., Any], arguments: list[Evaluator]) -> Evaluator:
+    if len(arguments) == 1:
+        (only,) = arguments
+
+        def call_one(env: Env) -> Any:
+            value = only(env)
+            try:
+                return function(value)
+            except Exception as exc:  # a helper that fails: the rule cannot be evaluated
+                raise EvalError(str(exc)) from None
+
+        return call_one
+    if len(arguments) == 2:
+        first, second = arguments
+
+        def call_two(env: Env) -> Any:
+            a, b = first(env), second(env)
+            try:
+                return function(a, b)
+            except Exception as exc:  # a helper that fails: the rule cannot be evaluated
+                raise EvalError(str(exc)) from None
+
+        return call_two
+
     def call(env: Env) -> Any:
         values = [argument(env) for argument in arguments]
         try:

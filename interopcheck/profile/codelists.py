@@ -1,20 +1,64 @@
 """Code lists: named lists of code -> label, inline or from a CSV file, loaded lazily.
 
 The bundled files (``interopcheck/data/``) hold the complete published CJS lists; reading the
-15,352 offence codes costs tens of milliseconds, so a list is read only when a requirement
-first asks for it, and never at start-up.
+15,352 offence codes from CSV costs tens of milliseconds, so a list is read only when a
+requirement first asks for it, and a bundled list is read from its prepared form
+(``data/prepared/``: code -> label as JSON, with the SHA-256 of the CSV it was made from). A
+prepared file whose digest no longer matches its CSV is ignored, so the CSV stays the source.
+Regenerate with ``python -m interopcheck.profile.codelists``; a test checks they are in step.
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
+import json
 from pathlib import Path
 
 from interopcheck.errors import SetupError
 from interopcheck.profile.model import Codelist
 
 DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
+PREPARED_ROOT = DATA_ROOT / "prepared"
+
+
+def prepared_path(path: Path, code: str, label: str, root: Path = PREPARED_ROOT) -> Path | None:
+    """Where the prepared form of a bundled CSV list is (None for files not bundled)."""
+    try:
+        relative = path.resolve().relative_to(DATA_ROOT)
+    except ValueError:
+        return None
+    return root / f"{'__'.join(relative.parts)}.{code}.{label}.json"
+
+
+def read_prepared(path: Path, data: bytes) -> dict[str, str] | None:
+    """The prepared codes when the file exists and was made from exactly ``data``."""
+    try:
+        prepared = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(prepared, dict) or prepared.get("sha256") != hashlib.sha256(data).hexdigest():
+        return None
+    codes = prepared.get("codes")
+    return codes if isinstance(codes, dict) else None
+
+
+def parse_csv(path: Path, text: str, code: str, label: str, name: str) -> dict[str, str]:
+    reader = csv.reader(text.splitlines())
+    fields = next(reader, [])
+    for column in (code, label):
+        if column not in fields:
+            raise SetupError(
+                f"code list {name!r}: {path} has no column {column!r} "
+                f"(columns: {', '.join(fields)})"
+            )
+    code_at, label_at = fields.index(code), fields.index(label)
+    codes: dict[str, str] = {}
+    for row in reader:
+        if len(row) > max(code_at, label_at) and row[code_at] and row[code_at] not in codes:
+            codes[row[code_at]] = row[label_at]
+    return codes
 
 
 def codelist_path(spec: Codelist) -> Path | None:
@@ -57,22 +101,20 @@ class CodelistStore:
             return dict(spec.values)
         path = codelist_path(spec)
         assert path is not None and spec.code is not None and spec.label is not None
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            fields = next(reader, [])
-            for column in (spec.code, spec.label):
-                if column not in fields:
-                    raise SetupError(
-                        f"code list {spec.name!r}: {path} has no column {column!r} "
-                        f"(columns: {', '.join(fields)})"
-                    )
-            code_at, label_at = fields.index(spec.code), fields.index(spec.label)
-            codes: dict[str, str] = {}
-            for row in reader:
-                code = row[code_at]
-                if code and code not in codes:
-                    codes[code] = row[label_at]
-            return codes
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SetupError(f"code list {spec.name!r}: cannot read {path}: {exc}") from None
+        prepared = prepared_path(path, spec.code, spec.label)
+        if prepared is not None:
+            codes = read_prepared(prepared, data)
+            if codes is not None:
+                return codes
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise SetupError(f"code list {spec.name!r}: {path} is not UTF-8 text") from None
+        return parse_csv(path, text, spec.code, spec.label, spec.name)
 
     def contains(self, name: str, code: object) -> bool:
         return _as_code(code) in self.codes(name)
@@ -104,3 +146,34 @@ def _as_code(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def prepare(root: Path = PREPARED_ROOT) -> list[Path]:
+    """Write the prepared form of every bundled CSV list the bundled profiles use."""
+    from interopcheck.profile.loader import bundled_profiles, load_profile
+
+    written: list[Path] = []
+    root.mkdir(parents=True, exist_ok=True)
+    for name in bundled_profiles():
+        for spec in load_profile(name).codelists.values():
+            path = codelist_path(spec)
+            if path is None or spec.code is None or spec.label is None:
+                continue
+            target = prepared_path(path, spec.code, spec.label, root)
+            if target is None or target in written:
+                continue
+            data = path.read_bytes()
+            codes = parse_csv(path, data.decode("utf-8-sig"), spec.code, spec.label, spec.name)
+            document = {
+                "source": "/".join(path.resolve().relative_to(DATA_ROOT).parts),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "codes": codes,
+            }
+            target.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+            written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    for written_path in prepare():
+        print(written_path)
