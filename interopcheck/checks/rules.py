@@ -21,6 +21,7 @@ from interopcheck.checks.cel_env import (
     merge,
     projection,
 )
+from interopcheck.checks.cel_native import EvalError
 from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve, value_getter
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore
@@ -305,13 +306,22 @@ class RuleChecker:
         """The common case, settled cheaply: every rule holds at every value (no paths built,
         no findings worded). Outcomes are recorded only when that is so."""
         passed: dict[str, str] = {}
+        results = self.cel.batch_results
         for place in places:
             values = place.values(document)
             if not values:
                 continue
             batch = place.batch
+            natives = batch.native
             for value in values:
-                if self.cel.batch_results(batch, value) is not batch.passing:
+                if natives is not None:
+                    env = {"self": value}
+                    try:
+                        if any(native(env) is not True for native in natives):
+                            return False
+                    except EvalError:
+                        return False
+                elif results(batch, value) is not batch.passing:
                     return False
             passed.update(place.passed)
         outcomes.update(passed)

@@ -79,6 +79,7 @@ class CodelistStore:
     def __init__(self, specs: dict[str, Codelist]) -> None:
         self._specs = specs
         self._loaded: dict[str, dict[str, str]] = {}
+        self._prefixes: dict[str, dict[str, list[str]]] = {}
         for spec in specs.values():
             if spec.file is not None and codelist_path(spec) is None:
                 raise SetupError(
@@ -131,9 +132,16 @@ class CodelistStore:
         """Real codes that look like ``code``: same leading characters first, then similar."""
         text = _as_code(code)
         codes = self.codes(name)
+        prefixes = self._prefixes.get(name)
+        if prefixes is None:  # once per list: codes by their first 4, 2 and 1 characters
+            prefixes = self._prefixes[name] = {}
+            for known in codes:
+                for width in (4, 2, 1):
+                    prefixes.setdefault(known[:width], []).append(known)
         pool: list[str] = []
         for width in (4, 2, 1):  # same act and year first, then same act, then anything
-            pool = [c for c in codes if c[:width] == text[:width]]
+            if len(text) >= width:
+                pool = prefixes.get(text[:width], [])
             if pool:
                 break
         return difflib.get_close_matches(text, pool or list(codes)[:2000], n=count, cutoff=0.6)
