@@ -5,6 +5,7 @@ the correlation id, keeps cases; and each fault misbehaves the way it says."""
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,35 @@ def test_the_sandbox_serves_its_openapi_document(court: str, tmp_path: Path) -> 
     schema = request["content"]["application/json"]["schema"]
     body = served["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     assert jsonschema_rs.validator_for(body).is_valid(VALID)  # the real message fits it
+
+
+def test_a_body_over_the_limit_is_refused_without_reading_it_all(court: str) -> None:
+    from interopcheck.sandbox import app as sandbox
+
+    # A client that announces more than the limit gets 413 before sending it (a raw socket:
+    # httpx would refuse to announce a length it does not send).
+    host, port = court.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as connection:
+        connection.sendall(
+            (
+                "POST /v1/hearing-results HTTP/1.1\r\n"
+                f"Host: {host}\r\nContent-Type: application/json\r\n"
+                f"Authorization: {AUTH['Authorization']}\r\n"
+                f"Content-Length: {sandbox.MAX_BODY * 64}\r\n\r\n"
+            ).encode()
+        )
+        answer = connection.recv(4096).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 413")
+
+    def chunks() -> Any:  # no length announced: streamed until the limit is passed
+        block = b" " * (1024 * 1024)
+        for _ in range(sandbox.MAX_BODY // len(block) + 2):
+            yield block
+
+    streamed = httpx.post(
+        f"{court}/v1/hearing-results",
+        content=chunks(),
+        headers={"Content-Type": "application/json", **AUTH},
+        timeout=60,
+    )
+    assert streamed.status_code == 413 and PROBLEM.is_valid(streamed.json())

@@ -142,8 +142,8 @@ def create_app(config: SandboxConfig) -> Starlette:
             content_type = request.headers.get("content-type", "").split(";")[0].strip()
             if content_type != "application/json":
                 return problem(request, 415, "Unsupported Media Type", "send application/json")
-            body = await request.body()
-            if len(body) > MAX_BODY:
+            body = await _bounded_body(request)
+            if body is None:
                 return problem(request, 413, "Content Too Large", f"at most {MAX_BODY} bytes")
             try:
                 message = parse_json(body.decode("utf-8"))
@@ -220,6 +220,22 @@ def create_app(config: SandboxConfig) -> Starlette:
     app.state.api = api
     app.state.endpoints = endpoints
     return app
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The request body, or None past ``MAX_BODY`` (read no further than that: a client
+    announcing or sending a gigabyte costs the sandbox 16 MiB at most)."""
+    announced = request.headers.get("content-length", "")
+    if announced.isdigit() and int(announced) > MAX_BODY:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def describe(api: Api, endpoints: list[Endpoint]) -> list[str]:
