@@ -56,7 +56,7 @@ def _value(trie: Trie | None) -> st.SearchStrategy[Any]:
 def _engine(expression: str, value: Any) -> tuple[str, Any]:
     rule = ENGINE.compile(expression, "T", "test")
     try:
-        return "value", ENGINE.evaluate(rule, value)
+        return "value", ENGINE.evaluate_with_engine(rule, value)
     except RuleError:
         return "error", None
 

@@ -32,7 +32,7 @@ DOCUMENTS = [
 
 def _outcome(evaluator: CelEvaluator, rule, value):  # type: ignore[no-untyped-def]
     try:
-        return ("value", evaluator.evaluate(rule, value))
+        return ("value", evaluator.evaluate_with_engine(rule, value))
     except RuleError:
         return ("error", None)
 

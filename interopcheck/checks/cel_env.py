@@ -291,7 +291,18 @@ class CelEvaluator:
         return rule
 
     def evaluate(self, rule: CelRule, value: Any) -> Any:
-        """The rule's result; raises ``RuleError`` with words when it cannot be evaluated."""
+        """The rule's result (natively when the rule allows); raises ``RuleError`` with words
+        when it cannot be evaluated."""
+        if rule.native is not None:
+            try:
+                return rule.native({"self": value})
+            except EvalError as exc:
+                raise RuleError(str(exc)[:300]) from None
+        return self.evaluate_with_engine(rule, value)
+
+    def evaluate_with_engine(self, rule: CelRule, value: Any) -> Any:
+        """The rule's result from the CEL engine itself (the reference the native path is
+        tested against)."""
         self._bound = None
         self._context.add_variable("self", value)
         return self._execute(rule)

@@ -184,7 +184,7 @@ class _Parser:
             if self.peek() == ("op", ","):
                 self.take()
         self.take(")")
-        return _call(function, arguments)
+        return _call(name, function, arguments)
 
     def member_path(self) -> Evaluator:
         """``has(a.b.c)``: whether ``c`` is a key of the map ``a.b``."""
@@ -344,7 +344,8 @@ def _not(operand: Evaluator) -> Evaluator:
     return negate
 
 
-def _call(function: Callable[..., Any], arguments: list[Evaluator]) -> Evaluator:
+def _call(name: str, function: Callable[..., Any], arguments: list[Evaluator]) -> Evaluator:
+    """A profile function; its failure is worded as the engine path words it (``name: why``)."""
     if len(arguments) == 1:
         (only,) = arguments
 
@@ -353,7 +354,7 @@ def _call(function: Callable[..., Any], arguments: list[Evaluator]) -> Evaluator
             try:
                 return function(value)
             except Exception as exc:  # a helper that fails: the rule cannot be evaluated
-                raise EvalError(str(exc)) from None
+                raise EvalError(f"{name}: {exc}") from None
 
         return call_one
     if len(arguments) == 2:
@@ -364,7 +365,7 @@ def _call(function: Callable[..., Any], arguments: list[Evaluator]) -> Evaluator
             try:
                 return function(a, b)
             except Exception as exc:  # a helper that fails: the rule cannot be evaluated
-                raise EvalError(str(exc)) from None
+                raise EvalError(f"{name}: {exc}") from None
 
         return call_two
 
@@ -373,7 +374,7 @@ def _call(function: Callable[..., Any], arguments: list[Evaluator]) -> Evaluator
         try:
             return function(*values)
         except Exception as exc:  # a helper that fails: the rule cannot be evaluated
-            raise EvalError(str(exc)) from None
+            raise EvalError(f"{name}: {exc}") from None
 
     return call
 
