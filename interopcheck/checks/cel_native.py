@@ -84,14 +84,14 @@ class _Parser:
         node = self.conjunction()
         while self.peek() == ("op", "||"):
             self.take()
-            node = _or(node, self.conjunction())
+            node = _logical(node, self.conjunction(), decides=True)
         return node
 
     def conjunction(self) -> Evaluator:
         node = self.relation()
         while self.peek() == ("op", "&&"):
             self.take()
-            node = _and(node, self.relation())
+            node = _logical(node, self.relation(), decides=False)
         return node
 
     def relation(self) -> Evaluator:
@@ -298,40 +298,26 @@ def _outcome(node: Evaluator, env: Env) -> tuple[bool, Any]:
         return False, exc
 
 
-def _and(left: Evaluator, right: Evaluator) -> Evaluator:
-    def both(env: Env) -> bool:
+def _logical(left: Evaluator, right: Evaluator, decides: bool) -> Evaluator:
+    """``&&`` (``decides`` False) or ``||`` (True): a side equal to ``decides`` settles it,
+    even when the other side is an error; otherwise both must be booleans."""
+
+    def combine(env: Env) -> bool:
         ok, value = _outcome(left, env)
-        if ok and value is False:
-            return False
-        if ok and value is True:
+        if ok and value is decides:
+            return settled
+        if ok and value is (not decides):
             result = right(env)
             if not isinstance(result, bool):
                 raise EvalError("no such overload")
             return result
         ok, other = _outcome(right, env)
-        if ok and other is False:
-            return False
+        if ok and other is decides:
+            return settled
         raise EvalError("no such overload")
 
-    return both
-
-
-def _or(left: Evaluator, right: Evaluator) -> Evaluator:
-    def either(env: Env) -> bool:
-        ok, value = _outcome(left, env)
-        if ok and value is True:
-            return True
-        if ok and value is False:
-            result = right(env)
-            if not isinstance(result, bool):
-                raise EvalError("no such overload")
-            return result
-        ok, other = _outcome(right, env)
-        if ok and other is True:
-            return True
-        raise EvalError("no such overload")
-
-    return either
+    settled: bool = decides
+    return combine
 
 
 def _not(operand: Evaluator) -> Evaluator:

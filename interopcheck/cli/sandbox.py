@@ -66,6 +66,6 @@ def sandbox(
         f"interopcheck sandbox: {actor} of {profile} on http://{host}:{port} "
         f"(bearer token: {source}; faults: {', '.join(sorted(fault or ())) or 'none'})\n"
     )
-    for line in describe(app.state.api, app.state.endpoints):
+    for line in describe(app.state.endpoints):
         sys.stderr.write(f"  {line}\n")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 import jsonschema_rs
 from hypothesis import strategies as st
+from jsonschema_rs import canonical
 
 from interopcheck.generate.formats import FORMAT_STRATEGIES, NAME_EDGES
 from interopcheck.standard.formats import JUSTICE_FORMATS
@@ -305,9 +306,7 @@ class StrategyBuilder:
         extra_high = extra_low + EXTRA_ITEMS
         if high is not None:
             extra_high = min(extra_high, max(0, high - len(prefix)))
-        unique = str(view.distinctness).endswith("all_distinct") or "ALL" in str(
-            view.distinctness
-        ).upper().replace("DISTINCTNESS", "")
+        unique = view.distinctness == canonical.Distinctness.ALL_DISTINCT
         tail = st.lists(
             rest,
             min_size=extra_low,

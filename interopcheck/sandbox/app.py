@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from interopcheck.errors import SetupError
-from interopcheck.profile.model import Api, Endpoint
+from interopcheck.profile.model import Endpoint
 from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
@@ -217,7 +217,6 @@ def create_app(config: SandboxConfig) -> Starlette:
     ]
     app = Starlette(routes=routes)
     app.state.store = store
-    app.state.api = api
     app.state.endpoints = endpoints
     return app
 
@@ -238,7 +237,8 @@ async def _bounded_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def describe(api: Api, endpoints: list[Endpoint]) -> list[str]:
+def describe(endpoints: list[Endpoint]) -> list[str]:
+    """The routes served, a line each, for the start-up message."""
     return [f"{e.method} {e.path}  ({e.receives})" for e in endpoints] + [
         "GET /v1/health",
         "GET /v1/cases/{urn}",
