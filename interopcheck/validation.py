@@ -222,8 +222,13 @@ def describe_profile(summary: RunSummary, profile: Profile, strict: bool) -> Non
     senders = {m: a.name for a in profile.actors.values() for m in a.sends}
     summary.requirements = {}
     for r in profile.requirements:
-        messages = tuple(sorted(r.message_types() or _mentioned(r.check, known)))
-        actors = tuple(sorted({senders[m] for m in messages if m in senders}))
+        if r.is_http and profile.api is not None:
+            bound = profile.api.bound_by(r)
+            messages = tuple(sorted({e.receives for e in bound}))
+            actors = tuple(sorted({e.actor for e in bound}))  # who serves the endpoints
+        else:
+            messages = tuple(sorted(r.message_types() or _mentioned(r.check, known)))
+            actors = tuple(sorted({senders[m] for m in messages if m in senders}))
         summary.requirements[r.id] = RequirementTally(
             r.id, r.level, r.text, r.kind, r.group, r.source, messages, actors
         )

@@ -43,6 +43,7 @@ def test_justice_ew_has_at_least_40_requirements_each_with_text_and_source() -> 
         "codelists",
         "rules",
         "journeys",
+        "api",
     }
     assert set(profile.actors) == {
         "police",

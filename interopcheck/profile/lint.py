@@ -17,6 +17,7 @@ from interopcheck.profile.codelists import CodelistStore, codelist_path
 from interopcheck.profile.loader import (
     ProfileProblem,
     RawProfile,
+    UnreadableProfile,
     build_profile,
     duplicate_ids,
     load_path,
@@ -34,8 +35,8 @@ def lint_profile(path: Path) -> list[ProfileProblem]:
     """All problems found in the profile file at ``path`` (empty when it is clean)."""
     try:
         raw = read_raw(path)
-    except SetupError as exc:
-        return [ProfileProblem(path, None, None, "", str(exc).split(": ", 1)[-1])]
+    except UnreadableProfile as exc:
+        return [ProfileProblem(path, exc.line, exc.column, "", exc.problem)]
     problems = schema_problems(raw) + duplicate_ids(raw)
     if problems:
         return problems
@@ -60,6 +61,18 @@ def lint_profile(path: Path) -> list[ProfileProblem]:
 def _endpoints(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
     """Endpoints for actors and messages the profile knows, each path and id used once, each
     body a schema the standard has."""
+    for index, requirement in enumerate(raw.data.get("requirements") or []):
+        check = requirement.get("check") if isinstance(requirement, dict) else None
+        if not isinstance(check, dict) or "http" not in check:
+            continue
+        base = f"/requirements/{index}/check"
+        if profile.api is None:
+            yield _at(raw, base, "an http check needs an api section (the endpoints to probe)")
+            continue
+        known_ids = {e.id for e in profile.api.endpoints}
+        for position, endpoint_id in enumerate(check.get("endpoints") or []):
+            if endpoint_id not in known_ids:
+                yield _at(raw, f"{base}/endpoints/{position}", f"no endpoint {endpoint_id!r}")
     if "api" not in raw.data or profile.api is None:
         return
     catalog = Catalog.bundled()

@@ -99,26 +99,37 @@ def _profile_schema() -> dict[str, Any]:
     return json.loads(PROFILE_SCHEMA_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
+class UnreadableProfile(SetupError):
+    """A profile file that cannot be read or parsed; keeps the place for ``profiles lint``."""
+
+    def __init__(self, path: Path, line: int | None, column: int | None, problem: str) -> None:
+        where = f"{path}:{line}:{column}" if line is not None else str(path)
+        super().__init__(f"{where}: {problem}")
+        self.line, self.column, self.problem = line, column, problem
+
+
 def read_raw(path: Path) -> RawProfile:
     """Read and parse one profile file; malformed YAML is a one-line setup error."""
     try:
         data_bytes = path.read_bytes()
         text = data_bytes.decode("utf-8-sig")
     except OSError as exc:
-        raise SetupError(f"{path}: cannot read profile: {exc.strerror or exc}") from None
+        raise UnreadableProfile(
+            path, None, None, f"cannot read profile: {exc.strerror or exc}"
+        ) from None
     except UnicodeDecodeError:
-        raise SetupError(f"{path}: profile is not UTF-8 text") from None
+        raise UnreadableProfile(path, None, None, "profile is not UTF-8 text") from None
     try:
         root = compose_yaml(text)
         if root is None:
             raise ParseProblem("empty profile")
         data = yaml_node_to_json(root)
     except ParseProblem as problem:
-        raise SetupError(
-            f"{path}:{problem.line or 1}:{problem.column or 1}: {problem.message}"
+        raise UnreadableProfile(
+            path, problem.line or 1, problem.column or 1, problem.message
         ) from None
     if not isinstance(data, dict):
-        raise SetupError(f"{path}:1:1: a profile is a YAML mapping (id, version, title, ...)")
+        raise UnreadableProfile(path, 1, 1, "a profile is a YAML mapping (id, version, title, ...)")
     return RawProfile(path, data, root, hashlib.sha256(data_bytes).hexdigest())
 
 

@@ -27,15 +27,23 @@ class Requirement:
 
     @property
     def kind(self) -> str:
-        """``schema``, ``identifier``, ``codelist``, ``cel`` or ``journey:<rule>``."""
+        """``schema``, ``identifier``, ``codelist``, ``cel``, ``journey:<rule>`` or
+        ``http:<check>``."""
         for key in ("schema", "identifier", "codelist", "cel"):
             if key in self.check:
                 return key
+        if "http" in self.check:
+            return f"http:{self.check['http']}"
         return f"journey:{self.check['journey']}"
 
     @property
     def is_journey(self) -> bool:
         return "journey" in self.check
+
+    @property
+    def is_http(self) -> bool:
+        """Checked by ``probe`` on the exchanges with an endpoint, not on payloads."""
+        return "http" in self.check
 
     def message_types(self) -> set[str]:
         """The message types this requirement applies to (for payload checks)."""
@@ -94,6 +102,11 @@ class Api:
     def for_actor(self, actor: str) -> list[Endpoint]:
         return [e for e in self.endpoints if e.actor == actor]
 
+    def bound_by(self, requirement: Requirement) -> list[Endpoint]:
+        """The endpoints an ``http`` requirement applies to (its ``endpoints``, or all)."""
+        only = requirement.check.get("endpoints")
+        return [e for e in self.endpoints if only is None or e.id in only]
+
 
 @dataclass(frozen=True)
 class ConformanceLevel:
@@ -135,3 +148,6 @@ class Profile:
 
     def journey_requirements(self) -> list[Requirement]:
         return [r for r in self.requirements if r.is_journey]
+
+    def http_requirements(self) -> list[Requirement]:
+        return [r for r in self.requirements if r.is_http]
