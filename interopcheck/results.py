@@ -65,6 +65,8 @@ class PayloadResult:
     findings: list[Finding] = field(default_factory=list)
     outcomes: dict[str, str] = field(default_factory=dict)
     """Requirement id -> ``passed``, ``failed`` or ``error``, for each that applied."""
+    exchange: dict[str, Any] | None = None
+    """For ``probe``: the request and answer (endpoint, url, status, time, reproduction)."""
 
     @property
     def valid(self) -> bool:
@@ -141,6 +143,8 @@ class RunSummary:
     journeys_checked: bool = False
     """Whether journey requirements ran (``journey``), not just payload ones (``validate``)."""
     journeys: list[JourneySummary] = field(default_factory=list)
+    subject: str = "payload"
+    """What each result is about, for people: ``payload``, or ``exchange`` for probe."""
 
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1

@@ -13,6 +13,7 @@ from interopcheck import __version__
 from interopcheck.cli import generate as generate_cli
 from interopcheck.cli import journey as journey_cli
 from interopcheck.cli import keys as keys_cli
+from interopcheck.cli import probe as probe_cli
 from interopcheck.cli import profiles as profiles_cli
 from interopcheck.cli import report as report_cli
 from interopcheck.cli import sandbox as sandbox_cli
@@ -39,6 +40,7 @@ app.command(name="generate", no_args_is_help=True)(generate_cli.generate)
 app.command(name="report", no_args_is_help=True)(report_cli.report)
 app.command(name="verify", no_args_is_help=True)(verify_cli.verify)
 app.command(name="sandbox", no_args_is_help=True)(sandbox_cli.sandbox)
+app.command(name="probe", no_args_is_help=True)(probe_cli.probe)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(schemas_cli.app, name="schemas")
 app.add_typer(profiles_cli.app, name="profiles")

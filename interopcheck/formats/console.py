@@ -75,6 +75,13 @@ class ConsoleWriter:
             return
         count = _plural(len(result.findings), "finding")
         self._console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count}")
+        if result.exchange is not None:
+            exchange = result.exchange
+            answer = f"HTTP {exchange['status']}" if exchange["status"] else "no answer"
+            self._console.print(
+                f"  [dim]{answer} in {exchange['elapsedMs']:.0f} ms; seed {exchange['seed']}; "
+                "the curl reproduction is in the JSON report (exchange.reproduction)[/dim]"
+            )
         self._console.print(_table(result, self._summary.show_personal_data))
         self._console.print()
 
@@ -87,15 +94,18 @@ class ConsoleWriter:
             self._requirements()
         if summary.journeys_checked:
             self._journeys()
+        subjects = _plural(summary.payloads, summary.subject)
+        if summary.subject != "payload":
+            failing = f"{summary.invalid} of {subjects} with findings"
+            passing = f"{subjects}, none with findings"
+        else:
+            failing, passing = f"{summary.invalid} of {subjects} invalid", f"{subjects}, all valid"
         if summary.invalid:
             self._console.print(
-                f"[bold red]{summary.invalid} of {_plural(summary.payloads, 'payload')} "
-                f"invalid[/bold red], {_plural(summary.findings, 'finding')}"
+                f"[bold red]{failing}[/bold red], {_plural(summary.findings, 'finding')}"
             )
         else:
-            self._console.print(
-                f"[bold green]{_plural(summary.payloads, 'payload')}, all valid[/bold green]"
-            )
+            self._console.print(f"[bold green]{passing}[/bold green]")
         if summary.profile is not None:
             if not summary.tested_any():
                 self._console.print(

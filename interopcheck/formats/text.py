@@ -61,8 +61,9 @@ def verdict_words(document: dict[str, Any]) -> str:
 
 def counts_words(document: dict[str, Any]) -> str:
     summary = document["summary"]
+    noun = "exchanges" if document.get("command") == "probe" else "payloads"
     text = (
-        f"{summary['payloads']} payloads, {summary['invalid']} with findings, "
+        f"{summary['payloads']} {noun}, {summary['invalid']} with findings, "
         f"{summary['findings']} findings"
     )
     if document.get("journeys") is not None:

@@ -45,13 +45,16 @@ def finding_to_dict(finding: Finding, show_personal_data: bool) -> dict[str, Any
 
 
 def result_to_dict(result: PayloadResult, show_personal_data: bool) -> dict[str, Any]:
-    return {
+    entry: dict[str, Any] = {
         "source": result.source,
         "messageType": result.message_type,
         "schema": result.schema,
         "valid": result.valid,
         "findings": [finding_to_dict(f, show_personal_data) for f in result.findings],
     }
+    if result.exchange is not None:
+        entry["exchange"] = result.exchange
+    return entry
 
 
 def head(summary: RunSummary, command: str) -> Document:

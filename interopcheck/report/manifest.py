@@ -40,15 +40,21 @@ def schema_digests(catalog: Catalog) -> list[dict[str, str]]:
 
 def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) -> str:
     """``interopcheck COMMAND ...`` with the options that decide the result, quoted for a shell."""
-    words = ["interopcheck", command, *inputs]
+    # probe's input is its --target, given as an option like the rest
+    words = ["interopcheck", command, *(inputs if command != "probe" else [])]
     flags = {
+        "target": "--target",
+        "actor": "--actor",
+        "auth": "--auth",
+        "maxExamples": "--max-examples",
+        "seed": "--seed",
         "profile": "--profile",
         "messageType": "--type",
         "schemaFile": "--schema",
         "standardVersion": "--standard-version",
     }
     for key, flag in flags.items():
-        if options.get(key):
+        if options.get(key) is not None and options.get(key) != "":
             words += [flag, str(options[key])]
     for ref in options.get("refSchemas") or ():
         words += ["--ref-schemas", str(ref)]

@@ -1,0 +1,183 @@
+"""``interopcheck probe``: test an agency's HTTP endpoints against a profile's api."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from interopcheck.cli.options import (
+    FailOn,
+    FailOnOption,
+    FormatsOption,
+    OutputOption,
+    ProductOption,
+    ProductVersionOption,
+    ReportDirOption,
+    SignOption,
+    StrictOption,
+    SupplierOption,
+)
+from interopcheck.errors import SetupError
+
+AuthOption = Annotated[
+    str | None,
+    typer.Option(
+        "--auth",
+        help="bearer:ENV_VAR, bearer:file:PATH, api-key:ENV_VAR, api-key:file:PATH or "
+        "mtls:CERT.pem[:KEY.pem]. The secret is read from there, never given here, and never "
+        "written to any output.",
+    ),
+]
+
+
+def probe(
+    target: Annotated[str, typer.Option("--target", help="Base URL of the system under test.")],
+    actor: Annotated[str, typer.Option("--actor", help="The actor the target plays (e.g. court).")],
+    profile: Annotated[
+        str, typer.Option("--profile", "-p", help="Profile declaring the endpoints.")
+    ] = "justice-ew",
+    auth: AuthOption = None,
+    ca_bundle: Annotated[
+        str | None,
+        typer.Option("--ca-bundle", help="CA certificates to trust for an https target."),
+    ] = None,
+    max_examples: Annotated[
+        int,
+        typer.Option(
+            "--max-examples",
+            "-n",
+            help="Generated valid cases per endpoint, and as many invalid ones.",
+            min=0,
+            max=10000,
+        ),
+    ] = 10,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed: the same seed sends the same cases.")
+    ] = 0,
+    rate_limit: Annotated[
+        float | None,
+        typer.Option("--rate-limit", help="At most this many requests per second.", min=0.01),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for an answer.", min=0.1)
+    ] = 10.0,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", help="Requests in flight at once.", min=1, max=256)
+    ] = 8,
+    max_response_bytes: Annotated[
+        int,
+        typer.Option("--max-response-bytes", help="Read at most this much of an answer.", min=1),
+    ] = 1024 * 1024,
+    output_format: FormatsOption = None,
+    output: OutputOption = None,
+    report_dir: ReportDirOption = None,
+    strict: StrictOption = False,
+    fail_on: FailOnOption = FailOn.must,
+    sign: SignOption = None,
+    supplier: SupplierOption = None,
+    product: ProductOption = None,
+    product_version: ProductVersionOption = None,
+) -> None:
+    """Probe an actor's endpoints: valid messages accepted, invalid ones rejected with a
+    problem, never a 5xx, credentials enforced, correlation id echoed, answers in the
+    standard's shapes and in time. Exit 0 conformant, 1 findings, 2 could not run."""
+    from interopcheck.cli.reporting import plan_reports, publish
+    from interopcheck.probe.auth import parse_auth
+    from interopcheck.probe.client import SendOptions
+    from interopcheck.probe.plan import PlanOptions
+    from interopcheck.probe.report import probe_summary
+    from interopcheck.probe.run import ProbeRequest, check_target, endpoints_of, run_probe
+    from interopcheck.validation import ValidationSpec, build_checker
+
+    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
+    checker = build_checker(ValidationSpec(profile=profile))
+    assert checker.rules is not None
+    loaded = checker.rules.profile
+    endpoints_of(loaded, actor)
+    assert loaded.api is not None
+    request = ProbeRequest(
+        target=check_target(target),
+        actor=actor,
+        credentials=parse_auth(auth, loaded.api),
+        plan=PlanOptions(max_examples=max_examples, seed=seed),
+        send=SendOptions(
+            timeout=timeout,
+            concurrency=concurrency,
+            rate_limit=rate_limit,
+            max_response_bytes=max_response_bytes,
+            ca_bundle=ca_bundle,
+        ),
+    )
+    summary = probe_summary(loaded, [actor], strict)
+    with ProgressBar() as progress:
+        results = run_probe(request, checker, progress.planned, progress.advance)
+    for result in results:
+        summary.add(result)
+    from interopcheck.validation import now_iso
+
+    summary.finished_at = now_iso()
+    code = publish(
+        plan,
+        summary,
+        "probe",
+        [request.target],
+        checker.catalog,
+        {
+            "target": request.target,
+            "profile": profile,
+            "actor": actor,
+            "auth": auth,  # names where the secret is (a variable or file), never the secret
+            "maxExamples": max_examples,
+            "seed": seed,
+            "timeout": timeout,
+            "concurrency": concurrency,
+            "rateLimit": rate_limit,
+            "maxResponseBytes": max_response_bytes,
+            "strict": strict,
+        },
+        results,
+        fail_on,
+    )
+    raise typer.Exit(code)
+
+
+class ProgressBar:
+    """Requests answered out of those planned, on stderr when it is a terminal."""
+
+    def __init__(self) -> None:
+        self._enabled = sys.stderr.isatty()
+        self._bar: object | None = None
+        self._task: object | None = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()  # type: ignore[attr-defined]
+
+    def planned(self, total: int) -> None:
+        if not self._enabled:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        bar = Progress(
+            TextColumn("probing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        bar.start()
+        self._task = bar.add_task("probing", total=total)
+        self._bar = bar
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)  # type: ignore[attr-defined]
+
+
+__all__ = ["SetupError", "probe"]

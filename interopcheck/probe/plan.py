@@ -1,0 +1,200 @@
+"""What probe sends to each endpoint: the exchanges, planned before the first request.
+
+Per endpoint, in this order: the bundled valid examples; the first of them with each hard name
+from DOMAIN.md ("Real names are hard") put into every name field; generated valid cases; generated
+invalid cases (each confirmed invalid by the checker, and recording what it breaks); and, when
+the api requires authentication, a valid message without credentials and one with wrong ones.
+Everything sent is synthetic: made here or bundled, about no real person.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from interopcheck.checks.schema import SchemaChecker
+from interopcheck.generate.formats import NAME_EDGES
+from interopcheck.profile.model import Endpoint
+from interopcheck.sources.payloads import Payload
+from interopcheck.standard.catalog import bundled_root
+
+#: Kinds whose body is a valid message sent with the right credentials.
+VALID_KINDS = ("example", "edge", "generated")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request to send, and what it is meant to show."""
+
+    number: int
+    endpoint: Endpoint
+    kind: str
+    """``example``, ``edge``, ``generated``, ``invalid``, ``no-credentials`` or
+    ``wrong-credentials``."""
+    label: str
+    value: Any
+    correlation_id: str
+    breaks: dict[str, Any] | None = None
+    """For ``invalid``: the mutation and the finding that confirms it."""
+
+    @property
+    def body(self) -> bytes:
+        return json.dumps(self.value, ensure_ascii=False).encode("utf-8")
+
+    @property
+    def credentials(self) -> str:
+        """``given``, ``none`` or ``wrong``."""
+        if self.kind == "no-credentials":
+            return "none"
+        if self.kind == "wrong-credentials":
+            return "wrong"
+        return "given"
+
+    @property
+    def sends_valid(self) -> bool:
+        return self.kind in VALID_KINDS
+
+    @property
+    def source(self) -> str:
+        """How the report names it: who, which endpoint, which case."""
+        e = self.endpoint
+        return f"{e.actor} {e.method} {e.path} #{self.number} {self.kind}: {self.label}"
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    max_examples: int = 10
+    """Generated valid cases per endpoint, and as many invalid ones."""
+    seed: int = 0
+    with_auth: bool = True
+
+
+class Planner:
+    """Plans the exchanges for a set of endpoints, generating each message type once."""
+
+    def __init__(self, checker: SchemaChecker, options: PlanOptions) -> None:
+        self.checker = checker
+        self.options = options
+        self._generated: dict[str, tuple[list[Any], list[tuple[Any, dict[str, Any]]]]] = {}
+        self._next = 0
+
+    def plan(
+        self, endpoints: list[Endpoint], on_type: Callable[[str], None] | None = None
+    ) -> list[Exchange]:
+        exchanges: list[Exchange] = []
+        for endpoint in endpoints:
+            if on_type is not None:
+                on_type(endpoint.receives)
+            exchanges.extend(self._for(endpoint))
+        return exchanges
+
+    def _exchange(
+        self, endpoint: Endpoint, kind: str, label: str, value: Any, **extra: Any
+    ) -> Exchange:
+        self._next += 1
+        rng = random.Random(f"{self.options.seed}:{self._next}")
+        correlation = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return Exchange(self._next, endpoint, kind, label, value, correlation, **extra)
+
+    def _for(self, endpoint: Endpoint) -> list[Exchange]:
+        examples = self._examples(endpoint.receives)
+        valid, invalid = self._generate(endpoint.receives)
+        out = [self._exchange(endpoint, "example", name, value) for name, value in examples]
+        base = examples[0][1] if examples else (valid[0] if valid else None)
+        if base is not None:
+            for name, value in self._edges(base):
+                out.append(self._exchange(endpoint, "edge", f"name {name!r}", value))
+        out += [
+            self._exchange(endpoint, "generated", f"valid case {i + 1}", value)
+            for i, value in enumerate(valid)
+        ]
+        for i, (value, breaks) in enumerate(invalid):
+            where = f"{breaks.get('pointer') or '/'} {breaks.get('keyword') or ''}".strip()
+            label = f"invalid case {i + 1} ({where})"
+            out.append(self._exchange(endpoint, "invalid", label, value, breaks=breaks))
+        if self.options.with_auth and base is not None:
+            out.append(self._exchange(endpoint, "no-credentials", "no credentials", base))
+            out.append(self._exchange(endpoint, "wrong-credentials", "wrong credentials", base))
+        return out
+
+    def _valid(self, value: Any) -> bool:
+        result = self.checker.check(Payload(source="probe", syntax="json", value=value), 0)
+        return not result.findings
+
+    def _examples(self, message_type: str) -> list[tuple[str, Any]]:
+        """The bundled valid examples of this type that the profile in use accepts."""
+        folder = bundled_root("examples") / message_type / "valid"
+        found = []
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                value = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if self._valid(value):
+                found.append((f"example {path.name}", value))
+        return found
+
+    def _edges(self, base: Any) -> list[tuple[str, Any]]:
+        """``base`` with each hard name in every name field, where the result stays valid."""
+        places = list(_name_places(base, ()))
+        if not places:
+            return []
+        out = []
+        for name in NAME_EDGES:
+            value = json.loads(json.dumps(base))
+            for path in places:
+                _set(value, path, name)
+            if self._valid(value):
+                out.append((name, value))
+        return out
+
+    def _generate(self, message_type: str) -> tuple[list[Any], list[tuple[Any, dict[str, Any]]]]:
+        if self.options.max_examples == 0:
+            return [], []
+        if message_type not in self._generated:
+            from interopcheck.generate.cases import CaseGenerator
+
+            entry = self.checker.catalog.for_message(message_type, None)
+            if entry is None:
+                self._generated[message_type] = ([], [])
+            else:
+                generator = CaseGenerator(self.checker, entry, self.options.seed)
+                valid = [c.value for c in generator.valid(self.options.max_examples).cases]
+                invalid = [
+                    (c.value, c.breaks or {})
+                    for c in generator.invalid(self.options.max_examples).cases
+                ]
+                self._generated[message_type] = (valid, invalid)
+        return self._generated[message_type]
+
+
+#: Field names that hold a person's name (lower case).
+PERSON_NAME_FIELDS = frozenset(
+    {"familyname", "surname", "lastname", "forename", "forenames", "givenname", "givennames"}
+)
+
+
+def _name_places(value: Any, path: tuple[str | int, ...]) -> Any:
+    """Paths of the strings that hold a person's name (also each item of a list of names)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key.lower() in PERSON_NAME_FIELDS:
+                if isinstance(item, str):
+                    yield (*path, key)
+                elif isinstance(item, list):
+                    yield from ((*path, key, i) for i, x in enumerate(item) if isinstance(x, str))
+            else:
+                yield from _name_places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _name_places(item, (*path, index))
+
+
+def _set(value: Any, path: tuple[str | int, ...], new: Any) -> None:
+    for step in path[:-1]:
+        value = value[step]
+    value[path[-1]] = new

@@ -1,0 +1,166 @@
+"""The ``probe`` pipeline: plan the exchanges, send them, judge each answer, hand on results.
+
+The first exchange goes alone: if the target cannot be reached at all, that is one clear
+``SetupError`` naming the URL and the cause, before anything else is sent. The rest go
+concurrently; results come back in plan order whatever order the answers arrived in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from interopcheck.checks.schema import SchemaChecker
+from interopcheck.errors import SetupError
+from interopcheck.probe.auth import Credentials
+from interopcheck.probe.client import Answer, Sender, SendOptions
+from interopcheck.probe.judge import Judge
+from interopcheck.probe.plan import Exchange, Planner, PlanOptions
+from interopcheck.profile.model import Endpoint, Profile
+from interopcheck.results import PayloadResult
+
+
+@dataclass(frozen=True)
+class ProbeRequest:
+    target: str
+    actor: str
+    credentials: Credentials
+    plan: PlanOptions = field(default_factory=PlanOptions)
+    send: SendOptions = field(default_factory=SendOptions)
+
+
+def endpoints_of(profile: Profile, actor: str) -> list[Endpoint]:
+    """The endpoints ``actor`` must expose; ``SetupError`` when there are none."""
+    if profile.api is None:
+        raise SetupError(f"profile {profile.id} declares no api: nothing to probe")
+    if actor not in profile.actors:
+        raise SetupError(
+            f"profile {profile.id} has no actor {actor!r}; actors: {', '.join(profile.actors)}"
+        )
+    endpoints = profile.api.for_actor(actor)
+    if not endpoints:
+        raise SetupError(f"profile {profile.id} declares no endpoint for {actor}")
+    if not profile.http_requirements():
+        raise SetupError(f"profile {profile.id} has no http requirements: nothing to check")
+    return endpoints
+
+
+def check_target(target: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SetupError(f"--target {target!r}: give an http:// or https:// URL with a host")
+    if parts.query or parts.fragment:
+        raise SetupError(f"--target {target}: give the base URL, without ?query or #fragment")
+    return target.rstrip("/")
+
+
+def run_probe(
+    request: ProbeRequest,
+    checker: SchemaChecker,
+    on_planned: Callable[[int], None] | None = None,
+    on_answer: Callable[[], None] | None = None,
+) -> list[PayloadResult]:
+    """Probe one actor's endpoints; the results in plan order (``SetupError`` if unreachable)."""
+    assert checker.rules is not None
+    profile = checker.rules.profile
+    endpoints = endpoints_of(profile, request.actor)
+    assert profile.api is not None
+    planner = Planner(checker, request.plan)
+    exchanges = planner.plan(endpoints)
+    if not exchanges:
+        raise SetupError(f"nothing to send to {request.actor}: no examples and no generated cases")
+    if on_planned is not None:
+        on_planned(len(exchanges))
+    answers = asyncio.run(_send_all(request, profile.api.correlation_header, exchanges, on_answer))
+    judge = Judge(profile, checker.catalog)
+    correlation_header = profile.api.correlation_header
+    results = []
+    for exchange, answer in zip(exchanges, answers, strict=True):
+        verdict = judge.judge(exchange, answer)
+        result = PayloadResult(
+            source=exchange.source,
+            index=exchange.number - 1,
+            message_type=exchange.endpoint.receives,
+            findings=verdict.findings,
+            outcomes=verdict.outcomes,
+        )
+        result.exchange = _record(exchange, answer, request, correlation_header)
+        results.append(result)
+    return results
+
+
+async def _send_all(
+    request: ProbeRequest,
+    correlation_header: str,
+    exchanges: list[Exchange],
+    on_answer: Callable[[], None] | None,
+) -> list[Answer]:
+    sender = Sender(request.target, request.credentials, correlation_header, request.send)
+    try:
+        first = await sender.send(exchanges[0])
+        if first.status is None:
+            raise SetupError(f"{sender.url(exchanges[0])}: cannot reach the target: {first.error}")
+        if on_answer is not None:
+            on_answer()
+
+        async def one(exchange: Exchange) -> Answer:
+            answer = await sender.send(exchange)
+            if on_answer is not None:
+                on_answer()
+            return answer
+
+        rest = await asyncio.gather(*(one(e) for e in exchanges[1:]))
+        return [first, *rest]
+    finally:
+        await sender.close()
+
+
+def _record(
+    exchange: Exchange, answer: Answer, request: ProbeRequest, correlation_header: str
+) -> dict[str, Any]:
+    """What a report keeps of the exchange: never a secret, always how to send it again."""
+    record: dict[str, Any] = {
+        "endpoint": exchange.endpoint.id,
+        "method": exchange.endpoint.method,
+        "url": request.target + exchange.endpoint.path,
+        "kind": exchange.kind,
+        "status": answer.status,
+        "elapsedMs": round(answer.elapsed_ms, 1),
+        "error": answer.error,
+        "retries": answer.retries,
+        "seed": request.plan.seed,
+        "reproduction": curl(exchange, request, correlation_header),
+    }
+    if exchange.breaks:
+        record["breaks"] = {
+            k: exchange.breaks.get(k) for k in ("pointer", "keyword", "requirement", "mutation")
+        }
+    return record
+
+
+def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> str:
+    """The exchange as a curl command; a secret appears only as the variable or file holding
+    it (in double quotes, so that the shell expands it there and nowhere else)."""
+    parts = ["curl", "-i", "-X", exchange.endpoint.method]
+    parts.append(shlex.quote(request.target + exchange.endpoint.path))
+    parts += ["-H", shlex.quote("Content-Type: application/json")]
+    parts += ["-H", shlex.quote(f"{correlation_header}: {exchange.correlation_id}")]
+    credentials = request.credentials
+    if exchange.credentials == "given":
+        for name, value in credentials.shown_headers().items():
+            parts += ["-H", f'"{name}: {value}"']
+        if credentials.cert is not None:
+            parts += ["--cert", shlex.quote(str(credentials.cert))]
+            if credentials.key is not None:
+                parts += ["--key", shlex.quote(str(credentials.key))]
+    elif exchange.credentials == "wrong":
+        for name in credentials.shown_headers():
+            wrong = "Bearer wrong-token" if credentials.scheme == "bearer" else "wrong-key"
+            parts += ["-H", shlex.quote(f"{name}: {wrong}")]
+    body = exchange.body.decode("utf-8")
+    return " ".join(parts) + " --data-binary @- <<'JSON'\n" + body + "\nJSON"

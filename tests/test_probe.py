@@ -1,0 +1,421 @@
+"""``probe`` against real servers on loopback: the sandbox (clean, and with each fault) and small
+hostile servers. Every server here is started by the test on 127.0.0.1 and stopped after; the
+number of requests is bounded by --max-examples and the plan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import shutil
+import socket
+import struct
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+
+from interopcheck.errors import SetupError
+from interopcheck.probe.auth import Credentials, parse_auth
+from interopcheck.probe.client import SendOptions
+from interopcheck.probe.plan import PlanOptions
+from interopcheck.probe.run import ProbeRequest, run_probe
+from interopcheck.profile.loader import load_profile
+from interopcheck.report.document import REPORT_SCHEMA_PATH
+from interopcheck.sandbox.app import FAULTS, SandboxConfig, create_app
+from interopcheck.validation import ValidationSpec, build_checker
+from tests.conftest import run_cli
+from tests.servers import serving
+
+REPORT = jsonschema_rs.validator_for(json.loads(REPORT_SCHEMA_PATH.read_text()))
+TOKEN_ENV = "INTEROPCHECK_SANDBOX_TOKEN"
+#: A token that is not the documented one, so that finding it in output means a real leak.
+SECRET = "s3cret-token-for-the-probe-tests-7f1c"
+PROFILE = load_profile("justice-ew")
+API = PROFILE.api
+assert API is not None
+CREDENTIALS = Credentials("bearer", header="Authorization", secret=SECRET, shown=f"${TOKEN_ENV}")
+CHECKER = build_checker(ValidationSpec(profile="justice-ew"))
+
+#: The requirement each sandbox fault must fail (justice-ew's http requirements).
+MEANT_FOR = {
+    "accept-invalid": "API-002",
+    "crash-on-apostrophe": "API-003",
+    "wrong-content-type": "API-004",
+    "no-correlation-id": "API-006",
+    "stack-trace": "API-008",
+    "no-auth-check": "API-007",
+    "slow": "API-009",
+    "bad-receipt": "API-005",
+    "wrong-status": "API-001",
+}
+
+
+def _probe(url: str, actor: str = "court", max_examples: int = 2, **send: Any) -> list[Any]:
+    request = ProbeRequest(
+        target=url,
+        actor=actor,
+        credentials=CREDENTIALS,
+        plan=PlanOptions(max_examples=max_examples, seed=1),
+        send=SendOptions(**{"timeout": 10.0, "concurrency": 16, **send}),
+    )
+    return run_probe(request, CHECKER)
+
+
+def _failed(results: list[Any]) -> dict[str, int]:
+    failed: dict[str, int] = {}
+    for result in results:
+        for requirement, outcome in result.outcomes.items():
+            if outcome == "failed":
+                failed[requirement] = failed.get(requirement, 0) + 1
+    return failed
+
+
+def test_every_fault_has_the_check_meant_for_it() -> None:
+    assert set(MEANT_FOR) == set(FAULTS)
+    assert {r.id for r in PROFILE.http_requirements()} >= set(MEANT_FOR.values())
+
+
+def test_a_clean_sandbox_passes_every_http_requirement() -> None:
+    app = create_app(SandboxConfig("justice-ew", "court", token=SECRET))
+    with serving(app) as url:
+        results = _probe(url)
+    assert results and not _failed(results)
+    outcomes = {r for result in results for r in result.outcomes}
+    assert outcomes == {r.id for r in PROFILE.http_requirements()}  # every one was exercised
+    kinds = {result.exchange["kind"] for result in results}
+    assert kinds == {
+        "example",
+        "edge",
+        "generated",
+        "invalid",
+        "no-credentials",
+        "wrong-credentials",
+    }
+    # the planned hard names went through: an apostrophe name among the accepted messages
+    assert any("O'Brien" in r.source for r in results)
+
+
+@pytest.mark.parametrize("fault", sorted(set(FAULTS) - {"slow"}))
+def test_each_fault_is_found_by_its_requirement(fault: str) -> None:
+    app = create_app(SandboxConfig("justice-ew", "court", token=SECRET, faults=frozenset({fault})))
+    with serving(app) as url:
+        results = _probe(url)
+    failed = _failed(results)
+    assert MEANT_FOR[fault] in failed, failed
+    finding = next(f for r in results for f in r.findings if f.requirement == MEANT_FOR[fault])
+    assert finding.check == "http" and finding.level == "MUST" and finding.message
+
+
+def test_the_slow_fault_is_found_by_the_response_time_requirement() -> None:
+    config = SandboxConfig(
+        "justice-ew", "court", token=SECRET, faults=frozenset({"slow"}), slow_seconds=2.1
+    )
+    with serving(create_app(config)) as url:
+        started = time.monotonic()
+        results = _probe(url, max_examples=0, concurrency=64)
+        took = time.monotonic() - started
+    failed = _failed(results)
+    assert failed.get("API-009") == len(results)  # every answer was late
+    assert "API-001" not in failed  # late, but right
+    assert took < 30
+
+
+def test_probe_cli_writes_every_report_format_and_never_the_secret(tmp_path: Path) -> None:
+    app = create_app(SandboxConfig("justice-ew", "prison", token=SECRET))
+    with serving(app) as url:
+        proc = run_cli(
+            "probe",
+            "--target",
+            url,
+            "--actor",
+            "prison",
+            "--auth",
+            f"bearer:{TOKEN_ENV}",
+            "-n",
+            "2",
+            "--report-dir",
+            str(tmp_path / "r"),
+            env={TOKEN_ENV: SECRET},
+        )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (
+        "CONFORMANT to justice-ew" in proc.stdout and "exchanges, none with findings" in proc.stdout
+    )
+    written = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert written == [
+        "report.html",
+        "report.json",
+        "report.junit.xml",
+        "report.md",
+        "report.sarif",
+    ]
+    for path in (tmp_path / "r").iterdir():
+        assert SECRET not in path.read_text(encoding="utf-8"), path.name
+    assert SECRET not in proc.stdout + proc.stderr
+    document = json.loads((tmp_path / "r" / "report.json").read_text())
+    REPORT.validate(document)
+    assert document["command"] == "probe" and document["conformant"]
+    assert {r["id"] for r in document["requirements"]} == {
+        r.id for r in PROFILE.http_requirements()
+    }
+    reproduction = document["results"][0]["exchange"]["reproduction"]
+    assert f"${TOKEN_ENV}" in reproduction and SECRET not in reproduction
+    assert document["manifest"]["reproduce"].startswith("interopcheck probe --target")
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed here")
+def test_a_failing_exchange_is_reproduced_by_its_curl_command(tmp_path: Path) -> None:
+    config = SandboxConfig("justice-ew", "court", token=SECRET, faults=frozenset({"wrong-status"}))
+    with serving(create_app(config)) as url:
+        proc = run_cli(
+            "probe",
+            "--target",
+            url,
+            "--actor",
+            "court",
+            "--auth",
+            f"bearer:{TOKEN_ENV}",
+            "-n",
+            "1",
+            "-f",
+            "json",
+            env={TOKEN_ENV: SECRET},
+        )
+        assert proc.returncode == 1, proc.stderr
+        document = json.loads(proc.stdout)
+        failing = next(r for r in document["results"] if r["findings"])
+        assert failing["findings"][0]["requirement"] == "API-001"
+        again = subprocess.run(
+            ["bash", "-c", failing["exchange"]["reproduction"]],
+            capture_output=True,
+            text=True,
+            env={**os.environ, TOKEN_ENV: SECRET},
+            timeout=30,
+        )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("HTTP/1.1 200")  # the same wrong status, by hand
+
+
+def test_an_unreachable_target_is_one_clear_error() -> None:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+    proc = run_cli(
+        "probe",
+        "--target",
+        f"http://127.0.0.1:{port}",
+        "--actor",
+        "court",
+        "--auth",
+        f"bearer:{TOKEN_ENV}",
+        "-n",
+        "0",
+        env={TOKEN_ENV: SECRET},
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert f"http://127.0.0.1:{port}/v1/prosecution-cases" in proc.stderr
+    assert "connection refused" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (None, "requires bearer authentication"),
+        ("basic:X", "--auth takes"),
+        ("bearer:NO_SUCH_VARIABLE_HERE", "is empty or unset"),
+        ("bearer:abc.def-ghi", "NAME of an environment variable"),
+        ("bearer:file:/nonexistent/token", "cannot read"),
+        ("api-key:X", "uses bearer authentication"),
+    ],
+)
+def test_bad_auth_is_a_setup_error(spec: str | None, message: str) -> None:
+    with pytest.raises(SetupError, match=message):
+        parse_auth(spec, API)
+
+
+def test_a_token_file_is_shown_by_its_path(tmp_path: Path) -> None:
+    token = tmp_path / "token.txt"
+    token.write_text(SECRET + "\n")
+    credentials = parse_auth(f"bearer:file:{token}", API)
+    assert credentials.headers() == {"Authorization": f"Bearer {SECRET}"}
+    assert credentials.shown_headers() == {"Authorization": f"Bearer $(cat {token})"}
+
+
+# -- hostile servers ------------------------------------------------------------------------
+
+
+def _app(handler: Any) -> Any:
+    """A bare ASGI app: ``handler(scope, receive, send)`` for HTTP, nothing else."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            await handler(scope, receive, send)
+
+    return app
+
+
+async def _answer(
+    send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers or []})
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_a_server_that_never_answers_is_a_clear_error_in_bounded_time() -> None:
+    async def silent(scope: Any, receive: Any, send: Any) -> None:
+        await asyncio.sleep(60)
+
+    with serving(_app(silent)) as url:
+        started = time.monotonic()
+        with pytest.raises(SetupError, match=r"cannot reach the target: no (complete )?answer"):
+            _probe(url, max_examples=0, timeout=0.5)
+        assert time.monotonic() - started < 10
+
+
+class _Resetter:
+    """A raw TCP server that reads a request and resets the connection (RST, not FIN)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            connection.settimeout(2)
+            with contextlib.suppress(OSError):
+                connection.recv(65536)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
+
+    def __enter__(self) -> str:
+        self._thread.start()
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.socket.close()
+
+
+def test_a_server_that_resets_the_connection_is_a_clear_error() -> None:
+    with (
+        _Resetter() as url,
+        pytest.raises(
+            SetupError, match="connection reset|broke the HTTP protocol|connection failed"
+        ),
+    ):
+        _probe(url, max_examples=0, timeout=2)
+
+
+ONE_GB = 1024**3
+
+
+def test_a_gigabyte_answer_is_cut_at_the_cap_in_bounded_time_and_memory() -> None:
+    async def flood(scope: Any, receive: Any, send: Any) -> None:
+        chunk = b"x" * (1024 * 1024)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(ONE_GB).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 202, "headers": headers})
+        for _ in range(1024):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    with serving(_app(flood)) as url:
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.monotonic()
+        results = _probe(url, max_examples=0, max_response_bytes=256 * 1024, concurrency=4)
+        took = time.monotonic() - started
+    assert took < 60
+    findings = [f for r in results for f in r.findings]
+    assert any(f.requirement == "API-005" and "size cap" in f.message for f in findings)
+    assert all(r.exchange["status"] == 202 for r in results)
+    # reading stopped at the cap: the prober's peak memory grew by far less than one answer
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+    assert grown_kib < 200 * 1024
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_carries_no_credentials() -> None:
+    seen: list[dict[str, str]] = []
+
+    async def elsewhere(scope: Any, receive: Any, send: Any) -> None:
+        seen.append({k.decode(): v.decode() for k, v in scope["headers"]})
+        await _answer(send, 202, b"{}", [(b"content-type", b"application/json")])
+
+    with serving(_app(elsewhere)) as other:
+        # another origin: same address, another port (RFC 6454)
+
+        async def redirect(scope: Any, receive: Any, send: Any) -> None:
+            location = (other + scope["path"]).encode()
+            await _answer(send, 307, b"", [(b"location", location)])
+
+        with serving(_app(redirect)) as url:
+            results = _probe(url, max_examples=0)
+    assert seen == []
+    findings = [f for r in results for f in r.findings]
+    assert any("redirecting to another origin" in f.message for f in findings)
+    assert _failed(results).get("API-001")
+
+
+@pytest.mark.parametrize(
+    ("status", "content_type", "body", "requirement", "words"),
+    [
+        (202, b"application/json", b"{not json", "API-005", "not JSON"),
+        (200, b"text/html", b"<!doctype html><h1>Welcome to nginx</h1>", "API-004", "text/html"),
+        (
+            500,
+            b"text/html",
+            b"<html><b>Fatal error</b>: in /var/www/x.php</html>",
+            "API-003",
+            "500",
+        ),
+    ],
+)
+def test_broken_answers_are_findings(
+    status: int, content_type: bytes, body: bytes, requirement: str, words: str
+) -> None:
+    async def broken(scope: Any, receive: Any, send: Any) -> None:
+        await _answer(send, status, body, [(b"content-type", content_type)])
+
+    with serving(_app(broken)) as url:
+        results = _probe(url, max_examples=0)
+    findings = [f for r in results for f in r.findings if f.requirement == requirement]
+    assert findings and words in findings[0].message
+
+
+def test_429_is_retried_after_its_retry_after() -> None:
+    calls = {"n": 0}
+
+    async def busy_once(scope: Any, receive: Any, send: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            await _answer(send, 429, b"", [(b"retry-after", b"1")])
+            return
+        await _answer(send, 503, b"", [(b"retry-after", b"3600")])  # too long: not waited for
+
+    with serving(_app(busy_once)) as url:
+        started = time.monotonic()
+        results = _probe(url, max_examples=0, concurrency=1)
+        took = time.monotonic() - started
+    assert results[0].exchange["retries"] == 1  # the 429 was retried once
+    assert results[0].exchange["status"] == 503
+    assert all(r.exchange["retries"] == 0 for r in results[1:])  # an hour is not waited for
+    assert 1.0 <= took < 30
