@@ -318,7 +318,7 @@ def test_a_server_that_resets_the_connection_is_a_clear_error() -> None:
     with (
         _Resetter() as url,
         pytest.raises(
-            SetupError, match="connection reset|broke the HTTP protocol|connection failed"
+            SetupError, match=r"connection reset|broke the HTTP protocol|connection failed"
         ),
     ):
         _probe(url, max_examples=0, timeout=2)
