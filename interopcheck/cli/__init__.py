@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from interopcheck import __version__
+from interopcheck.cli import demo as demo_cli
 from interopcheck.cli import generate as generate_cli
 from interopcheck.cli import journey as journey_cli
 from interopcheck.cli import keys as keys_cli
@@ -34,6 +35,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.command(name="demo")(demo_cli.demo)
 app.command(name="validate", no_args_is_help=True)(validate_cli.validate)
 app.command(name="journey", no_args_is_help=True)(journey_cli.journey)
 app.command(name="generate", no_args_is_help=True)(generate_cli.generate)
@@ -79,6 +81,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interopcheck: interrupted\n")
         raise SystemExit(130) from None
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130: say what happened
+            sys.stderr.write("interopcheck: interrupted (no report file was written)\n")
+        raise
     except Exception as exc:  # a bug of ours: say so in one line, keep the traceback on request
         if os.environ.get("INTEROPCHECK_DEBUG"):
             raise

@@ -1,0 +1,1 @@
+"""``demo``: the whole tool on the bundled default, with nothing to configure."""
