@@ -128,7 +128,8 @@ def main() -> None:
     probe_rate = len(exchanges) / min(probe_times)
     bare_rate = len(exchanges) / min(bare_times)
     print(
-        f"{len(planned)} planned exchanges for {ACTOR} in {planning:.2f} s; sending {len(exchanges)}"
+        f"{len(planned)} planned exchanges for {ACTOR} in {planning:.2f} s; "
+        f"sending {len(exchanges)}"
     )
     print("| sender | best of rounds (s) | requests/s |")
     print("|---|---|---|")
