@@ -63,6 +63,13 @@ class ValidationOptions:
 def build_checker(spec: ValidationSpec) -> SchemaChecker:
     """The schema checker for a spec; setup problems raise ``SetupError``."""
     catalog = Catalog.bundled(spec.ref_schemas)
+    profile = None
+    if spec.profile is not None:
+        from interopcheck.profile.loader import load_profile
+
+        profile = load_profile(spec.profile)
+        if profile.api is not None and profile.api.schemas:
+            catalog.add_entries(profile.api.schemas)  # an OpenAPI document's message types
     selection = SchemaSelection(version=spec.version)
     if spec.schema_file is not None:
         selection.fixed = catalog.add_user_schema(spec.schema_file)
@@ -82,11 +89,10 @@ def build_checker(spec: ValidationSpec) -> SchemaChecker:
             f"unknown standard version {spec.version!r}; known: {', '.join(catalog.versions())}"
         )
     rules = None
-    if spec.profile is not None:
+    if profile is not None:
         from interopcheck.checks.rules import RuleChecker
-        from interopcheck.profile.loader import load_profile
 
-        rules = RuleChecker(load_profile(spec.profile), catalog.documents())
+        rules = RuleChecker(profile, catalog.documents())
     return SchemaChecker(catalog, selection, rules)
 
 

@@ -60,6 +60,16 @@ class SchemaChecker:
         if selection.fixed is not None:
             catalog.validator(selection.fixed)  # compile now: a bad schema is a setup error
 
+    def fixed_to(self, entry: SchemaEntry) -> SchemaChecker:
+        """The same checker (catalog, rules, compiled validators shared) with every payload
+        taken as ``entry``'s type: for messages that carry no header saying their type."""
+        import copy
+
+        fixed = copy.copy(self)
+        fixed.selection = SchemaSelection(fixed=entry, version=self.selection.version)
+        self.catalog.validator(entry)
+        return fixed
+
     def warm(self) -> None:
         """Compile every message validator now (before worker processes fork from us)."""
         for message_type in self._message_types:

@@ -153,10 +153,11 @@ def openapi_profile(
     """The OpenAPI 3.1 document of an actor's endpoints (what the sandbox serves at
     /openapi.json): for API gateways, low-code connectors and other testing tools."""
     from interopcheck.cli.output import open_output
+    from interopcheck.profile.lint import catalog_for
     from interopcheck.profile.loader import load_profile
     from interopcheck.sandbox.openapi import openapi_document
-    from interopcheck.standard.catalog import Catalog
 
-    document = openapi_document(load_profile(name), actor, Catalog.bundled())
+    loaded = load_profile(name)
+    document = openapi_document(loaded, actor, catalog_for(loaded))
     with open_output(output) as out:
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -80,7 +80,16 @@ class Planner:
         self.checker = checker
         self.options = options
         self._generated: dict[str, tuple[list[Any], list[tuple[Any, dict[str, Any]]]]] = {}
+        self._checkers: dict[str, SchemaChecker | None] = {}
         self._next = 0
+
+    def checker_for(self, message_type: str) -> SchemaChecker | None:
+        """A checker that takes every payload as ``message_type`` (an API's bodies need not
+        say their type in a header); None when the catalog has no such message."""
+        if message_type not in self._checkers:
+            entry = self.checker.catalog.for_message(message_type, None)
+            self._checkers[message_type] = None if entry is None else self.checker.fixed_to(entry)
+        return self._checkers[message_type]
 
     def plan(
         self, endpoints: list[Endpoint], on_type: Callable[[str], None] | None = None
@@ -106,7 +115,7 @@ class Planner:
         out = [self._exchange(endpoint, "example", name, value) for name, value in examples]
         base = examples[0][1] if examples else (valid[0] if valid else None)
         if base is not None:
-            for name, value in self._edges(base):
+            for name, value in self._edges(base, endpoint.receives):
                 out.append(self._exchange(endpoint, "edge", f"name {name!r}", value))
         out += [
             self._exchange(endpoint, "generated", f"valid case {i + 1}", value)
@@ -121,8 +130,11 @@ class Planner:
             out.append(self._exchange(endpoint, "wrong-credentials", "wrong credentials", base))
         return out
 
-    def _valid(self, value: Any) -> bool:
-        result = self.checker.check(Payload(source="probe", syntax="json", value=value), 0)
+    def _valid(self, value: Any, message_type: str) -> bool:
+        checker = self.checker_for(message_type)
+        if checker is None:
+            return False
+        result = checker.check(Payload(source="probe", syntax="json", value=value), 0)
         return not result.findings
 
     def _examples(self, message_type: str) -> list[tuple[str, Any]]:
@@ -134,11 +146,11 @@ class Planner:
                 value = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue
-            if self._valid(value):
+            if self._valid(value, message_type):
                 found.append((f"example {path.name}", value))
         return found
 
-    def _edges(self, base: Any) -> list[tuple[str, Any]]:
+    def _edges(self, base: Any, message_type: str) -> list[tuple[str, Any]]:
         """``base`` with each hard name in every name field, where the result stays valid."""
         places = list(_name_places(base, ()))
         if not places:
@@ -148,7 +160,7 @@ class Planner:
             value = json.loads(json.dumps(base))
             for path in places:
                 _set(value, path, name)
-            if self._valid(value):
+            if self._valid(value, message_type):
                 out.append((name, value))
         return out
 
@@ -159,10 +171,11 @@ class Planner:
             from interopcheck.generate.cases import CaseGenerator
 
             entry = self.checker.catalog.for_message(message_type, None)
-            if entry is None:
+            checker = self.checker_for(message_type)
+            if entry is None or checker is None:
                 self._generated[message_type] = ([], [])
             else:
-                generator = CaseGenerator(self.checker, entry, self.options.seed)
+                generator = CaseGenerator(checker, entry, self.options.seed)
                 valid = [c.value for c in generator.valid(self.options.max_examples).cases]
                 invalid = [
                     (c.value, c.breaks or {})

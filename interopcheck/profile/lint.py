@@ -75,7 +75,7 @@ def _endpoints(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
                 yield _at(raw, f"{base}/endpoints/{position}", f"no endpoint {endpoint_id!r}")
     if "api" not in raw.data or profile.api is None:
         return
-    catalog = Catalog.bundled()
+    catalog = catalog_for(profile)
     names = {e.name for e in catalog.entries()}
     seen_ids: set[str] = set()
     seen_routes: set[tuple[str, str]] = set()
@@ -94,7 +94,7 @@ def _endpoints(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
         if endpoint.receives not in catalog.message_types():
             yield _at(raw, f"{base}/receives", f"no message type {endpoint.receives!r}")
         for key, name in (("response", endpoint.response), ("error", endpoint.error)):
-            if name not in names:
+            if name and name not in names:
                 yield _at(raw, f"{base}/{key}", f"no schema {name!r} in the standard")
         if endpoint.id in seen_ids:
             yield _at(raw, f"{base}/id", f"duplicate endpoint id {endpoint.id}")
@@ -103,6 +103,14 @@ def _endpoints(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
             yield _at(raw, f"{base}/path", f"{endpoint.actor} already has {route[1]}")
         seen_ids.add(endpoint.id)
         seen_routes.add(route)
+
+
+def catalog_for(profile: Profile) -> Catalog:
+    """The bundled standard, plus the schemas of the profile's OpenAPI document if it has one."""
+    catalog = Catalog.bundled()
+    if profile.api is not None and profile.api.schemas:
+        catalog.add_entries(profile.api.schemas)
+    return catalog
 
 
 def _at(raw: RawProfile, pointer: str, message: str) -> ProfileProblem:
@@ -120,7 +128,7 @@ def _locations(check: dict[str, Any]) -> Iterator[tuple[str, dict[str, list[str]
 
 
 def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
-    catalog = Catalog.bundled()
+    catalog = catalog_for(profile)
     documents = catalog.documents()
     versions = profile.standard_versions or tuple(catalog.versions())
     schemas = {

@@ -293,7 +293,9 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
         journey_join={k: _locations(v) for k, v in journey["join"].items()}
         if journey
         else (parent.journey_join if parent else {}),
-        api=_api(data["api"]) if "api" in data else (parent.api if parent else None),
+        api=_api(data["api"], raw.path.parent)
+        if "api" in data
+        else (parent.api if parent else None),
         journey_order=tuple(journey.get("order", ()))
         if journey
         else (parent.journey_order if parent else ()),
@@ -301,7 +303,9 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
     )
 
 
-def _api(data: dict[str, Any]) -> Api:
+def _api(data: dict[str, Any], base: Path) -> Api:
+    if "openapi" in data:
+        return _api_from_openapi(data, base)
     return Api(
         endpoints=tuple(
             Endpoint(
@@ -320,4 +324,35 @@ def _api(data: dict[str, Any]) -> Api:
         api_key_header=data.get("apiKeyHeader", "X-Api-Key"),
         correlation_header=data.get("correlationHeader", "X-Correlation-Id"),
         max_response_ms=data.get("maxResponseMs", 2000),
+    )
+
+
+def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
+    """Endpoints, schemas, authentication and correlation header from an OpenAPI document;
+    what the profile states itself (auth, headers, time limit) wins."""
+    from interopcheck.standard.openapi_source import load_openapi
+
+    source = load_openapi(base / data["openapi"], data["actor"])
+    return Api(
+        endpoints=tuple(
+            Endpoint(
+                id=o.id,
+                actor=data["actor"],
+                method=o.method,
+                path=o.path,
+                receives=o.receives,
+                accepted=o.accepted,
+                response=o.response or "",
+                error=o.error or "",
+            )
+            for o in source.operations
+        ),
+        auth=data.get("auth", source.auth),
+        api_key_header=data.get("apiKeyHeader", source.api_key_header),
+        correlation_header=data.get(
+            "correlationHeader", source.correlation_header or "X-Correlation-Id"
+        ),
+        max_response_ms=data.get("maxResponseMs", 2000),
+        openapi=source.path,
+        schemas=source.entries,
     )

@@ -98,6 +98,10 @@ class Api:
     api_key_header: str = "X-Api-Key"
     correlation_header: str = "X-Correlation-Id"
     max_response_ms: int = 2000
+    openapi: Path | None = None
+    """The OpenAPI document the endpoints were taken from, when they were."""
+    schemas: tuple[Any, ...] = ()
+    """Its schemas (``SchemaEntry``), added to the catalog of any run using the profile."""
 
     def for_actor(self, actor: str) -> list[Endpoint]:
         return [e for e in self.endpoints if e.actor == actor]

@@ -143,6 +143,17 @@ class Catalog:
             self._validators.clear()
         return entry
 
+    def add_entries(self, entries: Iterable[SchemaEntry]) -> None:
+        """Register schemas read elsewhere (an OpenAPI document's); a clash of URIs is an
+        error, as for every other schema."""
+        for entry in entries:
+            previous = self._entries.get(entry.uri)
+            if previous is not None and previous.path != entry.path:
+                raise SetupError(f"{entry.path}: {entry.uri} is already used by {previous.path}")
+            self._entries[entry.uri] = entry
+        self._registry = None
+        self._validators.clear()
+
     # -- lookup -----------------------------------------------------------------------------
 
     def entries(self) -> list[SchemaEntry]:

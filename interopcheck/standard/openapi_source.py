@@ -1,0 +1,254 @@
+"""An agency's own OpenAPI 3.0/3.1 document as the source of a profile's api.
+
+Its operations with a JSON request body become endpoints; the component schemas they send and
+answer with become message types in the catalog (the document is registered whole, so ``$ref``
+between components resolves as written); its security scheme becomes the api's authentication,
+and a required header parameter named like a correlation id becomes the correlation header.
+OpenAPI 3.0's differences from JSON Schema that change validity (``nullable``, boolean
+``exclusiveMinimum``/``exclusiveMaximum``) are rewritten to their 2020-12 meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interopcheck.errors import SetupError
+from interopcheck.sources.parse import ParseProblem, compose_yaml, parse_json, yaml_node_to_json
+from interopcheck.standard.catalog import SchemaEntry
+
+METHODS = ("post", "put")
+#: Header names that carry a correlation id by convention, when no description says so.
+CORRELATION_NAMES = ("x-request-id", "request-id", "x-trace-id", "traceparent")
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+@dataclass(frozen=True)
+class OpenApiOperation:
+    id: str
+    method: str
+    path: str
+    receives: str
+    accepted: int
+    response: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class OpenApiSource:
+    path: Path
+    title: str
+    version: str
+    entries: tuple[SchemaEntry, ...]
+    operations: tuple[OpenApiOperation, ...]
+    auth: str
+    api_key_header: str
+    correlation_header: str | None
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SetupError(f"{path}: cannot read the OpenAPI document: {exc}") from None
+    try:
+        if path.suffix.lower() == ".json":
+            document = parse_json(text)
+        else:
+            node = compose_yaml(text)
+            document = yaml_node_to_json(node) if node is not None else None
+    except ParseProblem as problem:
+        where = f"{path}:{problem.line or 1}:{problem.column or 1}"
+        raise SetupError(f"{where}: {problem.message}") from None
+    if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
+        raise SetupError(f"{path}: not an OpenAPI 3.0 or 3.1 document (no 'openapi: 3.x')")
+    return document
+
+
+def load_openapi(path: Path, actor: str) -> OpenApiSource:
+    """Read ``path`` and take its endpoints for ``actor``; ``SetupError`` naming the place
+    when it cannot be used."""
+    document = read_document(path)
+    version_30 = str(document["openapi"]).startswith("3.0")
+    if version_30:
+        document = _from_30(document)
+    components = (document.get("components") or {}).get("schemas") or {}
+    uri = path.resolve().as_uri()
+    info = document.get("info") or {}
+    api_version = str(info.get("version") or "1")
+    stem = path.stem
+    operations: list[OpenApiOperation] = []
+    used: set[str] = set()
+    for route, item in (document.get("paths") or {}).items():
+        for method in METHODS:
+            operation = (item or {}).get(method)
+            if not isinstance(operation, dict):
+                continue
+            where = f"{path}: paths/{route}/{method}"
+            body = _json_content(operation.get("requestBody"), document)
+            if body is None:
+                continue
+            receives = _component_name(body.get("schema"), where + ": request body")
+            accepted, response = _success(operation, document, where)
+            error = _error(operation, document)
+            operation_id = str(operation.get("operationId") or f"{method}-{route}")
+            slug = re.sub(r"[^a-z0-9-]+", "-", _kebab(operation_id)).strip("-")[:63] or "operation"
+            operations.append(
+                OpenApiOperation(slug, method.upper(), route, receives, accepted, response, error)
+            )
+            used |= {n for n in (receives, response, error) if n}
+    if not operations:
+        raise SetupError(f"{path}: no POST or PUT operation with a JSON request body")
+    missing = sorted(n for n in used if n not in components)
+    if missing:
+        raise SetupError(f"{path}: components/schemas has no {', '.join(missing)}")
+    whole = SchemaEntry(
+        name=f"{stem}.openapi", uri=uri, path=path, document=document, standard=stem
+    )
+    entries = [whole]
+    receiving = {o.receives for o in operations}
+    for name in sorted(used):
+        entries.append(
+            SchemaEntry(
+                name=name,
+                uri=f"urn:interopcheck:openapi:{stem}:{name}",
+                path=path,
+                document={
+                    "$schema": DIALECT,
+                    "$id": f"urn:interopcheck:openapi:{stem}:{name}",
+                    "title": str(components[name].get("title") or name)
+                    if isinstance(components[name], dict)
+                    else name,
+                    "$ref": f"{uri}#/components/schemas/{name}",
+                },
+                standard=stem,
+                version=api_version,
+                message_type=name if name in receiving else None,
+            )
+        )
+    auth, key_header = _security(document, path)
+    return OpenApiSource(
+        path=path,
+        title=str(info.get("title") or stem),
+        version=api_version,
+        entries=tuple(entries),
+        operations=tuple(operations),
+        auth=auth,
+        api_key_header=key_header,
+        correlation_header=_correlation_header(document),
+    )
+
+
+def _kebab(text: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", text).lower()
+
+
+def _resolve(node: Any, document: dict[str, Any]) -> Any:
+    """Follow a local ``$ref`` to a reusable object (requestBodies, responses, parameters)."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 20:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            raise SetupError(f"only local references are followed here, not {ref}")
+        target: Any = document
+        for part in ref[2:].split("/"):
+            target = (
+                target.get(part.replace("~1", "/").replace("~0", "~"), {})
+                if isinstance(target, dict)
+                else {}
+            )
+        node, seen = target, seen + 1
+    return node
+
+
+def _json_content(holder: Any, document: dict[str, Any]) -> dict[str, Any] | None:
+    holder = _resolve(holder, document)
+    if not isinstance(holder, dict):
+        return None
+    content = holder.get("content") or {}
+    for media in ("application/json", "application/problem+json"):
+        if isinstance(content.get(media), dict):
+            found: dict[str, Any] = content[media]
+            return found
+    return None
+
+
+def _component_name(schema: Any, where: str) -> str:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    prefix = "#/components/schemas/"
+    if not isinstance(ref, str) or not ref.startswith(prefix):
+        raise SetupError(
+            f"{where}: give the body schema as a $ref to #/components/schemas/NAME "
+            "(the name becomes the message type)"
+        )
+    return ref[len(prefix) :]
+
+
+def _success(
+    operation: dict[str, Any], document: dict[str, Any], where: str
+) -> tuple[int, str | None]:
+    responses = operation.get("responses") or {}
+    codes = sorted(c for c in map(str, responses) if c.isdigit() and c.startswith("2"))
+    if not codes:
+        raise SetupError(f"{where}: no 2xx response declared")
+    body = _json_content(responses.get(codes[0]) or responses.get(int(codes[0])), document)
+    name = _component_name(body["schema"], where) if body and "schema" in body else None
+    return int(codes[0]), name
+
+
+def _error(operation: dict[str, Any], document: dict[str, Any]) -> str | None:
+    responses = operation.get("responses") or {}
+    for code in ("400", "422", "4XX", "default"):
+        body = _json_content(responses.get(code), document)
+        if body and isinstance(body.get("schema"), dict) and "$ref" in body["schema"]:
+            return _component_name(body["schema"], "error response")
+    return None
+
+
+def _security(document: dict[str, Any], path: Path) -> tuple[str, str]:
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    wanted = [name for requirement in document.get("security") or [] for name in requirement]
+    for name in wanted or list(schemes):
+        scheme = _resolve(schemes.get(name), document)
+        if not isinstance(scheme, dict):
+            continue
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            return "bearer", "X-Api-Key"
+        if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            return "api-key", str(scheme.get("name") or "X-Api-Key")
+        if scheme.get("type") in ("mutualTLS", "oauth2", "openIdConnect"):
+            return "bearer" if scheme["type"] != "mutualTLS" else "none", "X-Api-Key"
+    return "none", "X-Api-Key"
+
+
+def _correlation_header(document: dict[str, Any]) -> str | None:
+    for item in (document.get("paths") or {}).values():
+        for operation in [item, *((item or {}).get(m) for m in METHODS)]:
+            for parameter in (operation or {}).get("parameters") or []:
+                parameter = _resolve(parameter, document)
+                if not isinstance(parameter, dict) or parameter.get("in") != "header":
+                    continue
+                name = str(parameter.get("name", ""))
+                said = f"{name} {parameter.get('description', '')}".lower()
+                if "correlation" in said or name.lower() in CORRELATION_NAMES:
+                    return name
+    return None
+
+
+def _from_30(node: Any) -> Any:
+    """OpenAPI 3.0 schema objects → JSON Schema 2020-12 where validity differs."""
+    if isinstance(node, list):
+        return [_from_30(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _from_30(value) for key, value in node.items()}
+    if out.pop("nullable", False) is True and "type" in out:
+        kinds = out["type"] if isinstance(out["type"], list) else [out["type"]]
+        out["type"] = [*kinds, "null"]
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        # 3.0: a boolean beside the bound; 2020-12: the bound itself
+        if isinstance(out.get(exclusive), bool) and out.pop(exclusive) and bound in out:
+            out[exclusive] = out.pop(bound)
+    return out

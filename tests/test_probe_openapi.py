@@ -1,0 +1,148 @@
+"""A user's own API, described only by its OpenAPI document: the short profile in
+examples/own-api takes the endpoints, schemas, authentication and correlation header from it
+and adds domain requirements; probe tests a real server (started here, on loopback) against it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from interopcheck.errors import SetupError
+from interopcheck.profile.lint import lint_profile
+from interopcheck.profile.loader import load_profile
+from interopcheck.sources.payloads import Payload
+from interopcheck.standard.openapi_source import load_openapi
+from interopcheck.validation import ValidationSpec, build_checker
+from tests.conftest import EXAMPLES, run_cli
+from tests.servers import serving
+
+PROFILE_FILE = EXAMPLES / "own-api" / "profile.yaml"
+TOKEN = "yot-test-token-0b5e"
+
+
+def referrals_app(check_content: bool = True) -> Starlette:
+    """The supplier's server as it should be; ``check_content=False`` is one that stores
+    whatever parses (the kind of server probing exists to catch)."""
+    checker = build_checker(ValidationSpec(profile=str(PROFILE_FILE), message_type="Referral"))
+
+    async def create(request: Request) -> Response:
+        echo = {"X-Request-Id": request.headers.get("x-request-id", "")}
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            body = {"code": "unauthorised", "message": "a bearer token is required"}
+            return JSONResponse(body, 401, headers=echo)
+        try:
+            referral = json.loads(await request.body())
+        except ValueError:
+            return JSONResponse({"code": "bad-json", "message": "not JSON"}, 400, headers=echo)
+        if check_content:
+            found = checker.check(Payload(source="r", syntax="json", value=referral), 0).findings
+            if found:
+                detail = f"{len(found)} problems, first at {found[0].pointer or '/'}"
+                return JSONResponse({"code": "invalid", "message": detail}, 400, headers=echo)
+        referral_id = referral.get("referralId") if isinstance(referral, dict) else None
+        body = {"referralId": referral_id or str(uuid.uuid4()), "status": "RECORDED"}
+        return JSONResponse(body, 201, headers=echo)
+
+    return Starlette(routes=[Route("/referrals", create, methods=["POST"])])
+
+
+def test_the_profile_takes_its_api_from_the_openapi_document() -> None:
+    assert lint_profile(PROFILE_FILE) == []
+    profile = load_profile(str(PROFILE_FILE))
+    assert profile.api is not None
+    (endpoint,) = profile.api.endpoints
+    assert (endpoint.id, endpoint.method, endpoint.path) == (
+        "create-referral",
+        "POST",
+        "/referrals",
+    )
+    assert (endpoint.receives, endpoint.accepted) == ("Referral", 201)
+    assert (endpoint.response, endpoint.error) == ("Acknowledgement", "Error")
+    assert profile.api.auth == "bearer"
+    assert profile.api.correlation_header == "X-Request-Id"
+
+
+def test_openapi_30_nullable_is_read_as_json_schema() -> None:
+    checker = build_checker(ValidationSpec(profile=str(PROFILE_FILE), message_type="Referral"))
+    generated = run_cli(
+        "generate", "-p", str(PROFILE_FILE), "--type", "Referral", "-n", "1", "--seed", "3"
+    )
+    assert generated.returncode == 0, generated.stderr
+    referral = json.loads(generated.stdout.splitlines()[0])
+    referral["notes"] = None  # allowed: nullable: true in OpenAPI 3.0
+    assert not checker.check(Payload(source="x", syntax="json", value=referral), 0).findings
+    referral["notes"] = 7
+    assert checker.check(Payload(source="x", syntax="json", value=referral), 0).findings
+
+
+def _probe(check_content: bool, examples: int) -> tuple[int, dict[str, Any], str]:
+    """Probe the referrals server; (exit code, JSON report, stdout and stderr)."""
+    with serving(referrals_app(check_content)) as url:
+        proc = run_cli(
+            "probe",
+            "-p",
+            str(PROFILE_FILE),
+            "--actor",
+            "yot",
+            "--target",
+            url,
+            "--auth",
+            "bearer:YOT_TOKEN",
+            "-n",
+            str(examples),
+            "-f",
+            "json",
+            env={"YOT_TOKEN": TOKEN},
+        )
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode, json.loads(proc.stdout), proc.stdout + proc.stderr
+
+
+def test_a_conforming_server_of_ones_own_passes() -> None:
+    code, document, output = _probe(check_content=True, examples=5)
+    assert code == 0, output[-3000:]
+    outcomes = {r["id"]: r["outcome"] for r in document["requirements"]}
+    assert outcomes == {f"REF-10{i}": "passed" for i in range(1, 10)}
+    assert "Referrals: API" in document["levelsAchieved"]
+    assert TOKEN not in output
+
+
+def test_a_server_that_stores_whatever_parses_is_caught() -> None:
+    code, document, _ = _probe(check_content=False, examples=10)
+    assert code == 1
+    accepted_invalid = [
+        r for r in document["results"] if any(f["requirement"] == "REF-102" for f in r["findings"])
+    ]
+    assert accepted_invalid
+    # each says what the message broke, so the supplier knows which rule their server skips
+    assert all(r["exchange"]["breaks"]["pointer"] is not None for r in accepted_invalid)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n", "no POST or PUT"),
+        ("swagger: '2.0'\n", "not an OpenAPI 3.0 or 3.1 document"),
+        (
+            "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    post:\n"
+            "      requestBody: {content: {application/json: {schema: {type: object}}}}\n"
+            "      responses: {'200': {description: ok}}\n",
+            "as a \\$ref to #/components/schemas/NAME",
+        ),
+    ],
+)
+def test_an_unusable_openapi_document_is_a_clear_error(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "api.yaml"
+    path.write_text(text)
+    with pytest.raises(SetupError, match=message):
+        load_openapi(path, "yot")
