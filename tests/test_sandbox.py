@@ -219,3 +219,26 @@ def test_a_body_over_the_limit_is_refused_without_reading_it_all(court: str) -> 
         timeout=60,
     )
     assert streamed.status_code == 413 and PROBLEM.is_valid(streamed.json())
+
+
+def test_the_openapi_body_schemas_are_as_strict_as_the_standard() -> None:
+    """Found by running Schemathesis against the sandbox: dereferencing dropped the siblings of
+    ``$ref`` (the per-message ``header.messageType`` const), so every endpoint's schema
+    accepted a charge-file header. The python-jsonschema oracle reads the document here."""
+    import jsonschema
+
+    from interopcheck.profile.loader import load_profile
+    from interopcheck.sandbox.openapi import openapi_document
+
+    document = openapi_document(load_profile("justice-ew"), "court", Catalog.bundled())
+    schema = document["components"]["schemas"]["prison-reception"]
+    oracle = jsonschema.Draft202012Validator(schema)
+    reception = json.loads(
+        (EXAMPLES / "journeys" / "theft-and-knife" / "07-prison-reception.json").read_text()
+    )
+    assert oracle.is_valid(reception)
+    reception["header"]["messageType"] = "charge-file"
+    assert not oracle.is_valid(reception)
+    reception["header"]["messageType"] = "prison-reception"
+    reception["header"]["sender"]["actor"] = "police"  # only a prison sends receptions
+    assert not oracle.is_valid(reception)

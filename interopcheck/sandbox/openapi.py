@@ -19,12 +19,30 @@ from interopcheck.standard.catalog import Catalog
 PROBLEM = "application/problem+json"
 
 
-def _component(catalog: Catalog, name: str) -> dict[str, Any]:
+def _component(catalog: Catalog, registry: jsonschema_rs.Registry, name: str) -> dict[str, Any]:
     entry = catalog.find(name)
     if entry is None:
         raise SetupError(f"no schema {name!r} in the standard")
-    schema = jsonschema_rs.dereference(entry.document, registry=catalog.registry())
+    schema = jsonschema_rs.dereference(keep_ref_siblings(entry.document), registry=registry)
     return {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
+
+
+def keep_ref_siblings(node: Any) -> Any:
+    """``{"$ref": X, "properties": ...}`` → ``{"allOf": [{"$ref": X}], "properties": ...}``.
+
+    In 2020-12 a ``$ref`` applies beside its siblings, but dereferencing replaces the whole
+    node with the target (measured: the message types' ``header.messageType`` const was lost,
+    so the document accepted a charge-file header on every endpoint). Moving the ``$ref`` into
+    an ``allOf`` keeps both."""
+    if isinstance(node, list):
+        return [keep_ref_siblings(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: keep_ref_siblings(value) for key, value in node.items()}
+    siblings = set(out) - {"$ref", "$id", "$schema", "$defs", "title", "description"}
+    if "$ref" in out and siblings:
+        out["allOf"] = [{"$ref": out.pop("$ref")}, *out.get("allOf", [])]
+    return out
 
 
 def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str, Any]:
@@ -52,10 +70,13 @@ def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str
         "schema": {"type": "string", "maxLength": 200},
     }
     schemas: dict[str, Any] = {}
+    registry = jsonschema_rs.Registry(
+        [(e.uri, keep_ref_siblings(e.document)) for e in catalog.entries()]
+    )
 
     def ref(name: str) -> dict[str, str]:
         if name not in schemas:
-            schemas[name] = _component(catalog, name)
+            schemas[name] = _component(catalog, registry, name)
         return {"$ref": f"#/components/schemas/{name}"}
 
     def problem(description: str) -> dict[str, Any]:
@@ -104,6 +125,8 @@ def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str
         ],
         "responses": {
             "200": {"description": "The case's messages"},
+            "401": problem("No credentials"),
+            "403": problem("Credentials not accepted"),
             "404": problem("No such case"),
         },
     }

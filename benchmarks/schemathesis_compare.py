@@ -1,0 +1,116 @@
+"""Side by side with Schemathesis: which sandbox faults each finds, false alarms, wall time.
+
+    python -m venv /tmp/stv && /tmp/stv/bin/pip install schemathesis    # benchmark env only
+    python benchmarks/schemathesis_compare.py --schemathesis /tmp/stv/bin/st [--examples 5]
+
+For the clean sandbox and for each ``--fault``, one sandbox (court, justice-ew) is started in its
+own process on a free loopback port; interopcheck probes it with the profile, Schemathesis runs
+against the sandbox's own ``/openapi.json`` with the bearer token, every check, and the profile's
+response-time limit; both with the same number of examples. A tool "finds" a fault when it exits
+non-zero on the faulty sandbox; on the clean one a non-zero exit is a false alarm. Prints a
+Markdown table with the failing checks each reports; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+
+from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, FAULTS
+
+ACTOR = "court"
+ENV = {**os.environ, "INTEROPCHECK_SANDBOX_TOKEN": DEVELOPMENT_TOKEN, "NO_COLOR": "1"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _sandbox(fault: str | None) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    command = [sys.executable, "-m", "interopcheck", "sandbox", "--actor", ACTOR]
+    command += ["--port", str(port)] + (["--fault", fault] if fault else [])
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/v1/health", timeout=10)
+            return process, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the sandbox did not start")
+
+
+def _interopcheck(url: str, examples: int) -> tuple[int, list[str], float]:
+    command = [sys.executable, "-m", "interopcheck", "probe", "--target", url, "--actor", ACTOR]
+    command += ["--auth", "bearer:INTEROPCHECK_SANDBOX_TOKEN", "-n", str(examples), "-f", "json"]
+    started = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=1800)
+    took = time.perf_counter() - started
+    failed: list[str] = []
+    if proc.stdout.strip():
+        document = json.loads(proc.stdout)
+        failed = [
+            f"{r['id']} {r['kind'].split(':')[-1]}"
+            for r in document["requirements"]
+            if r["outcome"] == "failed"
+        ]
+    return proc.returncode, failed, took
+
+
+def _schemathesis(st: str, url: str, examples: int) -> tuple[int, list[str], float]:
+    command = [st, "run", f"{url}/openapi.json", "--url", url, "-n", str(examples)]
+    command += ["-H", f"Authorization: Bearer {DEVELOPMENT_TOKEN}", "--checks", "all"]
+    command += ["--max-response-time", "2", "--seed", "1", "--no-color"]
+    started = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=1800)
+    took = time.perf_counter() - started
+    text = proc.stdout + proc.stderr
+    found = sorted(set(re.findall(r"^\s*-\s+([A-Z][^\n]{3,80}?)\s*$", text, re.MULTILINE)))
+    return proc.returncode, found[:6], took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schemathesis", required=True, help="the st executable")
+    parser.add_argument("--examples", type=int, default=5)
+    args = parser.parse_args()
+    print(
+        "| sandbox | interopcheck: exit, failing requirements | time (s) | "
+        "Schemathesis: exit, failures | time (s) |"
+    )
+    print("|---|---|---|---|---|")
+    for fault in [None, *FAULTS]:
+        process, url = _sandbox(fault)
+        try:
+            ours = _interopcheck(url, args.examples)
+            theirs = _schemathesis(args.schemathesis, url, args.examples)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        print(
+            f"| {fault or 'clean'} | {ours[0]}: {', '.join(ours[1]) or '-'} | {ours[2]:.1f} | "
+            f"{theirs[0]}: {'; '.join(theirs[1]) or '-'} | {theirs[2]:.1f} |",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
