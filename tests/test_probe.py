@@ -18,10 +18,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import jsonschema_rs
 import pytest
 
 from interopcheck.errors import SetupError
+from interopcheck.formats.sarif import render as render_sarif
 from interopcheck.probe.auth import Credentials, parse_auth
 from interopcheck.probe.client import SendOptions
 from interopcheck.probe.plan import PlanOptions
@@ -32,6 +34,7 @@ from interopcheck.sandbox.app import FAULTS, SandboxConfig, create_app
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.conftest import run_cli
 from tests.servers import serving
+from tests.test_reports import SARIF_SCHEMA
 
 REPORT = jsonschema_rs.validator_for(json.loads(REPORT_SCHEMA_PATH.read_text()))
 TOKEN_ENV = "INTEROPCHECK_SANDBOX_TOKEN"
@@ -192,6 +195,12 @@ def test_a_failing_exchange_is_reproduced_by_its_curl_command(tmp_path: Path) ->
         document = json.loads(proc.stdout)
         failing = next(r for r in document["results"] if r["findings"])
         assert failing["findings"][0]["requirement"] == "API-001"
+        # SARIF locates HTTP findings by endpoint (a logical location), never as a file
+        sarif = json.loads(render_sarif(document))
+        jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+        located = sarif["runs"][0]["results"][0]["locations"][0]
+        assert "physicalLocation" not in located
+        assert located["logicalLocations"][0]["fullyQualifiedName"].startswith(f"POST {url}/v1/")
         again = subprocess.run(
             ["bash", "-c", failing["exchange"]["reproduction"]],
             capture_output=True,

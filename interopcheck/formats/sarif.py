@@ -103,7 +103,22 @@ def render(document: dict[str, Any]) -> str:
                 "locations": [{"physicalLocation": location}],
                 "properties": {"pointer": finding.get("pointer", "")},
             }
-            if finding.get("pointer"):
+            exchange = result.get("exchange")
+            if exchange is not None:
+                # An HTTP exchange is no file: located by its endpoint, as a logical location.
+                entry["locations"] = [
+                    {
+                        "logicalLocations": [
+                            {
+                                "name": exchange["endpoint"],
+                                "fullyQualifiedName": f"{exchange['method']} {exchange['url']}",
+                                "kind": "resource",
+                            }
+                        ]
+                    }
+                ]
+                entry["properties"] = {"status": exchange["status"], "case": exchange["kind"]}
+            elif finding.get("pointer"):
                 entry["locations"][0]["logicalLocations"] = [
                     {"fullyQualifiedName": finding["pointer"], "kind": "element"}
                 ]
