@@ -19,7 +19,6 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
 )
-from interopcheck.errors import SetupError
 
 AuthOption = Annotated[
     str | None,
@@ -178,6 +177,3 @@ class ProgressBar:
     def advance(self) -> None:
         if self._bar is not None:
             self._bar.advance(self._task)  # type: ignore[attr-defined]
-
-
-__all__ = ["SetupError", "probe"]

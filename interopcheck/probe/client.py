@@ -13,8 +13,9 @@ import email.utils
 import errno
 import ssl
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -91,8 +92,6 @@ class Sender:
         verify: ssl.SSLContext | bool = True
         bare_verify: ssl.SSLContext | bool = True
         if urlsplit(self.target).scheme == "https":
-            from pathlib import Path
-
             ca = Path(options.ca_bundle) if options.ca_bundle else None
             verify = credentials.ssl_context(ca)
             bare_verify = ssl.create_default_context(cafile=options.ca_bundle)
@@ -285,6 +284,3 @@ def describe_transport_error(exc: httpx.HTTPError, timeout: float) -> str:
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
         return f"connection failed: {text or 'reset by the server'}"
     return f"{type(exc).__name__}: {text}"
-
-
-OnDone = Callable[[Exchange, Answer], None]

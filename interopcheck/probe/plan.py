@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,15 +90,8 @@ class Planner:
             self._checkers[message_type] = None if entry is None else self.checker.fixed_to(entry)
         return self._checkers[message_type]
 
-    def plan(
-        self, endpoints: list[Endpoint], on_type: Callable[[str], None] | None = None
-    ) -> list[Exchange]:
-        exchanges: list[Exchange] = []
-        for endpoint in endpoints:
-            if on_type is not None:
-                on_type(endpoint.receives)
-            exchanges.extend(self._for(endpoint))
-        return exchanges
+    def plan(self, endpoints: list[Endpoint]) -> list[Exchange]:
+        return [exchange for endpoint in endpoints for exchange in self._for(endpoint)]
 
     def _exchange(
         self, endpoint: Endpoint, kind: str, label: str, value: Any, **extra: Any
