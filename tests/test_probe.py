@@ -428,3 +428,32 @@ def test_429_is_retried_after_its_retry_after() -> None:
     assert results[0].exchange["status"] == 503
     assert all(r.exchange["retries"] == 0 for r in results[1:])  # an hour is not waited for
     assert 1.0 <= took < 30
+
+
+@pytest.mark.parametrize(
+    ("target", "cause"),
+    [
+        ("http://no-such-host.invalid", "DNS lookup failed"),  # .invalid never resolves (RFC 6761)
+        ("https", "TLS failed"),  # https spoken to the plain-HTTP sandbox
+    ],
+)
+def test_dns_and_tls_failures_are_one_clear_error(target: str, cause: str) -> None:
+    with serving(create_app(SandboxConfig("justice-ew", "court", token=SECRET))) as url:
+        if target == "https":
+            target = url.replace("http://", "https://")
+        with pytest.raises(SetupError, match=cause) as raised:
+            _probe(target, max_examples=0, timeout=3)
+    assert str(raised.value).startswith(f"{target}/v1/prosecution-cases: cannot reach the target")
+
+
+def test_a_client_certificate_is_never_offered_over_plain_http(tmp_path: Path) -> None:
+    cert = tmp_path / "client.pem"
+    cert.write_text("not used")
+    request = ProbeRequest(
+        target="http://127.0.0.1:9",
+        actor="court",
+        credentials=Credentials("mtls", cert=cert),
+        plan=PlanOptions(max_examples=0),
+    )
+    with pytest.raises(SetupError, match="mtls needs an https:// target"):
+        run_probe(request, CHECKER)

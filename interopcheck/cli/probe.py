@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -19,6 +18,7 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
 )
+from interopcheck.cli.progress import ProgressBar
 
 AuthOption = Annotated[
     str | None,
@@ -110,7 +110,7 @@ def probe(
         ),
     )
     summary = probe_summary(loaded, [actor], strict)
-    with ProgressBar() as progress:
+    with ProgressBar("probing") as progress:
         results = run_probe(request, checker, progress.planned, progress.advance)
     for result in results:
         summary.add(result)
@@ -140,40 +140,3 @@ def probe(
         fail_on,
     )
     raise typer.Exit(code)
-
-
-class ProgressBar:
-    """Requests answered out of those planned, on stderr when it is a terminal."""
-
-    def __init__(self) -> None:
-        self._enabled = sys.stderr.isatty()
-        self._bar: object | None = None
-        self._task: object | None = None
-
-    def __enter__(self) -> ProgressBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()  # type: ignore[attr-defined]
-
-    def planned(self, total: int) -> None:
-        if not self._enabled:
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        bar = Progress(
-            TextColumn("probing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        bar.start()
-        self._task = bar.add_task("probing", total=total)
-        self._bar = bar
-
-    def advance(self) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task)  # type: ignore[attr-defined]

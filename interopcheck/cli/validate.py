@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -23,11 +22,8 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
 )
+from interopcheck.cli.progress import ProgressBar
 from interopcheck.errors import SetupError
-
-if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
-
 
 #: Show a progress bar for corpora larger than this (on a terminal only).
 PROGRESS_OVER = 300
@@ -117,8 +113,8 @@ def validate(
     if strict and profile is None:
         raise SetupError("--strict needs --profile (it changes which requirement levels decide)")
     plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
-    with _ProgressBar() as on_progress:
-        stream = ValidationStream(paths, options, on_progress)
+    with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
+        stream = ValidationStream(paths, options, progress.set)
         code = publish(
             plan,
             stream.summary,
@@ -138,39 +134,3 @@ def validate(
             fail_on,
         )
     raise typer.Exit(code)
-
-
-class _ProgressBar:
-    """A progress bar on stderr for large corpora, only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self._enabled = sys.stderr.isatty()
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
-
-    def __enter__(self) -> _ProgressBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def __call__(self, done: int) -> None:
-        if done <= PROGRESS_OVER or not self._enabled:
-            return
-        if self._bar is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            # The corpus is walked lazily, so the total is not known: count, don't estimate.
-            self._bar = Progress(
-                TextColumn("validating"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task("validating", total=None)
-        assert self._task is not None
-        self._bar.update(self._task, completed=done)

@@ -150,14 +150,14 @@ class Judge:
             f"answered {status} to {what}" if status >= 500 else None,
             "a status below 500",
         )
-        if status < 500 and not answer.truncated:
-            yield from self._body_checks(exchange, answer)
-        elif answer.truncated:
+        if status < 500 and answer.truncated:
             yield (
                 "response-schema",
                 f"answered {status} with a body over the size cap to {what}",
                 "a receipt or problem body",
             )
+        elif status < 500:
+            yield from self._body_checks(exchange, answer)
         if status >= 400:
             leak = _internals(answer.body)
             yield (

@@ -64,6 +64,13 @@ class Exchange:
         return f"{e.actor} {e.method} {e.path} #{self.number} {self.kind}: {self.label}"
 
 
+#: Per message type: examples (name, body), hard-name variants, generated valid, generated
+#: invalid (body, what it breaks).
+Bodies = tuple[
+    list[tuple[str, Any]], list[tuple[str, Any]], list[Any], list[tuple[Any, dict[str, Any]]]
+]
+
+
 @dataclass(frozen=True)
 class PlanOptions:
     max_examples: int = 10
@@ -78,7 +85,7 @@ class Planner:
     def __init__(self, checker: SchemaChecker, options: PlanOptions) -> None:
         self.checker = checker
         self.options = options
-        self._generated: dict[str, tuple[list[Any], list[tuple[Any, dict[str, Any]]]]] = {}
+        self._bodies: dict[str, Bodies] = {}
         self._checkers: dict[str, SchemaChecker | None] = {}
         self._next = 0
 
@@ -102,13 +109,13 @@ class Planner:
         return Exchange(self._next, endpoint, kind, label, value, correlation, **extra)
 
     def _for(self, endpoint: Endpoint) -> list[Exchange]:
-        examples = self._examples(endpoint.receives)
-        valid, invalid = self._generate(endpoint.receives)
+        bodies = self._bodies.get(endpoint.receives)
+        if bodies is None:  # a message type several actors receive is read and made once
+            bodies = self._bodies[endpoint.receives] = self._make_bodies(endpoint.receives)
+        examples, edges, valid, invalid = bodies
         out = [self._exchange(endpoint, "example", name, value) for name, value in examples]
         base = examples[0][1] if examples else (valid[0] if valid else None)
-        if base is not None:
-            for name, value in self._edges(base, endpoint.receives):
-                out.append(self._exchange(endpoint, "edge", f"name {name!r}", value))
+        out += [self._exchange(endpoint, "edge", f"name {n!r}", value) for n, value in edges]
         out += [
             self._exchange(endpoint, "generated", f"valid case {i + 1}", value)
             for i, value in enumerate(valid)
@@ -121,6 +128,13 @@ class Planner:
             out.append(self._exchange(endpoint, "no-credentials", "no credentials", base))
             out.append(self._exchange(endpoint, "wrong-credentials", "wrong credentials", base))
         return out
+
+    def _make_bodies(self, message_type: str) -> Bodies:
+        examples = self._examples(message_type)
+        valid, invalid = self._generate(message_type)
+        base = examples[0][1] if examples else (valid[0] if valid else None)
+        edges = self._edges(base, message_type) if base is not None else []
+        return examples, edges, valid, invalid
 
     def _valid(self, value: Any, message_type: str) -> bool:
         checker = self.checker_for(message_type)
@@ -159,22 +173,18 @@ class Planner:
     def _generate(self, message_type: str) -> tuple[list[Any], list[tuple[Any, dict[str, Any]]]]:
         if self.options.max_examples == 0:
             return [], []
-        if message_type not in self._generated:
-            from interopcheck.generate.cases import CaseGenerator
+        from interopcheck.generate.cases import CaseGenerator
 
-            entry = self.checker.catalog.for_message(message_type, None)
-            checker = self.checker_for(message_type)
-            if entry is None or checker is None:
-                self._generated[message_type] = ([], [])
-            else:
-                generator = CaseGenerator(checker, entry, self.options.seed)
-                valid = [c.value for c in generator.valid(self.options.max_examples).cases]
-                invalid = [
-                    (c.value, c.breaks or {})
-                    for c in generator.invalid(self.options.max_examples).cases
-                ]
-                self._generated[message_type] = (valid, invalid)
-        return self._generated[message_type]
+        entry = self.checker.catalog.for_message(message_type, None)
+        checker = self.checker_for(message_type)
+        if entry is None or checker is None:
+            return [], []
+        generator = CaseGenerator(checker, entry, self.options.seed)
+        valid = [c.value for c in generator.valid(self.options.max_examples).cases]
+        invalid = [
+            (c.value, c.breaks or {}) for c in generator.invalid(self.options.max_examples).cases
+        ]
+        return valid, invalid
 
 
 #: Field names that hold a person's name (lower case).

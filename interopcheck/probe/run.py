@@ -59,6 +59,12 @@ def check_target(target: str) -> str:
     return target.rstrip("/")
 
 
+def check_credentials(credentials: Credentials, target: str) -> None:
+    """A client certificate goes only over TLS: refuse to pretend otherwise."""
+    if credentials.cert is not None and not target.startswith("https://"):
+        raise SetupError(f"--auth mtls needs an https:// target, not {target}")
+
+
 def run_probe(
     request: ProbeRequest,
     checker: SchemaChecker,
@@ -69,6 +75,7 @@ def run_probe(
     assert checker.rules is not None
     profile = checker.rules.profile
     endpoints = endpoints_of(profile, request.actor)
+    check_credentials(request.credentials, request.target)
     assert profile.api is not None
     planner = Planner(checker, request.plan)
     exchanges = planner.plan(endpoints)
