@@ -457,3 +457,62 @@ def test_a_client_certificate_is_never_offered_over_plain_http(tmp_path: Path) -
     )
     with pytest.raises(SetupError, match="mtls needs an https:// target"):
         run_probe(request, CHECKER)
+
+
+MTLS_PROFILE = """id: mtls-ew
+version: 1.0.0
+title: justice-ew, the court's endpoint over mutual TLS
+extends: justice-ew
+api:
+  auth: mtls
+  endpoints:
+    - {id: court-prosecution-cases, actor: court, method: POST, path: /v1/prosecution-cases,
+       receives: prosecution-case}
+"""
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_mtls_client_certificates_over_real_tls(tmp_path: Path, required: bool) -> None:
+    """A real TLS server (uvicorn) with a CA, a server certificate and a client certificate
+    made here. When the server requires client certificates, probe's requests without one and
+    with one no CA issued are refused in the handshake: authentication passes. When it does
+    not, those requests are answered: authentication fails."""
+    import ssl
+
+    from tests.tls import make_pki
+
+    pki = make_pki(tmp_path)
+    profile = tmp_path / "mtls.yaml"
+    profile.write_text(MTLS_PROFILE)
+    tls = {
+        "ssl_certfile": str(pki.server_cert),
+        "ssl_keyfile": str(pki.server_key),
+        "ssl_ca_certs": str(pki.ca),
+        "ssl_cert_reqs": ssl.CERT_REQUIRED if required else ssl.CERT_NONE,
+    }
+    with serving(create_app(SandboxConfig(str(profile), "court")), **tls) as url:
+        assert url.startswith("https://")
+        proc = run_cli(
+            "probe",
+            "-p",
+            str(profile),
+            "--actor",
+            "court",
+            "--target",
+            url,
+            "-n",
+            "0",
+            "--auth",
+            f"mtls:{pki.client_cert}:{pki.client_key}",
+            "--ca-bundle",
+            str(pki.ca),
+            "-f",
+            "json",
+        )
+    assert proc.returncode == (0 if required else 1), proc.stderr
+    document = json.loads(proc.stdout)
+    outcomes = {r["id"]: r["outcome"] for r in document["requirements"]}
+    assert outcomes["API-007"] == ("passed" if required else "failed")
+    assert outcomes["API-001"] == "passed"  # the right certificate is let in either way
+    reproduction = document["results"][0]["exchange"]["reproduction"]
+    assert f"--cert {pki.client_cert}" in reproduction

@@ -4,7 +4,9 @@ that a test could not reach through the Python API."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from typing import Annotated, NoReturn
 
 import typer
@@ -74,21 +76,46 @@ def fail(message: str) -> NoReturn:
 
 def main() -> None:
     """Console entry point: every setup problem is one line and exit code 2, never a traceback."""
+    interrupted = _watch_for_ctrl_c()
     try:
         app()
     except SetupError as exc:
+        if interrupted.is_set():
+            _interrupted()
         fail(exc.message)
     except KeyboardInterrupt:
-        sys.stderr.write("interopcheck: interrupted\n")
-        raise SystemExit(130) from None
+        _interrupted()
     except SystemExit as exc:
         if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130: say what happened
-            sys.stderr.write("interopcheck: interrupted (no report file was written)\n")
+            _interrupted()
         raise
     except Exception as exc:  # a bug of ours: say so in one line, keep the traceback on request
+        if interrupted.is_set():
+            # Ctrl-C inside a library's callback can come back as that library's error
+            # (jsonschema-rs wraps it in a ValidationError): it is still the user's Ctrl-C.
+            _interrupted()
         if os.environ.get("INTEROPCHECK_DEBUG"):
             raise
         fail(
             f"internal error ({type(exc).__name__}: {exc}); this is a bug in interopcheck — "
             "rerun with INTEROPCHECK_DEBUG=1 for details and report it"
         )
+
+
+def _watch_for_ctrl_c() -> threading.Event:
+    """Remember that Ctrl-C was pressed (and raise KeyboardInterrupt as Python does), unless
+    SIGINT is ignored (a background job), which stays as it is."""
+    pressed = threading.Event()
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+
+        def on_ctrl_c(signum: int, frame: object) -> None:
+            pressed.set()
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, on_ctrl_c)
+    return pressed
+
+
+def _interrupted() -> NoReturn:
+    sys.stderr.write("interopcheck: interrupted (no report file was written)\n")
+    raise SystemExit(130)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
+
+from interopcheck.errors import SetupError
 
 
 def sandbox(
@@ -35,6 +38,19 @@ def sandbox(
     list_faults: Annotated[
         bool, typer.Option("--list-faults", help="List the faults and exit.")
     ] = False,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", help="Serve https with this certificate (PEM).")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option("--tls-key", help="The private key of --tls-cert (PEM).")
+    ] = None,
+    client_ca: Annotated[
+        Path | None,
+        typer.Option(
+            "--client-ca",
+            help="Require client certificates this CA issued (mutual TLS; with --tls-cert).",
+        ),
+    ] = None,
 ) -> None:
     """Serve one actor's endpoints of a profile: validate what arrives, answer receipt or
     problem, require authentication, echo the correlation id. Stops on Ctrl-C."""
@@ -51,8 +67,20 @@ def sandbox(
         for name, what in FAULTS.items():
             typer.echo(f"{name:22} {what}")
         raise typer.Exit(0)
+    import ssl
+
     import uvicorn
 
+    if (tls_key or client_ca) and tls_cert is None:
+        raise SetupError("--tls-key and --client-ca need --tls-cert (https)")
+    tls: dict[str, Any] = {}
+    if tls_cert is not None:
+        for given in (tls_cert, tls_key, client_ca):
+            if given is not None and not given.is_file():
+                raise SetupError(f"{given}: no such file")
+        tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key) if tls_key else None}
+        if client_ca is not None:
+            tls.update(ssl_ca_certs=str(client_ca), ssl_cert_reqs=ssl.CERT_REQUIRED)
     chosen = token or os.environ.get(TOKEN_ENV) or DEVELOPMENT_TOKEN
     app = create_app(SandboxConfig(profile, actor, chosen, frozenset(fault or ())))
     source = (
@@ -63,9 +91,10 @@ def sandbox(
         else f"the development token {DEVELOPMENT_TOKEN}"
     )
     sys.stderr.write(
-        f"interopcheck sandbox: {actor} of {profile} on http://{host}:{port} "
+        f"interopcheck sandbox: {actor} of {profile} on {'https' if tls else 'http'}://"
+        f"{host}:{port} "
         f"(bearer token: {source}; faults: {', '.join(sorted(fault or ())) or 'none'})\n"
     )
     for line in describe(app.state.endpoints):
         sys.stderr.write(f"  {line}\n")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", **tls)

@@ -73,9 +73,11 @@ def parse_auth(spec: str | None, api: Api) -> Credentials:
     if spec is None:
         if api.auth == "none":
             return NO_CREDENTIALS
+        example = {"bearer": "bearer:ENV_VAR", "api-key": "api-key:ENV_VAR"}.get(
+            api.auth, "mtls:CERT.pem:KEY.pem"
+        )
         raise SetupError(
-            f"the profile's api requires {api.auth} authentication: give --auth "
-            f"({'bearer:ENV_VAR' if api.auth == 'bearer' else 'api-key:ENV_VAR'}, or a file)"
+            f"the profile's api requires {api.auth} authentication: give --auth {example}"
         )
     scheme, _, rest = spec.partition(":")
     if scheme not in SCHEMES or not rest:
@@ -112,3 +114,42 @@ def parse_auth(spec: str | None, api: Api) -> Credentials:
     if any(ord(c) < 32 or ord(c) == 127 for c in secret):
         raise SetupError(f"--auth {scheme}: the secret holds control characters (a newline?)")
     return Credentials(scheme, header=header, secret=secret, shown=shown)
+
+
+def throwaway_certificate_context(ca_bundle: Path | None) -> ssl.SSLContext:
+    """A TLS context presenting a self-signed client certificate made just now: the "wrong
+    credentials" of mTLS (a server must refuse a certificate no CA it trusts issued)."""
+    import datetime as dt
+    import tempfile
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "interopcheck wrong client")])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .sign(key, hashes.SHA256())
+    )
+    context = NO_CREDENTIALS.ssl_context(ca_bundle)
+    with tempfile.TemporaryDirectory() as folder:  # ssl reads certificates from files only
+        cert_file, key_file = Path(folder) / "c.pem", Path(folder) / "k.pem"
+        cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        context.load_cert_chain(str(cert_file), str(key_file))
+    return context

@@ -12,6 +12,7 @@ import asyncio
 import email.utils
 import errno
 import ssl
+import sys
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from interopcheck import __version__
-from interopcheck.probe.auth import Credentials
+from interopcheck.probe.auth import NO_CREDENTIALS, Credentials, throwaway_certificate_context
 from interopcheck.probe.plan import Exchange
 
 RETRY_STATUSES = (429, 503)
@@ -89,23 +90,26 @@ class Sender:
         )
         timeout = httpx.Timeout(options.timeout)
         headers = {"User-Agent": f"interopcheck/{__version__}"}
-        verify: ssl.SSLContext | bool = True
-        bare_verify: ssl.SSLContext | bool = True
+        contexts: dict[str, ssl.SSLContext | bool] = {"given": True, "none": True, "wrong": True}
         if urlsplit(self.target).scheme == "https":
             ca = Path(options.ca_bundle) if options.ca_bundle else None
-            verify = credentials.ssl_context(ca)
-            bare_verify = ssl.create_default_context(cafile=options.ca_bundle)
-        self._client = httpx.AsyncClient(
-            limits=limits, timeout=timeout, headers=headers, verify=verify, trust_env=False
-        )
-        # Requests that must carry no credentials at all (not even a client certificate).
-        self._bare = httpx.AsyncClient(
-            limits=limits, timeout=timeout, headers=headers, verify=bare_verify, trust_env=False
-        )
+            contexts["given"] = credentials.ssl_context(ca)
+            # no credentials at all: not even a client certificate
+            contexts["none"] = NO_CREDENTIALS.ssl_context(ca)
+            # wrong ones: a header with a wrong secret, or a certificate nobody issued
+            contexts["wrong"] = (
+                throwaway_certificate_context(ca) if credentials.cert else contexts["given"]
+            )
+        self._clients = {
+            which: httpx.AsyncClient(
+                limits=limits, timeout=timeout, headers=headers, verify=context, trust_env=False
+            )
+            for which, context in contexts.items()
+        }
 
     async def close(self) -> None:
-        await self._client.aclose()
-        await self._bare.aclose()
+        for client in self._clients.values():
+            await client.aclose()
 
     def url(self, exchange: Exchange) -> str:
         return self.target + exchange.endpoint.path
@@ -140,8 +144,15 @@ class Sender:
         """Bound the whole exchange, not just each read: a server dribbling a byte at a time
         still costs at most ``timeout`` seconds (a little more for the redirects)."""
         started = time.perf_counter()
+        limit = self.options.timeout * 1.5
         try:
-            return await asyncio.wait_for(sending, self.options.timeout * 1.5)
+            if sys.version_info >= (3, 11):
+                # asyncio.timeout, not wait_for: before 3.12, wait_for can swallow a
+                # cancellation that races the answer, and Ctrl-C (which asyncio.run turns into
+                # a cancellation) was then lost (measured: demo ran on to exit 0).
+                async with asyncio.timeout(limit):
+                    return await sending
+            return await asyncio.wait_for(sending, limit)
         except asyncio.TimeoutError:
             return Answer(
                 error=f"no complete answer within {self.options.timeout:g} s",
@@ -159,7 +170,7 @@ class Sender:
             await asyncio.sleep(start - now)
 
     async def _once(self, exchange: Exchange) -> Answer:
-        client = self._client if exchange.credentials != "none" else self._bare
+        client = self._clients[exchange.credentials]
         url = self.url(exchange)
         headers = self.headers(exchange)
         body = exchange.body

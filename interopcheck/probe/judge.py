@@ -35,6 +35,9 @@ INTERNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a server file path", re.compile(r"(?:/srv|/usr/lib|/var/www|/home/\w+|[A-Z]:\\\\)[/\\]")),
 )
 
+#: How a TLS refusal of a client certificate reads (probe/client.py's words for it).
+TLS_REFUSALS = ("TLS failed", "connection reset", "connection failed", "the server broke")
+
 CHECKS = (
     "accepts-valid",
     "rejects-invalid",
@@ -110,6 +113,16 @@ class Judge:
                 f"answered {status} redirecting to another origin ({answer.refused_redirect}); "
                 "not followed, so no credentials went there",
                 "an answer from the endpoint itself",
+            )
+            return
+        if status is None and exchange.credentials != "given" and self.api.auth == "mtls":
+            # mTLS refuses a missing or unknown client certificate in the handshake: the
+            # connection ends (an alert, or a reset under TLS 1.3) before any HTTP answer.
+            refused = (answer.error or "").startswith(TLS_REFUSALS)
+            yield (
+                "authentication",
+                None if refused else f"no answer, but not a TLS refusal: {answer.error}",
+                "the TLS handshake refused",
             )
             return
         if status is None:

@@ -117,7 +117,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return correlation(request, JSONResponse(body, status_code=status, media_type=PROBLEM))
 
     def denied(request: Request) -> Response | None:
-        if "no-auth-check" in faults or api.auth == "none":
+        if "no-auth-check" in faults or api.auth in ("none", "mtls"):  # mtls: TLS refuses
             return None
         if api.auth == "api-key":
             given = request.headers.get(api.api_key_header)
