@@ -31,7 +31,7 @@ from interopcheck.probe.auth import Credentials
 from interopcheck.probe.client import SendOptions
 from interopcheck.probe.judge import Judge
 from interopcheck.probe.plan import Exchange, Planner, PlanOptions
-from interopcheck.probe.run import ProbeRequest, _send_all, endpoints_of
+from interopcheck.probe.run import ProbeRequest, _probe_all, endpoints_of
 from interopcheck.sandbox.app import DEVELOPMENT_TOKEN
 from interopcheck.validation import ValidationSpec, build_checker
 
@@ -98,9 +98,8 @@ def main() -> None:
     assert checker.rules is not None
     profile = checker.rules.profile
     started = time.perf_counter()
-    planned = Planner(checker, PlanOptions(max_examples=args.max_examples, seed=1)).plan(
-        endpoints_of(profile, ACTOR)
-    )
+    planner = Planner(checker, PlanOptions(max_examples=args.max_examples, seed=1))
+    planned = planner.plan(endpoints_of(profile, ACTOR))
     planning = time.perf_counter() - started
     exchanges = (planned * (args.requests // len(planned) + 1))[: args.requests]
     credentials = Credentials(
@@ -110,14 +109,14 @@ def main() -> None:
     port = _free_port()
     sandbox = _start_sandbox(port)
     url = f"http://127.0.0.1:{port}"
-    request = ProbeRequest(url, ACTOR, credentials, send=SendOptions(concurrency=args.concurrency))
+    request = ProbeRequest(
+        url, ACTOR, credentials, send=SendOptions(concurrency=args.concurrency), shrink_budget=0
+    )
     probe_times, bare_times = [], []
     try:
         for _ in range(args.rounds):
             t0 = time.perf_counter()
-            answers = asyncio.run(_send_all(request, "X-Correlation-Id", exchanges, None))
-            for exchange, answer in zip(exchanges, answers, strict=True):
-                judge.judge(exchange, answer)
+            asyncio.run(_probe_all(request, "X-Correlation-Id", exchanges, judge, planner, None))
             probe_times.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             asyncio.run(_bare(url, exchanges, args.concurrency))

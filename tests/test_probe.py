@@ -31,6 +31,7 @@ from interopcheck.probe.run import ProbeRequest, run_probe
 from interopcheck.profile.loader import load_profile
 from interopcheck.report.document import REPORT_SCHEMA_PATH
 from interopcheck.sandbox.app import FAULTS, SandboxConfig, create_app
+from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.conftest import run_cli
 from tests.servers import serving
@@ -516,3 +517,31 @@ def test_mtls_client_certificates_over_real_tls(tmp_path: Path, required: bool) 
     assert outcomes["API-001"] == "passed"  # the right certificate is let in either way
     reproduction = document["results"][0]["exchange"]["reproduction"]
     assert f"--cert {pki.client_cert}" in reproduction
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed here")
+def test_a_failing_case_is_shrunk_to_a_smaller_one_that_fails_the_same_way() -> None:
+    config = SandboxConfig(
+        "justice-ew", "court", token=SECRET, faults=frozenset({"crash-on-apostrophe"})
+    )
+    with serving(create_app(config)) as url:
+        results = _probe(url, max_examples=1)
+        shrunk = [r for r in results if "shrunk" in r.exchange]
+        assert shrunk
+        record = shrunk[0].exchange
+        assert record["shrunk"]["toBytes"] < record["shrunk"]["fromBytes"]
+        assert record["shrunk"]["requests"] <= 50  # the default budget
+        body = record["reproduction"].split("<<'JSON'\n", 1)[1].rsplit("\nJSON", 1)[0]
+        smaller = json.loads(body)
+        assert len(body.encode()) == record["shrunk"]["toBytes"]
+        assert "'" in body  # what the server falls over on is kept
+        checker = CHECKER.fixed_to(CHECKER.catalog.for_message(shrunk[0].message_type, None))
+        assert not checker.check(Payload(source="s", syntax="json", value=smaller), 0).findings
+        again = subprocess.run(
+            ["bash", "-c", record["reproduction"]],
+            capture_output=True,
+            text=True,
+            env={**os.environ, TOKEN_ENV: SECRET},
+            timeout=30,
+        )
+    assert again.stdout.startswith("HTTP/1.1 500")  # the smaller request still crashes it

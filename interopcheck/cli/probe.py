@@ -69,6 +69,16 @@ def probe(
         int,
         typer.Option("--max-response-bytes", help="Read at most this much of an answer.", min=1),
     ] = 1024 * 1024,
+    shrink_budget: Annotated[
+        int,
+        typer.Option(
+            "--shrink-budget",
+            help="Requests each failing case may spend on being shrunk to a smaller one that "
+            "fails the same way (0: reproduce cases as sent).",
+            min=0,
+            max=10000,
+        ),
+    ] = 50,
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
@@ -101,6 +111,7 @@ def probe(
         actor=actor,
         credentials=parse_auth(auth, loaded.api),
         plan=PlanOptions(max_examples=max_examples, seed=seed),
+        shrink_budget=shrink_budget,
         send=SendOptions(
             timeout=timeout,
             concurrency=concurrency,
@@ -134,6 +145,7 @@ def probe(
             "concurrency": concurrency,
             "rateLimit": rate_limit,
             "maxResponseBytes": max_response_bytes,
+            "shrinkBudget": shrink_budget,
             "strict": strict,
         },
         results,

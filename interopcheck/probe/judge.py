@@ -66,8 +66,13 @@ class Judge:
         self.requirements: dict[str, list[Requirement]] = {}
         for requirement in profile.http_requirements():
             self.requirements.setdefault(requirement.check["http"], []).append(requirement)
+        self._check_of = {r.id: check for check, rs in self.requirements.items() for r in rs}
         self._catalog = catalog
         self._validators: dict[str, jsonschema_rs.Validator | None] = {}
+
+    def check_of(self, requirement_id: str) -> str | None:
+        """The http check a requirement names (``accepts-valid``, ...)."""
+        return self._check_of.get(requirement_id)
 
     def _validator(self, name: str) -> jsonschema_rs.Validator | None:
         if name not in self._validators:

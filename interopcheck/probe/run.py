@@ -17,8 +17,9 @@ from interopcheck.checks.schema import SchemaChecker
 from interopcheck.errors import SetupError
 from interopcheck.probe.auth import Credentials
 from interopcheck.probe.client import Answer, Sender, SendOptions
-from interopcheck.probe.judge import Judge
+from interopcheck.probe.judge import Judge, Verdict
 from interopcheck.probe.plan import Exchange, Planner, PlanOptions
+from interopcheck.probe.shrink import NOT_BY_BODY, SHRINKABLE, shrink
 from interopcheck.profile.model import Endpoint, Profile
 from interopcheck.results import PayloadResult
 
@@ -30,6 +31,20 @@ class ProbeRequest:
     credentials: Credentials
     plan: PlanOptions = field(default_factory=PlanOptions)
     send: SendOptions = field(default_factory=SendOptions)
+    shrink_budget: int = 50
+    """Requests each failing case may spend on being shrunk (0: reproduce as sent)."""
+
+
+#: At most this many failing cases are shrunk in one run (the first for each endpoint and
+#: requirement): each costs up to ``shrink_budget`` more requests to the system under test.
+MAX_SHRUNK = 20
+
+
+@dataclass(frozen=True)
+class Shrunk:
+    exchange: Exchange
+    requirement: str
+    requests: int
 
 
 def endpoints_of(profile: Profile, actor: str) -> list[Endpoint]:
@@ -83,12 +98,13 @@ def run_probe(
         raise SetupError(f"nothing to send to {request.actor}: no examples and no generated cases")
     if on_planned is not None:
         on_planned(len(exchanges))
-    answers = asyncio.run(_send_all(request, profile.api.correlation_header, exchanges, on_answer))
     judge = Judge(profile, checker.catalog)
+    answers, verdicts, shrunk = asyncio.run(
+        _probe_all(request, profile.api.correlation_header, exchanges, judge, planner, on_answer)
+    )
     correlation_header = profile.api.correlation_header
     results = []
-    for exchange, answer in zip(exchanges, answers, strict=True):
-        verdict = judge.judge(exchange, answer)
+    for exchange, answer, verdict in zip(exchanges, answers, verdicts, strict=True):
         result = PayloadResult(
             source=exchange.source,
             index=exchange.number - 1,
@@ -96,17 +112,22 @@ def run_probe(
             findings=verdict.findings,
             outcomes=verdict.outcomes,
         )
-        result.exchange = _record(exchange, answer, request, correlation_header)
+        smaller = shrunk.get(exchange.number)
+        result.exchange = _record(exchange, answer, request, correlation_header, smaller)
         results.append(result)
     return results
 
 
-async def _send_all(
+async def _probe_all(
     request: ProbeRequest,
     correlation_header: str,
     exchanges: list[Exchange],
+    judge: Judge,
+    planner: Planner,
     on_answer: Callable[[], None] | None,
-) -> list[Answer]:
+) -> tuple[list[Answer], list[Verdict], dict[int, Shrunk]]:
+    """Send every exchange (the first alone) and judge each answer; then shrink the first
+    failing case of each endpoint and requirement, on the same connections."""
     sender = Sender(request.target, request.credentials, correlation_header, request.send)
     try:
         first = await sender.send(exchanges[0])
@@ -121,14 +142,41 @@ async def _send_all(
                 on_answer()
             return answer
 
-        rest = await asyncio.gather(*(one(e) for e in exchanges[1:]))
-        return [first, *rest]
+        answers = [first, *await asyncio.gather(*(one(e) for e in exchanges[1:]))]
+        verdicts = [judge.judge(e, a) for e, a in zip(exchanges, answers, strict=True)]
+        shrunk: dict[int, Shrunk] = {}
+        if request.shrink_budget > 0:
+            seen: set[tuple[str, str]] = set()
+            for exchange, verdict in zip(exchanges, verdicts, strict=True):
+                if exchange.kind not in SHRINKABLE or len(shrunk) >= MAX_SHRUNK:
+                    continue
+                failed = [
+                    rid
+                    for rid, outcome in verdict.outcomes.items()
+                    if outcome == "failed"
+                    and judge.check_of(rid) not in NOT_BY_BODY
+                    and (exchange.endpoint.id, rid) not in seen
+                ]
+                checker = planner.checker_for(exchange.endpoint.receives)
+                if not failed or checker is None:
+                    continue
+                seen.update((exchange.endpoint.id, rid) for rid in failed)
+                smaller, spent = await shrink(
+                    exchange, failed[0], checker, judge, sender.send, request.shrink_budget
+                )
+                if smaller is not exchange:
+                    shrunk[exchange.number] = Shrunk(smaller, failed[0], spent)
+        return answers, verdicts, shrunk
     finally:
         await sender.close()
 
 
 def _record(
-    exchange: Exchange, answer: Answer, request: ProbeRequest, correlation_header: str
+    exchange: Exchange,
+    answer: Answer,
+    request: ProbeRequest,
+    correlation_header: str,
+    shrunk: Shrunk | None = None,
 ) -> dict[str, Any]:
     """What a report keeps of the exchange: never a secret, always how to send it again."""
     record: dict[str, Any] = {
@@ -141,8 +189,15 @@ def _record(
         "error": answer.error,
         "retries": answer.retries,
         "seed": request.plan.seed,
-        "reproduction": curl(exchange, request, correlation_header),
+        "reproduction": curl(shrunk.exchange if shrunk else exchange, request, correlation_header),
     }
+    if shrunk is not None:
+        record["shrunk"] = {
+            "requirement": shrunk.requirement,
+            "fromBytes": len(exchange.body),
+            "toBytes": len(shrunk.exchange.body),
+            "requests": shrunk.requests,
+        }
     if exchange.breaks:
         record["breaks"] = {
             k: exchange.breaks.get(k) for k in ("pointer", "keyword", "requirement", "mutation")
