@@ -83,9 +83,9 @@ def test_openapi_30_nullable_is_read_as_json_schema() -> None:
     assert checker.check(Payload(source="x", syntax="json", value=referral), 0).findings
 
 
-def _probe(check_content: bool, examples: int) -> tuple[int, dict[str, Any], str]:
-    """Probe the referrals server; (exit code, JSON report, stdout and stderr)."""
-    with serving(referrals_app(check_content)) as url:
+def _probe(app: Any, examples: int) -> tuple[int, dict[str, Any], str]:
+    """Probe a referrals server; (exit code, JSON report, stdout and stderr)."""
+    with serving(app) as url:
         proc = run_cli(
             "probe",
             "-p",
@@ -107,7 +107,7 @@ def _probe(check_content: bool, examples: int) -> tuple[int, dict[str, Any], str
 
 
 def test_a_conforming_server_of_ones_own_passes() -> None:
-    code, document, output = _probe(check_content=True, examples=5)
+    code, document, output = _probe(referrals_app(check_content=True), examples=5)
     assert code == 0, output[-3000:]
     outcomes = {r["id"]: r["outcome"] for r in document["requirements"]}
     assert outcomes == {f"REF-10{i}": "passed" for i in range(1, 10)}
@@ -116,7 +116,7 @@ def test_a_conforming_server_of_ones_own_passes() -> None:
 
 
 def test_a_server_that_stores_whatever_parses_is_caught() -> None:
-    code, document, _ = _probe(check_content=False, examples=10)
+    code, document, _ = _probe(referrals_app(check_content=False), examples=10)
     assert code == 1
     accepted_invalid = [
         r for r in document["results"] if any(f["requirement"] == "REF-102" for f in r["findings"])
@@ -146,3 +146,37 @@ def test_an_unusable_openapi_document_is_a_clear_error(
     path.write_text(text)
     with pytest.raises(SetupError, match=message):
         load_openapi(path, "yot")
+
+
+@pytest.mark.parametrize("fault", [None, "bad-receipt"])
+def test_the_sandbox_serves_an_openapi_profile_in_its_own_shapes(fault: str | None) -> None:
+    """The sandbox for the referrals profile answers with an Acknowledgement and an Error as
+    the supplier's OpenAPI declares them (bodies generated from those schemas), not with the
+    justice standard's receipt and problem; probe, with the same profile, agrees."""
+    from interopcheck.sandbox.app import SandboxConfig, create_app
+
+    faults = frozenset({fault}) if fault else frozenset()
+    app = create_app(SandboxConfig(str(PROFILE_FILE), "yot", token=TOKEN, faults=faults))
+    code, document, output = _probe(app, examples=3)
+    failed = sorted(r["id"] for r in document["requirements"] if r["outcome"] == "failed")
+    assert failed == ([] if fault is None else ["REF-105"]), output[-2000:]
+    assert code == (0 if fault is None else 1)
+
+
+def test_the_sandboxs_openapi_document_for_an_api_of_ones_own(tmp_path: Path) -> None:
+    from openapi_spec_validator import validate
+
+    out = tmp_path / "yot.json"
+    proc = run_cli("profiles", "openapi", str(PROFILE_FILE), "--actor", "yot", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    document = json.loads(out.read_text())
+    validate(document)
+    operation = document["paths"]["/referrals"]["post"]
+    assert operation["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Acknowledgement"
+    }
+    assert operation["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    referral = document["components"]["schemas"]["Referral"]  # dereferenced, standing alone
+    assert "$ref" not in json.dumps(referral) and referral["required"][0] == "referralId"

@@ -15,7 +15,7 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,6 +27,9 @@ from interopcheck.profile.model import Endpoint
 from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
+
+if TYPE_CHECKING:
+    from interopcheck.checks.schema import SchemaChecker
 
 #: The documented development token, used when neither --token nor the environment gives one.
 DEVELOPMENT_TOKEN = "interopcheck-development-token"
@@ -109,14 +112,30 @@ def create_app(config: SandboxConfig) -> Starlette:
             response.headers[api.correlation_header] = value[:200]
         return response
 
-    def problem(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    # An API of its own (an OpenAPI-sourced profile) answers in its own declared shapes: one
+    # valid body of each, generated once from its schema, stands for every answer.
+    own_success = {e.id: own_shape(checker, e.response) for e in endpoints}
+    own_error = {e.id: own_shape(checker, e.error) for e in endpoints}
+
+    def problem(
+        request: Request,
+        status: int,
+        title: str,
+        detail: str,
+        endpoint: Endpoint | None = None,
+        **extra: Any,
+    ) -> Response:
+        shaped = own_error.get(endpoint.id) if endpoint is not None else None
         body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
         body.update(extra)
+        if shaped is not None:
+            body = shaped
         if "wrong-content-type" in faults:
             return correlation(request, PlainTextResponse(json.dumps(body), status_code=status))
-        return correlation(request, JSONResponse(body, status_code=status, media_type=PROBLEM))
+        media = PROBLEM if shaped is None else "application/json"
+        return correlation(request, JSONResponse(body, status_code=status, media_type=media))
 
-    def denied(request: Request) -> Response | None:
+    def denied(request: Request, endpoint: Endpoint | None = None) -> Response | None:
         if "no-auth-check" in faults or api.auth in ("none", "mtls"):  # mtls: TLS refuses
             return None
         if api.auth == "api-key":
@@ -125,11 +144,13 @@ def create_app(config: SandboxConfig) -> Starlette:
             header = request.headers.get("authorization", "")
             given = header[7:] if header[:7].lower() == "bearer " else None
         if not given:
-            response = problem(request, 401, "Unauthorized", "credentials are required")
+            response = problem(request, 401, "Unauthorized", "credentials are required", endpoint)
             response.headers["WWW-Authenticate"] = "Bearer" if api.auth == "bearer" else api.auth
             return response
         if not hmac.compare_digest(given.encode(), config.token.encode()):
-            return problem(request, 403, "Forbidden", "these credentials are not accepted")
+            return problem(
+                request, 403, "Forbidden", "these credentials are not accepted", endpoint
+            )
         return None
 
     def receiver(endpoint: Endpoint) -> Any:
@@ -142,25 +163,29 @@ def create_app(config: SandboxConfig) -> Starlette:
         async def receive(request: Request) -> Response:
             if "slow" in faults:
                 await asyncio.sleep(slow)
-            refusal = denied(request)
+            refusal = denied(request, endpoint)
             if refusal is not None:
                 return refusal
             content_type = request.headers.get("content-type", "").split(";")[0].strip()
             if content_type != "application/json":
-                return problem(request, 415, "Unsupported Media Type", "send application/json")
+                return problem(
+                    request, 415, "Unsupported Media Type", "send application/json", endpoint
+                )
             body = await _bounded_body(request)
             if body is None:
-                return problem(request, 413, "Content Too Large", f"at most {MAX_BODY} bytes")
+                return problem(
+                    request, 413, "Content Too Large", f"at most {MAX_BODY} bytes", endpoint
+                )
             try:
                 message = parse_json(body.decode("utf-8"))
             except (UnicodeDecodeError, ParseProblem) as exc:
-                return problem(request, 400, "Bad Request", f"not a JSON message: {exc}")
+                return problem(request, 400, "Bad Request", f"not a JSON message: {exc}", endpoint)
             if "crash-on-apostrophe" in faults and "'" in json.dumps(message, ensure_ascii=False):
                 return PlainTextResponse("Internal Server Error", status_code=500)
             declared = _declared_type(message)
             if declared is not None and declared != endpoint.receives:
                 wrong = f"this endpoint receives {endpoint.receives}, not {declared}"
-                return problem(request, 422, "Unprocessable Content", wrong[:300])
+                return problem(request, 422, "Unprocessable Content", wrong[:300], endpoint)
             result = typed.check(Payload(source="request", syntax="json", value=message), 0)
             findings = list(result.findings)
             if findings and "accept-invalid" not in faults:
@@ -175,6 +200,7 @@ def create_app(config: SandboxConfig) -> Starlette:
                     422,
                     "Unprocessable Content",
                     f"the {endpoint.receives} breaks {len(findings)} rule(s) of {profile.id}",
+                    endpoint,
                     errors=errors,
                 )
             header = message.get("header", {}) if isinstance(message, dict) else {}
@@ -189,6 +215,9 @@ def create_app(config: SandboxConfig) -> Starlette:
             if "bad-receipt" in faults:
                 receipt.pop("receiptId")
                 receipt["status"] = "OK"
+            shaped = own_success.get(endpoint.id)
+            if shaped is not None:
+                receipt = {} if "bad-receipt" in faults else shaped
             status = 200 if "wrong-status" in faults else endpoint.accepted
             if "wrong-content-type" in faults:
                 return correlation(request, PlainTextResponse(json.dumps(receipt), status))
@@ -226,6 +255,20 @@ def create_app(config: SandboxConfig) -> Starlette:
     app.state.store = store
     app.state.endpoints = endpoints
     return app
+
+
+def own_shape(checker: SchemaChecker, name: str) -> Any | None:
+    """One valid body of schema ``name``, generated, when it is the API's own (not the
+    standard's receipt or problem, which the sandbox fills in itself); None otherwise."""
+    if name in ("", "receipt", "problem"):
+        return None
+    entry = checker.catalog.find(name)
+    if entry is None:
+        return None
+    from interopcheck.generate.cases import CaseGenerator
+
+    cases = CaseGenerator(checker.fixed_to(entry), entry, seed=0).valid(1).cases
+    return cases[0].value if cases else None
 
 
 def _declared_type(message: Any) -> str | None:

@@ -79,11 +79,20 @@ def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str
             schemas[name] = _component(catalog, registry, name)
         return {"$ref": f"#/components/schemas/{name}"}
 
-    def problem(description: str) -> dict[str, Any]:
-        return {"description": description, "content": {PROBLEM: {"schema": ref("problem")}}}
+    def problem(description: str, shape: str = "problem") -> dict[str, Any]:
+        """An error answer: an RFC 9457 problem, or the API's own error shape."""
+        media = PROBLEM if shape == "problem" else "application/json"
+        return {"description": description, "content": {media: {"schema": ref(shape)}}}
 
     paths: dict[str, Any] = {}
     for endpoint in endpoints:
+        error = endpoint.error or "problem"
+        accepted: dict[str, Any] = {
+            "description": "Accepted",
+            "headers": {api.correlation_header: {"schema": {"type": "string"}}},
+        }
+        if endpoint.response:
+            accepted["content"] = {"application/json": {"schema": ref(endpoint.response)}}
         operation = {
             "operationId": endpoint.id,
             "summary": f"Receive a {endpoint.receives} message",
@@ -93,16 +102,12 @@ def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str
                 "content": {"application/json": {"schema": ref(endpoint.receives)}},
             },
             "responses": {
-                str(endpoint.accepted): {
-                    "description": "Accepted",
-                    "headers": {api.correlation_header: {"schema": {"type": "string"}}},
-                    "content": {"application/json": {"schema": ref(endpoint.response)}},
-                },
-                "400": problem("Not a JSON message"),
-                "401": problem("No credentials"),
-                "403": problem("Credentials not accepted"),
-                "415": problem("Not application/json"),
-                "422": problem("The message breaks the standard or the profile"),
+                str(endpoint.accepted): accepted,
+                "400": problem("Not a JSON message", error),
+                "401": problem("No credentials", error),
+                "403": problem("Credentials not accepted", error),
+                "415": problem("Not application/json", error),
+                "422": problem("The message breaks the standard or the profile", error),
             },
         }
         if security:
