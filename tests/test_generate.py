@@ -78,6 +78,19 @@ def test_invalid_cases_fail_on_the_constraint_they_claim(message_type: str) -> N
     check_invalid_cases(message_type, seed=5, count=8)
 
 
+def test_break_targets_one_requirement_and_the_finding_says_so(profiled: Any) -> None:
+    entry = profiled.catalog.for_message("charge-file", "1.0")
+    generator = CaseGenerator(profiled, entry, seed=2)
+    generation = generator.invalid(4, target="CF-004")
+    assert len(generation.cases) == 4
+    for case in generation.cases:
+        assert case.breaks is not None and case.breaks["requirement"] == "CF-004"
+        assert "CF-004" in {f.requirement for f in generator.findings(case.value)}
+
+
+# -- the edge cases ----------------------------------------------------------------------------
+
+
 def _strategy(uri: str) -> Any:
     canonical = jsonschema_rs.canonicalize(
         {"$ref": uri}, registry=CATALOG.registry(), validate_formats=True

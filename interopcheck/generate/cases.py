@@ -52,7 +52,7 @@ TRIES_PER_CASE = 4
 ROUNDS = 4
 #: Cases Hypothesis makes (it seeks edges and boundaries); the rest of a large request comes
 #: from the fast sampler over the same strategies (sampler.py), 5 to 20 times faster a case.
-HYPOTHESIS_FIRST = 50
+HYPOTHESIS_FIRST = 20
 
 
 @dataclass

@@ -57,18 +57,10 @@ class FastData:
     # -- dispatch --------------------------------------------------------------------------
 
     def _draw(self, strategy: Any) -> Any:
-        known = _unwrapped.get(id(strategy))
-        if known is not None and known[0] is strategy:
-            strategy = known[1]
-        else:
-            original = strategy
-            while type(strategy).__name__ == "LazyStrategy":
-                strategy = strategy.wrapped_strategy  # transformations are already inside
-            _unwrapped[id(original)] = (original, strategy)
-        handler = _HANDLERS.get(type(strategy).__name__)
-        if handler is None:
-            return self._by_hypothesis(strategy)
-        return handler(self, strategy)
+        plan = _plans.get(id(strategy))
+        if plan is None or plan[0] is not strategy:
+            plan = _plan(strategy)
+        return plan[2](self, plan[1])
 
     def _by_hypothesis(self, strategy: Any) -> Any:
         """A kind this sampler does not read: Hypothesis draws this one value."""
@@ -110,10 +102,10 @@ class FastData:
         raise Rejected
 
     def _one_of(self, strategy: Any) -> Any:
-        branches = strategy.element_strategies  # flattened, without the empty ones
+        branches = _branches(strategy)
         if not branches:
             raise Rejected
-        return self._draw(branches[self.rng.randrange(len(branches))])
+        return self._draw(branches[int(self.rng.random() * len(branches))])
 
     def _fixed_dict(self, strategy: Any) -> Any:
         value = {key: self._draw(inner) for key, inner in strategy.mapping.items()}
@@ -199,6 +191,10 @@ class FastData:
     def _nothing(self, strategy: Any) -> Any:
         raise Rejected
 
+    def _random(self, strategy: Any) -> Any:
+        """``st.randoms()``: a Random of its own, seeded from this one."""
+        return random.Random(self.rng.getrandbits(64))
+
     def _composite(self, strategy: Any) -> Any:
         """An ``@st.composite`` function, given this sampler's ``draw``."""
         return strategy.definition(self.draw, *strategy.args, **strategy.kwargs)
@@ -213,8 +209,30 @@ class FastData:
         return self._shared[strategy.key]
 
 
-#: Lazy strategies and what they wrap, by identity (unwrapping is a property lookup chain).
-_unwrapped: dict[int, tuple[Any, Any]] = {}
+#: Per strategy, by identity: (the strategy, what it unwraps to, the handler for that kind).
+#: Unwrapping a lazy strategy and finding the handler cost more than most draws.
+_plans: dict[int, tuple[Any, Any, Callable[[FastData, Any], Any]]] = {}
+_one_of_branches: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _plan(strategy: Any) -> tuple[Any, Any, Callable[[FastData, Any], Any]]:
+    target = strategy
+    while type(target).__name__ == "LazyStrategy":
+        target = target.wrapped_strategy  # its map/filter transformations are inside already
+    handler = _HANDLERS.get(type(target).__name__, FastData._by_hypothesis)
+    plan = (strategy, target, handler)
+    _plans[id(strategy)] = plan
+    return plan
+
+
+def _branches(strategy: Any) -> tuple[Any, ...]:
+    """A one_of's branches, flattened and without the empty ones (as Hypothesis chooses)."""
+    known = _one_of_branches.get(id(strategy))
+    if known is None or known[0] is not strategy:
+        known = (strategy, tuple(strategy.element_strategies))
+        _one_of_branches[id(strategy)] = known
+    return known[1]
+
 
 #: Characters drawn from, per alphabet: all of a small one; of a large one (full Unicode), a
 #: fixed sample plus printable ASCII, so that a character costs one C-level choice.
@@ -258,6 +276,7 @@ _HANDLERS: dict[str, Callable[[FastData, Any], Any]] = {
     "FilteredStrategy": FastData._filtered,
     "Nothing": FastData._nothing,
     "CompositeStrategy": FastData._composite,
+    "RandomStrategy": FastData._random,
     "FlatMapStrategy": FastData._flatmap,
     "SharedStrategy": FastData._shared_value,
 }
