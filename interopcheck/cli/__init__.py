@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from interopcheck import __version__
+from interopcheck.cli import compat as compat_cli
 from interopcheck.cli import demo as demo_cli
 from interopcheck.cli import generate as generate_cli
 from interopcheck.cli import journey as journey_cli
@@ -45,6 +46,7 @@ app.command(name="report", no_args_is_help=True)(report_cli.report)
 app.command(name="verify", no_args_is_help=True)(verify_cli.verify)
 app.command(name="sandbox", no_args_is_help=True)(sandbox_cli.sandbox)
 app.command(name="probe", no_args_is_help=True)(probe_cli.probe)
+app.command(name="compat", no_args_is_help=True)(compat_cli.compat)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(schemas_cli.app, name="schemas")
 app.add_typer(profiles_cli.app, name="profiles")

@@ -10,12 +10,12 @@ every try costs a request to someone else's system.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 from interopcheck.checks.schema import SchemaChecker
+from interopcheck.generate.reduce import candidates
 from interopcheck.probe.client import Answer
 from interopcheck.probe.judge import Judge
 from interopcheck.probe.plan import Exchange
@@ -39,32 +39,6 @@ def still_claims(checker: SchemaChecker, exchange: Exchange, value: Any) -> bool
         and (breaks.get("keyword") is None or f.keyword == breaks.get("keyword"))
         for f in findings
     )
-
-
-def candidates(value: Any) -> Iterator[Any]:
-    """``value`` with one property or one array item removed, outermost first (a big cut
-    first: when it works, what was inside needs no trying)."""
-    paths = list(_places(value, ()))
-    paths.sort(key=len)
-    for path in paths:
-        smaller = copy.deepcopy(value)
-        parent = smaller
-        for step in path[:-1]:
-            parent = parent[step]
-        del parent[path[-1]]
-        yield smaller
-
-
-def _places(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield (*path, key)
-            yield from _places(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if len(value) > 1:
-                yield (*path, index)
-            yield from _places(item, (*path, index))
 
 
 async def shrink(

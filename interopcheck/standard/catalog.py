@@ -62,7 +62,7 @@ class SchemaEntry:
         return "body"
 
 
-def _message_type_of(document: dict[str, Any]) -> str | None:
+def message_type_of(document: dict[str, Any]) -> str | None:
     try:
         const = document["properties"]["header"]["properties"]["messageType"]["const"]
     except (KeyError, TypeError):
@@ -281,7 +281,7 @@ def _scan_bundled(root: Path) -> Iterable[SchemaEntry]:
             document=document,
             standard=path.parent.parent.name,
             version=path.parent.name,
-            message_type=_message_type_of(document),
+            message_type=message_type_of(document),
         )
 
 
@@ -309,5 +309,5 @@ def _user_entry(path: Path) -> SchemaEntry:
         uri=uri or _file_uri(path),
         path=path,
         document=document,
-        message_type=_message_type_of(document),
+        message_type=message_type_of(document),
     )
