@@ -15,7 +15,7 @@ from interopcheck.standard.catalog import Catalog
 from tests.conftest import EXAMPLES, run_cli
 from tests.oracle import oracle_validator
 
-DRAFT = EXAMPLES / "compat" / "justice-1.1"
+DRAFT = EXAMPLES / "compat" / "versions" / "1.1"
 #: What each change must give (backward, forward). case-listing's narrowed pattern is
 #: forward compatible in truth, but regular-expression containment is not decided by the
 #: canonical form and no payload can show otherwise: "unknown", never rounded up to "yes".
@@ -136,3 +136,51 @@ def test_two_schema_files_of_ones_own(tmp_path: Path) -> None:
     assert entry["backward"]["verdict"] == "yes" and entry["forward"]["verdict"] == "no"
     example = entry["forward"]["counterexample"]["payload"]
     assert 20 < len(example["name"]) <= 35
+
+
+VERSIONS = EXAMPLES / "compat" / "versions"
+
+
+def test_the_matrix_agrees_with_the_pairwise_verdicts_in_every_format(tmp_path: Path) -> None:
+    proc = run_cli("compat", "--matrix", str(VERSIONS), "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    matrix = json.loads(proc.stdout)["matrix"]
+    assert matrix["versions"] == ["1.0", "1.1"]
+    for message_type, (backward, forward) in EXPECTED.items():
+        cells = matrix["messageTypes"][message_type]
+        assert cells["1.0"]["1.1"] == backward  # a 1.0 sender, a 1.1 receiver
+        assert cells["1.1"]["1.0"] == forward  # a 1.1 sender, a 1.0 receiver
+        assert cells["1.0"]["1.0"] == cells["1.1"]["1.1"] == "yes"
+    markdown = run_cli("compat", "--matrix", str(VERSIONS), "-f", "markdown").stdout
+    assert "## charge-file" in markdown and "| 1.1 | **no** | yes |" in markdown
+    page = tmp_path / "matrix.html"
+    assert (
+        run_cli("compat", "--matrix", str(VERSIONS), "-f", "html", "-o", str(page)).returncode == 0
+    )
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            self.tags.append(tag)
+
+    parser = Cells()
+    parser.feed(page.read_text())
+    assert parser.tags.count("table") == len(EXPECTED) and "script" not in parser.tags
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--matrix", "examples/compat/versions/1.0"], "at least 2 needed"),
+        (["--matrix", "no/such/dir"], "needs a directory"),
+        (["1.0"], "give OLD and NEW"),
+        (["1.0", "1.0", "-f", "html"], "for --matrix"),
+    ],
+)
+def test_compat_mistakes_are_one_line_errors(args: list[str], message: str) -> None:
+    proc = run_cli("compat", *args)
+    assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr

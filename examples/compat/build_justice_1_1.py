@@ -1,5 +1,6 @@
-"""Write examples/compat/justice-1.1/: a proposed 1.1 of the justice standard, one realistic
-change of each kind in its own message type, for ``interopcheck compat`` to judge.
+"""Write examples/compat/versions/: 1.0 (the bundled standard, as released) and 1.1 (a proposed
+next version with one realistic change of each kind in its own message type), for
+``interopcheck compat`` and ``interopcheck compat --matrix`` to judge.
 
     python examples/compat/build_justice_1_1.py
 
@@ -26,12 +27,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "schemas" / "justice" / "1.0"
-TARGET = Path(__file__).resolve().parent / "justice-1.1"
+VERSIONS = Path(__file__).resolve().parent / "versions"
+TARGET = VERSIONS / "1.1"
 
 
 def main() -> None:
-    if TARGET.exists():
-        shutil.rmtree(TARGET)
+    if VERSIONS.exists():
+        shutil.rmtree(VERSIONS)
+    shutil.copytree(SOURCE, VERSIONS / "1.0")
     TARGET.mkdir()
     documents = {}
     for path in sorted(SOURCE.glob("*.schema.json")):

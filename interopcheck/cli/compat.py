@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from interopcheck.errors import SetupError
+
 
 class DirectionChoice(str, Enum):
     backward = "backward"
@@ -18,14 +20,29 @@ class DirectionChoice(str, Enum):
 class CompatFormat(str, Enum):
     console = "console"
     json = "json"
+    markdown = "markdown"
+    html = "html"
 
 
 def compat(
     old: Annotated[
-        str,
-        typer.Argument(help="The version in use: a schema file, a directory, or 1.0 (bundled)."),
-    ],
-    new: Annotated[str, typer.Argument(help="The next version, the same way.")],
+        str | None,
+        typer.Argument(
+            help="The version in use: a schema file, a directory, or 1.0 (bundled).",
+            show_default=False,
+        ),
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="The next version, the same way.", show_default=False)
+    ] = None,
+    matrix: Annotated[
+        Path | None,
+        typer.Option(
+            "--matrix",
+            help="A directory with one subdirectory of schemas per version: which version of "
+            "each message can talk to which.",
+        ),
+    ] = None,
     direction: Annotated[
         DirectionChoice,
         typer.Option(
@@ -54,7 +71,8 @@ def compat(
         ),
     ] = False,
     output_format: Annotated[
-        CompatFormat, typer.Option("--format", "-f", help="console or json.")
+        CompatFormat,
+        typer.Option("--format", "-f", help="console or json (markdown, html: --matrix only)."),
     ] = CompatFormat.console,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
@@ -65,8 +83,16 @@ def compat(
     from interopcheck.cli.output import open_output
     from interopcheck.compat.compare import compare_sides, load_side
     from interopcheck.compat.report import to_document, write_console, write_json
-    from interopcheck.errors import SetupError
 
+    if matrix is not None:
+        if old is not None or new is not None:
+            raise SetupError("give OLD NEW, or --matrix DIR, not both")
+        _matrix(matrix, tries, seed, keep_version_label, output_format, output)
+        return
+    if old is None or new is None:
+        raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
+    if output_format in (CompatFormat.markdown, CompatFormat.html):
+        raise SetupError("--format markdown and html are for --matrix; use console or json")
     directions = (
         ("backward", "forward") if direction is DirectionChoice.both else (direction.value,)
     )
@@ -91,3 +117,29 @@ def compat(
         else:
             write_console(out, comparisons, compatible)
     raise typer.Exit(0 if compatible else 1)
+
+
+def _matrix(
+    folder: Path,
+    tries: int,
+    seed: int,
+    keep_version_label: bool,
+    output_format: CompatFormat,
+    output: Path | None,
+) -> None:
+    """The matrix is a view, not a gate: it exits 0 once drawn."""
+    import json
+
+    from interopcheck.cli.output import open_output
+    from interopcheck.compat import matrix as views
+
+    drawn = views.build_matrix(views.load_versions(folder, keep_version_label), tries, seed)
+    with open_output(output) as out:
+        if output_format is CompatFormat.json:
+            out.write(json.dumps(views.to_document(drawn), indent=2) + "\n")
+        elif output_format is CompatFormat.markdown:
+            out.write(views.to_markdown(drawn))
+        elif output_format is CompatFormat.html:
+            out.write(views.to_html(drawn))
+        else:
+            views.write_console(out, drawn)

@@ -178,7 +178,7 @@ class Catalog:
         ]
         if not matches:
             return None
-        return max(matches, key=lambda e: _version_key(e.version))
+        return max(matches, key=lambda e: version_key(e.version))
 
     def for_message(self, message_type: str, version: str | None) -> SchemaEntry | None:
         """The schema of a message type at a standard version."""
@@ -265,7 +265,7 @@ def _offline_retriever(uri: str) -> Any:
     raise ValueError(f"{uri} is not available offline")
 
 
-def _version_key(version: str) -> tuple[int, ...]:
+def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
