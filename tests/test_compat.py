@@ -184,3 +184,25 @@ def test_the_matrix_agrees_with_the_pairwise_verdicts_in_every_format(tmp_path: 
 def test_compat_mistakes_are_one_line_errors(args: list[str], message: str) -> None:
     proc = run_cli("compat", *args)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_profiles_are_compared_requirement_by_requirement() -> None:
+    """justice-scotland extends justice-ew: one MUST added, two lowered to SHOULD, one
+    dropped, one re-checked (the age of criminal responsibility)."""
+    code, document = _document("justice-ew", "justice-scotland")
+    assert code == 1
+    profiles = document["profiles"]
+    changes = {(r["id"], r["change"]) for r in profiles["requirements"]}
+    assert changes == {
+        ("SC-001", "added"),
+        ("ID-004", "removed"),
+        ("CL-007", "level"),
+        ("CL-009", "level"),
+        ("CF-005", "check"),
+    }
+    assert profiles["backward"]["verdict"] == "no"
+    assert profiles["backward"]["reasons"] == ["SC-001 added at MUST"]
+    assert profiles["forward"]["verdict"] == "no"
+    assert "ID-004 removed (was MUST)" in profiles["forward"]["reasons"]
+    same, unchanged = _document("justice-ew", "justice-ew")
+    assert same == 0 and unchanged["profiles"]["requirements"] == []

@@ -96,6 +96,11 @@ def compat(
     directions = (
         ("backward", "forward") if direction is DirectionChoice.both else (direction.value,)
     )
+    from interopcheck.compat.profiles import is_profile
+
+    if is_profile(old) or is_profile(new):
+        _profiles(old, new, directions, output_format, output)
+        return
     old_side = load_side(old, keep_version_label)
     new_side = load_side(new, keep_version_label)
     if message_type is not None:
@@ -143,3 +148,32 @@ def _matrix(
             out.write(views.to_html(drawn))
         else:
             views.write_console(out, drawn)
+
+
+def _profiles(
+    old: str,
+    new: str,
+    directions: tuple[str, ...],
+    output_format: CompatFormat,
+    output: Path | None,
+) -> None:
+    import json
+
+    from interopcheck.cli.output import open_output
+    from interopcheck.compat import profiles as diff
+    from interopcheck.profile.loader import load_profile
+
+    before, after = load_profile(old), load_profile(new)
+    changes = diff.requirement_changes(before, after)
+    judged = {
+        name: verdict
+        for name, verdict in diff.verdicts(changes, after.deciding).items()
+        if name in directions
+    }
+    with open_output(output) as out:
+        if output_format is CompatFormat.json:
+            document = diff.to_document(before, after, changes, judged)
+            out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        else:
+            diff.write_console(out, before, after, changes, judged)
+    raise typer.Exit(0 if all(v.verdict == "yes" for v in judged.values()) else 1)
