@@ -206,3 +206,22 @@ def test_profiles_are_compared_requirement_by_requirement() -> None:
     assert "ID-004 removed (was MUST)" in profiles["forward"]["reasons"]
     same, unchanged = _document("justice-ew", "justice-ew")
     assert same == 0 and unchanged["profiles"]["requirements"] == []
+
+
+def test_the_gate_in_markdown_and_junit() -> None:
+    from xml.etree import ElementTree as ET
+
+    markdown = run_cli("compat", "1.0", str(DRAFT), "-f", "markdown")
+    assert markdown.returncode == 1
+    for message_type, (backward, forward) in EXPECTED.items():
+        row = next(
+            line for line in markdown.stdout.splitlines() if line.startswith(f"| {message_type} |")
+        )
+        assert row.split(" | ")[1].startswith(backward) and row.split(" | ")[2].startswith(forward)
+    junit = run_cli("compat", "1.0", str(DRAFT), "-f", "junit")
+    suite = ET.fromstring(junit.stdout.split("\n", 1)[1])
+    verdicts = [v for pair in EXPECTED.values() for v in pair]
+    assert suite.get("tests") == str(len(verdicts))
+    assert suite.get("failures") == str(sum(1 for v in verdicts if v != "yes"))  # unknown fails too
+    kinds = sorted(f.get("type") for f in suite.iter("failure"))
+    assert kinds.count("unknown") == 1 and kinds.count("no") == 9

@@ -22,6 +22,7 @@ class CompatFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     html = "html"
+    junit = "junit"
 
 
 def compat(
@@ -72,7 +73,12 @@ def compat(
     ] = False,
     output_format: Annotated[
         CompatFormat,
-        typer.Option("--format", "-f", help="console or json (markdown, html: --matrix only)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="console, json, markdown, junit (OLD NEW); console, json, markdown, html "
+            "(--matrix).",
+        ),
     ] = CompatFormat.console,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
@@ -82,7 +88,13 @@ def compat(
     compatible in the direction asked, 1 not (or not proven), 2 could not run."""
     from interopcheck.cli.output import open_output
     from interopcheck.compat.compare import compare_sides, load_side
-    from interopcheck.compat.report import to_document, write_console, write_json
+    from interopcheck.compat.report import (
+        to_document,
+        to_junit,
+        to_markdown,
+        write_console,
+        write_json,
+    )
 
     if matrix is not None:
         if old is not None or new is not None:
@@ -91,8 +103,8 @@ def compat(
         return
     if old is None or new is None:
         raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
-    if output_format in (CompatFormat.markdown, CompatFormat.html):
-        raise SetupError("--format markdown and html are for --matrix; use console or json")
+    if output_format is CompatFormat.html:
+        raise SetupError("--format html is for --matrix; use console, json, markdown or junit")
     directions = (
         ("backward", "forward") if direction is DirectionChoice.both else (direction.value,)
     )
@@ -119,6 +131,10 @@ def compat(
     with open_output(output) as out:
         if output_format is CompatFormat.json:
             write_json(out, to_document(comparisons, directions, compatible))
+        elif output_format is CompatFormat.markdown:
+            out.write(to_markdown(comparisons, compatible))
+        elif output_format is CompatFormat.junit:
+            out.write(to_junit(comparisons))
         else:
             write_console(out, comparisons, compatible)
     raise typer.Exit(0 if compatible else 1)
@@ -138,6 +154,8 @@ def _matrix(
     from interopcheck.cli.output import open_output
     from interopcheck.compat import matrix as views
 
+    if output_format is CompatFormat.junit:
+        raise SetupError("--format junit is for OLD NEW (a gate), not for --matrix (a view)")
     drawn = views.build_matrix(views.load_versions(folder, keep_version_label), tries, seed)
     with open_output(output) as out:
         if output_format is CompatFormat.json:

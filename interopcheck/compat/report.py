@@ -86,7 +86,7 @@ def write_console(out: TextIO, comparisons: list[Comparison], compatible: bool) 
         for name, direction in (("backward", c.backward), ("forward", c.forward)):
             if direction is None or direction.counterexample is None:
                 continue
-            size = len(json.dumps(direction.counterexample))
+            size = len(json.dumps(direction.counterexample, ensure_ascii=False).encode())
             console.print(
                 f"[red]✗[/red] {escape(c.message_type)} {name}: a payload "
                 f"{escape(direction.accepted_by)} accepts and {escape(direction.rejected_by)} "
@@ -105,3 +105,73 @@ def write_console(out: TextIO, comparisons: list[Comparison], compatible: bool) 
     verdict = "COMPATIBLE" if compatible else "NOT COMPATIBLE (or not proven)"
     colour = "green" if compatible else "red"
     console.print(f"[bold {colour}]{verdict}[/bold {colour}]")
+
+
+def _words(direction: Direction | None) -> str:
+    if direction is None:
+        return "-"
+    if direction.verdict == "unknown":
+        return f"unknown ({direction.tries} tries)"
+    return f"{direction.verdict} ({direction.how})"
+
+
+def to_markdown(comparisons: list[Comparison], compatible: bool) -> str:
+    """A summary for a pull request or a step summary; payloads stay in the JSON."""
+    first = comparisons[0]
+    lines = [
+        f"# Compatibility: {_md(first.old)} → {_md(first.new)}",
+        "",
+        f"**{'COMPATIBLE' if compatible else 'NOT COMPATIBLE (or not proven)'}**",
+        "",
+        "| message type | backward | forward |",
+        "|---|---|---|",
+    ]
+    for c in comparisons:
+        lines.append(f"| {_md(c.message_type)} | {_words(c.backward)} | {_words(c.forward)} |")
+    lines.append("")
+    for c in comparisons:
+        for name, direction in (("backward", c.backward), ("forward", c.forward)):
+            if direction is not None and direction.counterexample is not None:
+                lines.append(
+                    f"- {_md(c.message_type)} {name}: {_md(direction.accepted_by)} accepts a "
+                    f"payload {_md(direction.rejected_by)} rejects {_md(direction.rejection)}"
+                )
+    lines += ["", f"backward: {MEANING['backward']}. forward: {MEANING['forward']}."]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Inert in Markdown and in the HTML step summaries render."""
+    import html
+
+    escaped = html.escape(text.replace("\n", " "))
+    for char in "\\`*_[]|#":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
+
+
+def to_junit(comparisons: list[Comparison]) -> str:
+    """A testcase per message type and direction: a failure for "no", and for "unknown" (not
+    proven is not passed)."""
+    from xml.etree import ElementTree as ET
+
+    cases = [
+        (c, name, d)
+        for c in comparisons
+        for name, d in (("backward", c.backward), ("forward", c.forward))
+        if d is not None
+    ]
+    failures = sum(1 for _, _, d in cases if d.verdict != "yes")
+    suite = ET.Element(
+        "testsuite", name="interopcheck.compat", tests=str(len(cases)), failures=str(failures)
+    )
+    for c, name, d in cases:
+        case = ET.SubElement(
+            suite, "testcase", classname=f"compat.{c.message_type}", name=f"{name} compatible"
+        )
+        if d.verdict != "yes":
+            text = d.rejection if d.counterexample is not None else _words(d)
+            failure = ET.SubElement(case, "failure", type=d.verdict, message=text[:500])
+            failure.text = f"{c.old} → {c.new}: {MEANING[name]}; {_words(d)}"
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, "unicode") + "\n"

@@ -10,7 +10,7 @@ from typing import Any
 
 def candidates(value: Any) -> Iterator[Any]:
     """``value`` with one property or one array item removed, outermost first (a big cut
-    first: when it works, what was inside needs no trying)."""
+    first: when it works, what was inside needs no trying); then with one long string halved."""
     paths = list(_places(value, ()))
     paths.sort(key=len)
     for path in paths:
@@ -20,6 +20,29 @@ def candidates(value: Any) -> Iterator[Any]:
             parent = parent[step]
         del parent[path[-1]]
         yield smaller
+    for path in _long_strings(value, ()):
+        shorter = copy.deepcopy(value)
+        parent = shorter
+        for step in path[:-1]:
+            parent = parent[step]
+        text = parent[path[-1]]
+        parent[path[-1]] = text[: len(text) // 2]
+        yield shorter
+
+
+#: Strings shorter than this are left as they are (a name, a code: their content matters).
+LONG = 16
+
+
+def _long_strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _long_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _long_strings(item, (*path, index))
+    elif isinstance(value, str) and len(value) >= LONG:
+        yield path
 
 
 def _places(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
@@ -34,7 +57,7 @@ def _places(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int
             yield from _places(item, (*path, index))
 
 
-def reduce(value: Any, keeps: Callable[[Any], bool], budget: int = 500) -> Any:
+def reduce(value: Any, keeps: Callable[[Any], bool], budget: int = 5000) -> Any:
     """The smallest value found, removing one property or item at a time, for which
     ``keeps`` stays true (``budget`` calls of ``keeps`` at most)."""
     current = value
