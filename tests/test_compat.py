@@ -225,3 +225,22 @@ def test_the_gate_in_markdown_and_junit() -> None:
     assert suite.get("failures") == str(sum(1 for v in verdicts if v != "yes"))  # unknown fails too
     kinds = sorted(f.get("type") for f in suite.iter("failure"))
     assert kinds.count("unknown") == 1 and kinds.count("no") == 9
+
+
+def test_a_version_edited_in_place_under_the_same_ids(tmp_path: Path) -> None:
+    """A team copies 1.0 and edits it without changing any $id: the two versions must still
+    be compared as two (not one shadowing the other)."""
+    import shutil
+
+    edited = tmp_path / "next"
+    shutil.copytree(EXAMPLES / "compat" / "versions" / "1.0", edited)
+    path = edited / "prison-reception.schema.json"
+    schema = json.loads(path.read_text())
+    schema["properties"]["prison"]["properties"]["name"]["maxLength"] = 120
+    path.write_text(json.dumps(schema))
+    code, document = _document("1.0", str(edited), "--type", "prison-reception")
+    (entry,) = document["messageTypes"]
+    assert code == 1
+    assert (entry["backward"]["verdict"], entry["forward"]["verdict"]) == ("yes", "no")
+    name = entry["forward"]["counterexample"]["payload"]["prison"]["name"]
+    assert 80 < len(name) <= 120

@@ -125,6 +125,11 @@ def compare_sides(
     old: Side, new: Side, directions: tuple[str, ...], tries: int, seed: int
 ) -> list[Comparison]:
     """Every message type both versions have, compared in the directions asked."""
+    earlier = {e.uri: e.document for e in _all_entries(old)}
+    if any(
+        e.uri in earlier and earlier[e.uri] != e.document for e in _all_entries(new)
+    ):  # the same $id for different content (a version edited in place): keep both apart
+        new = _relocated(new)
     everything: dict[str, SchemaEntry] = {}
     for side in (old, new):
         for document_entry in _all_entries(side):
@@ -159,6 +164,42 @@ def compare_sides(
         comparison.differences = differences(old, new, a, b)
         results.append(comparison)
     return results
+
+
+#: Where a side whose $ids clash with the other's is moved to (never fetched: offline).
+RELOCATED = "https://compat-new.invalid/"
+
+
+def _relocated(side: Side) -> Side:
+    """The side with every ``scheme://host/`` of its $ids moved under ``RELOCATED``, in $ids and
+    absolute references alike, so that relative references still resolve among its files."""
+    prefixes = {
+        uri.split("/", 3)[0] + "//" + uri.split("/", 3)[2] + "/"
+        for uri in (e.uri for e in _all_entries(side))
+        if uri.count("/") >= 3 and "://" in uri
+    }
+
+    def move(document: dict[str, Any]) -> dict[str, Any]:
+        text = json.dumps(document)
+        for prefix in prefixes:
+            text = text.replace(f'"{prefix}', f'"{RELOCATED}{prefix.split("://", 1)[1]}')
+        moved: dict[str, Any] = json.loads(text)
+        return moved
+
+    documents = {name: move(document) for name, document in side.documents.items()}
+    entries = {}
+    for message_type, entry in side.entries.items():
+        document = move(entry.document)
+        moved_id = document.get("$id")
+        uri = moved_id if isinstance(moved_id, str) else entry.uri
+        entries[message_type] = SchemaEntry(
+            name=entry.name,
+            uri=uri,
+            path=entry.path,
+            document=document,
+            message_type=entry.message_type,
+        )
+    return Side(side.label, entries, documents)
 
 
 def _all_entries(side: Side) -> list[SchemaEntry]:

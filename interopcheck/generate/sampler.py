@@ -212,6 +212,8 @@ class FastData:
 #: Per strategy, by identity: (the strategy, what it unwraps to, the handler for that kind).
 #: Unwrapping a lazy strategy and finding the handler cost more than most draws.
 _plans: dict[int, tuple[Any, Any, Callable[[FastData, Any], Any]]] = {}
+#: Entries the caches keep before starting again (they hold the strategies alive).
+CACHE_LIMIT = 100_000
 _one_of_branches: dict[int, tuple[Any, tuple[Any, ...]]] = {}
 
 
@@ -221,6 +223,9 @@ def _plan(strategy: Any) -> tuple[Any, Any, Callable[[FastData, Any], Any]]:
         target = target.wrapped_strategy  # its map/filter transformations are inside already
     handler = _HANDLERS.get(type(target).__name__, FastData._by_hypothesis)
     plan = (strategy, target, handler)
+    if len(_plans) > CACHE_LIMIT:  # strategies made per draw (sampled_from(list)) add up
+        _plans.clear()
+        _one_of_branches.clear()
     _plans[id(strategy)] = plan
     return plan
 
