@@ -67,6 +67,8 @@ class PayloadResult:
     """Requirement id -> ``passed``, ``failed`` or ``error``, for each that applied."""
     exchange: dict[str, Any] | None = None
     """For ``probe``: the request and answer (endpoint, url, status, time, reproduction)."""
+    comparison: dict[str, Any] | None = None
+    """For ``compat``: the direction, the verdict, how it was reached, the counterexample."""
 
     @property
     def valid(self) -> bool:
@@ -144,6 +146,8 @@ class RunSummary:
     """Whether journey requirements ran (``journey``), not just payload ones (``validate``)."""
     journeys: list[JourneySummary] = field(default_factory=list)
     subject: str = "payload"
+    changes: list[dict[str, Any]] | None = None
+    """For ``compat`` on two profiles: requirements added, removed, re-levelled or re-checked."""
     """What each result is about, for people: ``payload``, or ``exchange`` for probe."""
 
     def add(self, result: PayloadResult) -> None:
@@ -179,7 +183,10 @@ class RunSummary:
                     tally.errored += 1
 
     def not_applicable(self, tally: RequirementTally) -> int:
-        """How many subjects (payloads, or journeys for journey rules) it did not apply to."""
+        """How many subjects (payloads, or journeys for journey rules) it did not apply to;
+        none for a compat requirement, which is about its own message type and direction."""
+        if tally.kind.startswith("compat:"):
+            return 0
         subjects = len(self.journeys) if tally.kind.startswith("journey:") else self.payloads
         return max(0, subjects - tally.applicable)
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from interopcheck.standard.catalog import Catalog
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.oracle import oracle_validator
 
 DRAFT = EXAMPLES / "compat" / "versions" / "1.1"
@@ -38,21 +38,36 @@ def _document(*args: str) -> tuple[int, dict[str, Any]]:
     return proc.returncode, json.loads(proc.stdout)
 
 
+def _by_type(document: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """message type -> direction -> the result's comparison record."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for result in document["results"]:
+        record = result["comparison"]
+        found.setdefault(result["messageType"], {})[record["direction"]] = record
+    return found
+
+
+def _verdicts(records: dict[str, dict[str, Any]]) -> tuple[str, str]:
+    return records["backward"]["verdict"], records["forward"]["verdict"]
+
+
 @pytest.fixture(scope="module")
 def bundled_against_draft() -> dict[str, Any]:
     code, document = _document("1.0", str(DRAFT))
-    assert code == 1 and document["compatible"] is False
+    assert code == 1 and document["conformant"] is False
     return document
 
 
 def test_every_change_kind_gets_its_verdict_in_both_directions(
     bundled_against_draft: dict[str, Any],
 ) -> None:
-    found = {
-        entry["messageType"]: (entry["backward"]["verdict"], entry["forward"]["verdict"])
-        for entry in bundled_against_draft["messageTypes"]
-    }
+    found = {t: _verdicts(records) for t, records in _by_type(bundled_against_draft).items()}
     assert found == EXPECTED
+    outcomes = {r["id"]: r["outcome"] for r in bundled_against_draft["requirements"]}
+    for message_type, pair in EXPECTED.items():
+        for direction, verdict in zip(("backward", "forward"), pair, strict=True):
+            expected = {"yes": "passed", "no": "failed", "unknown": "error"}[verdict]
+            assert outcomes[f"{message_type}/{direction}"] == expected
 
 
 def _oracle(message_type: str, version: str) -> Any:
@@ -73,17 +88,16 @@ def test_every_counterexample_is_proved_by_the_oracle_under_both_versions(
     bundled_against_draft: dict[str, Any],
 ) -> None:
     checked = 0
-    for entry in bundled_against_draft["messageTypes"]:
+    for message, records in _by_type(bundled_against_draft).items():
         for direction, (accepts, rejects) in (
             ("backward", ("1.0", "1.1")),
             ("forward", ("1.1", "1.0")),
         ):
-            result = entry[direction]
+            result = records[direction]
             if result["verdict"] != "no":
                 assert "counterexample" not in result
                 continue
             payload = result["counterexample"]["payload"]
-            message = entry["messageType"]
             assert not list(_oracle(message, accepts).iter_errors(_labelled(payload, accepts)))
             assert list(_oracle(message, rejects).iter_errors(_labelled(payload, rejects)))
             checked += 1
@@ -93,11 +107,16 @@ def test_every_counterexample_is_proved_by_the_oracle_under_both_versions(
 def test_unknown_is_reported_with_how_hard_it_searched(
     bundled_against_draft: dict[str, Any],
 ) -> None:
-    listing = next(
-        e for e in bundled_against_draft["messageTypes"] if e["messageType"] == "case-listing"
-    )
-    assert listing["forward"] == {"verdict": "unknown", "how": "searched", "tries": 300}
+    (result,) = [
+        r
+        for r in bundled_against_draft["results"]
+        if r["messageType"] == "case-listing" and r["comparison"]["direction"] == "forward"
+    ]
+    listing = result["comparison"]
+    assert (listing["verdict"], listing["how"], listing["tries"]) == ("unknown", "searched", 300)
     assert any("hearingType/pattern" in d for d in listing["differences"])
+    (finding,) = result["findings"]
+    assert finding["message"].startswith("not proven") and "300 payloads" in finding["message"]
 
 
 def test_exit_codes_follow_the_direction_asked() -> None:
@@ -132,8 +151,8 @@ def test_two_schema_files_of_ones_own(tmp_path: Path) -> None:
 
     old, new = write("referral-v1.json", 20), write("referral-v2.json", 35)
     _code, document = _document(str(old), str(new))
-    (entry,) = document["messageTypes"]
-    assert entry["backward"]["verdict"] == "yes" and entry["forward"]["verdict"] == "no"
+    (entry,) = _by_type(document).values()
+    assert _verdicts(entry) == ("yes", "no")
     example = entry["forward"]["counterexample"]["payload"]
     assert 20 < len(example["name"]) <= 35
 
@@ -178,7 +197,9 @@ def test_the_matrix_agrees_with_the_pairwise_verdicts_in_every_format(tmp_path: 
         (["--matrix", "examples/compat/versions/1.0"], "at least 2 needed"),
         (["--matrix", "no/such/dir"], "needs a directory"),
         (["1.0"], "give OLD and NEW"),
-        (["1.0", "1.0", "-f", "html"], "for --matrix"),
+        (["--matrix", "examples/compat/versions", "-f", "sarif"], "for OLD NEW"),
+        (["--matrix", "examples/compat/versions", "--report-dir", "x"], "for OLD NEW"),
+        (["1.0", "1.0", "--type", "no-such-type"], "neither"),
     ],
 )
 def test_compat_mistakes_are_one_line_errors(args: list[str], message: str) -> None:
@@ -191,8 +212,7 @@ def test_profiles_are_compared_requirement_by_requirement() -> None:
     dropped, one re-checked (the age of criminal responsibility)."""
     code, document = _document("justice-ew", "justice-scotland")
     assert code == 1
-    profiles = document["profiles"]
-    changes = {(r["id"], r["change"]) for r in profiles["requirements"]}
+    changes = {(r["id"], r["change"]) for r in document["requirementChanges"]}
     assert changes == {
         ("SC-001", "added"),
         ("ID-004", "removed"),
@@ -200,31 +220,147 @@ def test_profiles_are_compared_requirement_by_requirement() -> None:
         ("CL-009", "level"),
         ("CF-005", "check"),
     }
-    assert profiles["backward"]["verdict"] == "no"
-    assert profiles["backward"]["reasons"] == ["SC-001 added at MUST"]
-    assert profiles["forward"]["verdict"] == "no"
-    assert "ID-004 removed (was MUST)" in profiles["forward"]["reasons"]
+    records = {r["comparison"]["direction"]: r["comparison"] for r in document["results"]}
+    assert records["backward"]["verdict"] == "no"
+    assert records["backward"]["differences"] == ["SC-001 added at MUST"]
+    assert records["forward"]["verdict"] == "no"
+    assert "ID-004 removed (was MUST)" in records["forward"]["differences"]
     same, unchanged = _document("justice-ew", "justice-ew")
-    assert same == 0 and unchanged["profiles"]["requirements"] == []
+    assert same == 0 and unchanged["requirementChanges"] == []
 
 
-def test_the_gate_in_markdown_and_junit() -> None:
+def test_a_profile_change_is_located_in_the_file_that_made_it(tmp_path: Path) -> None:
+    """SARIF puts each breaking change on the line of the profile file that names it: the
+    added SC-001 in justice-scotland.yaml, the dropped ID-004 where justice-scotland drops it."""
+    proc = run_cli(
+        "compat", "justice-ew", "justice-scotland", "--report-dir", str(tmp_path), "-f", "sarif"
+    )
+    assert proc.returncode == 1, proc.stderr
+    sarif = json.loads((tmp_path / "report.sarif").read_text())
+    located = {}
+    for result in sarif["runs"][0]["results"]:
+        place = result["locations"][0]["physicalLocation"]
+        located[result["message"]["text"].split(" ", 1)[0]] = (
+            place["artifactLocation"]["uri"],
+            place["region"]["startLine"],
+        )
+    lines = (ROOT / "profiles" / "justice-scotland.yaml").read_text().splitlines()
+    for requirement_id in ("SC-001", "ID-004"):
+        uri, line = located[requirement_id]
+        assert uri == "bundled:profiles/justice-scotland.yaml"
+        assert requirement_id in lines[line - 1]
+
+
+def test_the_matrix_over_versions_of_a_profile(tmp_path: Path) -> None:
+    """examples/compat/profiles: 1.1 raises CF-007 to MUST and lowers CL-009 to SHOULD; 1.2
+    only drops and adds SHOULDs, so 1.1 and 1.2 certify the same thing."""
+    folder = str(EXAMPLES / "compat" / "profiles")
+    proc = run_cli("compat", "--matrix", folder, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    matrix = json.loads(proc.stdout)["matrix"]
+    assert matrix["of"] == "profiles" and matrix["versions"] == ["1.0.0", "1.1.0", "1.2.0"]
+    cells = matrix["tables"]["requirements"]
+    assert cells["1.0.0"] == {"1.0.0": "yes", "1.1.0": "no", "1.2.0": "no"}
+    assert cells["1.1.0"] == {"1.0.0": "no", "1.1.0": "yes", "1.2.0": "yes"}
+    assert cells["1.2.0"] == {"1.0.0": "no", "1.1.0": "yes", "1.2.0": "yes"}
+    markdown = run_cli("compat", "--matrix", folder, "-f", "markdown").stdout
+    assert "| 1.0.0 | yes | **no** | **no** |" in markdown
+    mixed = tmp_path / "mixed"
+    (mixed / "1.0").mkdir(parents=True)
+    (mixed / "p.yaml").write_text(
+        (EXAMPLES / "compat" / "profiles" / "justice-ew-1.0.yaml").read_text()
+    )
+    proc = run_cli("compat", "--matrix", str(mixed))
+    assert proc.returncode == 2 and "holds both" in proc.stderr
+
+
+def test_the_gate_in_every_report_format_signed_and_verified(tmp_path: Path) -> None:
+    """compat writes the shared report: JSON valid against the report schema, SARIF located at
+    the changed line of the new schema, JUnit a testcase per message type and direction,
+    Markdown and HTML with the counterexamples; signed, verified, re-rendered."""
     from xml.etree import ElementTree as ET
 
-    markdown = run_cli("compat", "1.0", str(DRAFT), "-f", "markdown")
-    assert markdown.returncode == 1
-    for message_type, (backward, forward) in EXPECTED.items():
-        row = next(
-            line for line in markdown.stdout.splitlines() if line.startswith(f"| {message_type} |")
-        )
-        assert row.split(" | ")[1].startswith(backward) and row.split(" | ")[2].startswith(forward)
-    junit = run_cli("compat", "1.0", str(DRAFT), "-f", "junit")
-    suite = ET.fromstring(junit.stdout.split("\n", 1)[1])
+    import jsonschema_rs
+
+    from interopcheck.report.document import REPORT_SCHEMA_PATH
+
+    key = tmp_path / "signer"
+    assert run_cli("keys", "generate", str(key)).returncode == 0
+    out = tmp_path / "report"
+    draft = str(DRAFT.relative_to(ROOT))  # as a user in the repository names it
+    proc = run_cli("compat", "1.0", draft, "--report-dir", str(out), "--sign", str(key))
+    assert proc.returncode == 1, proc.stderr
+    assert "NOT COMPATIBLE" in proc.stdout  # the console table still comes first
+    document = json.loads((out / "report.json").read_text())
+    schema = json.loads(REPORT_SCHEMA_PATH.read_text())
+    assert jsonschema_rs.validator_for(schema).is_valid(document)
+    assert document["command"] == "compat" and document["levelsAchieved"] == []
+
+    sarif = json.loads((out / "report.sarif").read_text())["runs"][0]
+    rules = {r["id"] for r in sarif["tool"]["driver"]["rules"]}
+    assert {f"{t}/{d}" for t in EXPECTED for d in ("backward", "forward")} <= rules
+    by_rule = {r["ruleId"]: r for r in sarif["results"]}
+    assert len(by_rule) == sum(1 for pair in EXPECTED.values() for v in pair if v != "yes")
+    listing = by_rule["case-listing/backward"]["locations"][0]["physicalLocation"]
+    assert listing["artifactLocation"]["uri"] == f"{draft}/case-listing.schema.json"
+    changed = (DRAFT / "case-listing.schema.json").read_text().splitlines()
+    assert '"pattern"' in changed[listing["region"]["startLine"] - 1]
+
+    suite = ET.parse(out / "report.junit.xml").getroot().find("testsuite")
+    assert suite is not None
     verdicts = [v for pair in EXPECTED.values() for v in pair]
     assert suite.get("tests") == str(len(verdicts))
-    assert suite.get("failures") == str(sum(1 for v in verdicts if v != "yes"))  # unknown fails too
-    kinds = sorted(f.get("type") for f in suite.iter("failure"))
-    assert kinds.count("unknown") == 1 and kinds.count("no") == 9
+    assert suite.get("failures") == str(verdicts.count("no"))
+    assert suite.get("errors") == str(verdicts.count("unknown"))  # not proven is not passed
+
+    markdown = (out / "report.md").read_text()
+    assert "NOT COMPATIBLE" in markdown and markdown.count("<summary>counterexample") == 9
+    page = (out / "report.html").read_text()
+    assert page.count("<pre>") >= 9 and "<script" not in page
+    assert "interpreterNeeded" in page  # charge-file's forward counterexample, shown whole
+
+    verified = run_cli(
+        "verify",
+        str(out / "report.json"),
+        "--public-key",
+        str(key.with_suffix(".pub")),
+        "--ref-schemas",
+        str(DRAFT),
+    )
+    assert verified.returncode == 0 and "VERIFIED" in verified.stdout, verified.stdout
+    again = run_cli("report", str(out / "report.json"), "-f", "html")
+    assert again.returncode == 0 and again.stdout == page
+
+
+def test_a_message_type_added_or_withdrawn(tmp_path: Path) -> None:
+    """1.0 without licence-release and with a new victim-notice: the withdrawn type breaks
+    backward (a 1.0 sender's licence release has no schema in the next version), the new one
+    breaks forward; each counterexample is valid in the version that has the type."""
+    import shutil
+
+    nxt = tmp_path / "next"
+    shutil.copytree(EXAMPLES / "compat" / "versions" / "1.0", nxt)
+    (nxt / "licence-release.schema.json").unlink()
+    codes = json.loads((nxt / "codes.schema.json").read_text())
+    codes["$defs"]["messageType"]["enum"].append("victim-notice")
+    (nxt / "codes.schema.json").write_text(json.dumps(codes))
+    text = (nxt / "charging-decision.schema.json").read_text()
+    (nxt / "victim-notice.schema.json").write_text(
+        text.replace("charging-decision", "victim-notice")
+    )
+    code, document = _document("1.0", str(nxt))
+    found = _by_type(document)
+    assert code == 1
+    assert _verdicts(found["licence-release"]) == ("no", "yes")
+    assert _verdicts(found["victim-notice"]) == ("yes", "no")
+    assert _verdicts(found["charge-file"]) == ("yes", "yes")
+    released = found["licence-release"]["backward"]["counterexample"]
+    assert released["payload"]["header"]["messageType"] == "licence-release"
+    payload = _labelled(released["payload"], "1.0")
+    assert not list(_oracle("licence-release", "1.0").iter_errors(payload))
+    assert "no schema for message type" in released["rejection"]
+    notice = found["victim-notice"]["forward"]["counterexample"]["payload"]
+    assert notice["header"]["messageType"] == "victim-notice"
 
 
 def test_a_version_edited_in_place_under_the_same_ids(tmp_path: Path) -> None:
@@ -239,8 +375,8 @@ def test_a_version_edited_in_place_under_the_same_ids(tmp_path: Path) -> None:
     schema["properties"]["prison"]["properties"]["name"]["maxLength"] = 120
     path.write_text(json.dumps(schema))
     code, document = _document("1.0", str(edited), "--type", "prison-reception")
-    (entry,) = document["messageTypes"]
+    (entry,) = _by_type(document).values()
     assert code == 1
-    assert (entry["backward"]["verdict"], entry["forward"]["verdict"]) == ("yes", "no")
+    assert _verdicts(entry) == ("yes", "no")
     name = entry["forward"]["counterexample"]["payload"]["prison"]["name"]
     assert 80 < len(name) <= 120

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
+from interopcheck.cli.options import (
+    FormatsOption,
+    OutputFormat,
+    OutputOption,
+    ProductOption,
+    ProductVersionOption,
+    ReportDirOption,
+    SignOption,
+    SupplierOption,
+)
 from interopcheck.errors import SetupError
+
+if TYPE_CHECKING:
+    from interopcheck.cli.reporting import ReportPlan
+    from interopcheck.results import PayloadResult, RunSummary
 
 
 class DirectionChoice(str, Enum):
     backward = "backward"
     forward = "forward"
     both = "both"
-
-
-class CompatFormat(str, Enum):
-    console = "console"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    junit = "junit"
 
 
 def compat(
@@ -71,73 +78,111 @@ def compat(
             help="Compare header.standardVersion too (by default it may differ: it is the label).",
         ),
     ] = False,
-    output_format: Annotated[
-        CompatFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            help="console, json, markdown, junit (OLD NEW); console, json, markdown, html "
-            "(--matrix).",
-        ),
-    ] = CompatFormat.console,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
+    output_format: FormatsOption = None,
+    output: OutputOption = None,
+    report_dir: ReportDirOption = None,
+    sign: SignOption = None,
+    supplier: SupplierOption = None,
+    product: ProductOption = None,
+    product_version: ProductVersionOption = None,
 ) -> None:
-    """Compare two versions of the exchange's schemas, message type by message type. Exit 0
-    compatible in the direction asked, 1 not (or not proven), 2 could not run."""
-    from interopcheck.cli.output import open_output
-    from interopcheck.compat.compare import compare_sides, load_side
-    from interopcheck.compat.report import (
-        to_document,
-        to_junit,
-        to_markdown,
-        write_console,
-        write_json,
-    )
-
+    """Compare two versions of the exchange's schemas (or two profiles), message type by
+    message type. Exit 0 compatible in the direction asked, 1 not (or not proven), 2 could not
+    run. Every report format, --report-dir and --sign work as for validate."""
     if matrix is not None:
         if old is not None or new is not None:
             raise SetupError("give OLD NEW, or --matrix DIR, not both")
+        if report_dir is not None or sign is not None or supplier is not None:
+            raise SetupError(
+                "--report-dir, --sign and --supplier are for OLD NEW (a gate), not for --matrix"
+            )
         _matrix(matrix, tries, seed, keep_version_label, output_format, output)
         return
     if old is None or new is None:
         raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
-    if output_format is CompatFormat.html:
-        raise SetupError("--format html is for --matrix; use console, json, markdown or junit")
+    from interopcheck.cli.reporting import plan_reports
+
+    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
     directions = (
         ("backward", "forward") if direction is DirectionChoice.both else (direction.value,)
     )
     from interopcheck.compat.profiles import is_profile
 
     if is_profile(old) or is_profile(new):
-        _profiles(old, new, directions, output_format, output)
+        _profiles(old, new, directions, plan)
         return
+    from interopcheck.compat.compare import compare_sides, load_side
+    from interopcheck.compat.results import compat_results, compat_summary, schema_digests
+    from interopcheck.validation import now_iso
+
+    started = now_iso()
     old_side = load_side(old, keep_version_label)
     new_side = load_side(new, keep_version_label)
     if message_type is not None:
+        if not any(message_type in side.entries for side in (old_side, new_side)):
+            raise SetupError(f"neither {old} nor {new} has a message type {message_type!r}")
         for side in (old_side, new_side):
-            if message_type not in side.entries:
-                raise SetupError(f"{side.label} has no message type {message_type!r}")
             for other in [t for t in side.entries if t != message_type]:
                 del side.entries[other]
     comparisons = compare_sides(old_side, new_side, directions, tries, seed)
-    compatible = all(
-        d is not None and d.verdict == "yes"
-        for c in comparisons
-        for d in ((c.backward,) if "backward" in directions else ())
-        + ((c.forward,) if "forward" in directions else ())
+    digests = schema_digests([old_side, new_side])
+    summary = compat_summary(
+        comparisons, directions, old_side.label, new_side.label, digests, started
     )
-    with open_output(output) as out:
-        if output_format is CompatFormat.json:
-            write_json(out, to_document(comparisons, directions, compatible))
-        elif output_format is CompatFormat.markdown:
-            out.write(to_markdown(comparisons, compatible))
-        elif output_format is CompatFormat.junit:
-            out.write(to_junit(comparisons))
-        else:
-            write_console(out, comparisons, compatible)
-    raise typer.Exit(0 if compatible else 1)
+    results = compat_results(comparisons, directions)
+    options = {
+        "direction": direction.value,
+        "messageType": message_type,
+        "tries": tries,
+        "seed": seed,
+        "keepVersionLabel": keep_version_label,
+    }
+
+    def console(out: TextIO) -> None:
+        from interopcheck.compat.report import write_console
+
+        write_console(out, comparisons, summary.conformant)
+
+    _publish(plan, summary, [old, new], options, results, digests, console)
+
+
+def _publish(
+    plan: ReportPlan,
+    summary: RunSummary,
+    inputs: list[str],
+    options: dict[str, Any],
+    results: list[PayloadResult],
+    digests: list[dict[str, str]],
+    console: Callable[[TextIO], None],
+) -> None:
+    """Every planned format through the shared writers, except the console, which shows the
+    comparison as a table of its own; exit 0 compatible, 1 not or not proven."""
+    from interopcheck.cli.output import open_output
+    from interopcheck.cli.reporting import write_reports
+    from interopcheck.report.manifest import build_manifest
+    from interopcheck.validation import now_iso
+
+    for result in results:
+        summary.add(result)
+    summary.finished_at = now_iso()
+    summary.manifest = build_manifest(
+        command="compat",
+        inputs=inputs,
+        catalog=None,
+        profile=None,
+        options=options,
+        supplier=plan.supplier,
+        signer=plan.signer(),
+        schemas=digests,
+    )
+    shown = OutputFormat.console in plan.targets
+    to_console = plan.targets.pop(OutputFormat.console, None)
+    if plan.targets:
+        write_reports(plan, summary, "compat", results)
+    if shown:
+        with open_output(to_console) as out:
+            console(out)
+    raise typer.Exit(0 if summary.conformant else 1)
 
 
 def _matrix(
@@ -145,7 +190,7 @@ def _matrix(
     tries: int,
     seed: int,
     keep_version_label: bool,
-    output_format: CompatFormat,
+    formats: list[OutputFormat] | None,
     output: Path | None,
 ) -> None:
     """The matrix is a view, not a gate: it exits 0 once drawn."""
@@ -154,33 +199,33 @@ def _matrix(
     from interopcheck.cli.output import open_output
     from interopcheck.compat import matrix as views
 
-    if output_format is CompatFormat.junit:
-        raise SetupError("--format junit is for OLD NEW (a gate), not for --matrix (a view)")
-    drawn = views.build_matrix(views.load_versions(folder, keep_version_label), tries, seed)
+    chosen = list(dict.fromkeys(formats or [OutputFormat.console]))
+    if len(chosen) > 1:
+        raise SetupError("--matrix writes one format at a time (console, json, markdown, html)")
+    output_format = chosen[0]
+    if output_format in (OutputFormat.junit, OutputFormat.sarif):
+        raise SetupError(
+            f"--format {output_format.value} is for OLD NEW (a gate), not for --matrix (a view): "
+            "use console, json, markdown or html"
+        )
+    drawn = views.build(folder, tries, seed, keep_version_label)
     with open_output(output) as out:
-        if output_format is CompatFormat.json:
-            out.write(json.dumps(views.to_document(drawn), indent=2) + "\n")
-        elif output_format is CompatFormat.markdown:
+        if output_format is OutputFormat.json:
+            out.write(json.dumps(views.to_document(drawn), indent=2, ensure_ascii=False) + "\n")
+        elif output_format is OutputFormat.markdown:
             out.write(views.to_markdown(drawn))
-        elif output_format is CompatFormat.html:
+        elif output_format is OutputFormat.html:
             out.write(views.to_html(drawn))
         else:
             views.write_console(out, drawn)
 
 
-def _profiles(
-    old: str,
-    new: str,
-    directions: tuple[str, ...],
-    output_format: CompatFormat,
-    output: Path | None,
-) -> None:
-    import json
-
-    from interopcheck.cli.output import open_output
+def _profiles(old: str, new: str, directions: tuple[str, ...], plan: ReportPlan) -> None:
     from interopcheck.compat import profiles as diff
     from interopcheck.profile.loader import load_profile
+    from interopcheck.validation import now_iso
 
+    started = now_iso()
     before, after = load_profile(old), load_profile(new)
     changes = diff.requirement_changes(before, after)
     judged = {
@@ -188,10 +233,10 @@ def _profiles(
         for name, verdict in diff.verdicts(changes, after.deciding).items()
         if name in directions
     }
-    with open_output(output) as out:
-        if output_format is CompatFormat.json:
-            document = diff.to_document(before, after, changes, judged)
-            out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        else:
-            diff.write_console(out, before, after, changes, judged)
-    raise typer.Exit(0 if all(v.verdict == "yes" for v in judged.values()) else 1)
+    summary, results = diff.profile_report(before, after, changes, judged, started)
+
+    def console(out: TextIO) -> None:
+        diff.write_console(out, before, after, changes, judged)
+
+    options = {"direction": "both" if len(directions) == 2 else directions[0]}
+    _publish(plan, summary, [old, new], options, results, [], console)

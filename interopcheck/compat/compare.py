@@ -25,6 +25,7 @@ from interopcheck.errors import SetupError
 from interopcheck.generate.reduce import reduce
 from interopcheck.generate.sampler import FastData, Rejected
 from interopcheck.generate.strategies import StrategyBuilder
+from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.catalog import (
     Catalog,
     SchemaEntry,
@@ -49,6 +50,10 @@ class Direction:
     rejected_by: str = ""
     rejection: str = ""
     """Where and why the rejecting version refuses the counterexample."""
+    rejected_at: str = ""
+    """JSON pointer into the counterexample where the rejecting version refuses it."""
+    keyword: str = ""
+    """The schema keyword that refuses it (``required``, ``maxLength``, ``enum``...)."""
 
 
 @dataclass
@@ -60,6 +65,13 @@ class Comparison:
     forward: Direction | None = None
     differences: list[str] = field(default_factory=list)
     """Schema locations that differ (file#pointer: added, removed or changed)."""
+    old_source: str = ""
+    new_source: str = ""
+    """The message's schema file on each side, as a report names it ("" where it has none)."""
+    old_path: Path | None = None
+    new_path: Path | None = None
+    changed: list[tuple[str, str]] = field(default_factory=list)
+    """(pointer, added / removed / changed) in the message's own schema file."""
 
 
 @dataclass(frozen=True)
@@ -70,26 +82,46 @@ class Side:
     entries: dict[str, SchemaEntry]
     documents: dict[str, dict[str, Any]]
     """Every schema document of this version by file name (for the differing locations)."""
+    files: dict[str, Path] = field(default_factory=dict)
+    """Every schema file of this version by file name, as read (for digests and positions)."""
+    bundled: str = ""
+    """For a bundled version: its place among the bundled schemas (``justice/1.0``)."""
+
+    def source(self, entry: SchemaEntry) -> str:
+        """How a report names a schema file: as the user gave it, or ``bundled:justice/1.0/…``
+        (never a path of this machine's)."""
+        return self.source_of_file(entry.path.name, entry.path)
+
+    def source_of_file(self, name: str, path: Path | None = None) -> str:
+        if self.bundled:
+            return f"bundled:{self.bundled}/{name}"
+        return str(path or self.files.get(name) or name)
+
+    def relabelled(self, label: str) -> Side:
+        return Side(label, self.entries, self.documents, self.files, self.bundled)
 
 
 def load_side(given: str, keep_version_label: bool) -> Side:
     """A schema file, a directory of schemas, or a bundled version (``1.0``)."""
     path = Path(given)
+    bundled_as = ""
     if not path.exists():
         bundled = bundled_root("schemas") / "justice" / given
         if not bundled.is_dir():
             raise SetupError(f"{given}: no such schema file, directory or bundled version")
-        path = bundled
+        path, bundled_as = bundled, f"justice/{given}"
     files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
     if not files:
         raise SetupError(f"{given}: no .json schemas in this directory")
     documents: dict[str, dict[str, Any]] = {}
+    paths: dict[str, Path] = {}
     entries: dict[str, SchemaEntry] = {}
     for file in files:
         document = load_schema_document(file)
         if not keep_version_label:
             document = _neutral_version_label(document)
         documents[file.name] = document
+        paths[file.name] = file
         uri = document.get("$id") if isinstance(document.get("$id"), str) else None
         name = file.name.split(".")[0]
         message_type = message_type_of(document) or (name if path.is_file() else None)
@@ -105,7 +137,7 @@ def load_side(given: str, keep_version_label: bool) -> Side:
     if not by_type:
         raise SetupError(f"{given}: no message schema here (none says its messageType)")
     label = given if not path.is_file() else path.name
-    return Side(label, by_type, documents)
+    return Side(label, by_type, documents, paths, bundled_as)
 
 
 def _neutral_version_label(node: Any) -> Any:
@@ -136,18 +168,29 @@ def compare_sides(
             everything.setdefault(document_entry.uri, document_entry)
     catalog = Catalog(everything.values())
     pairs = {t: (old.entries[t], new.entries[t]) for t in old.entries if t in new.entries}
+    alone = {t: ("old", e) for t, e in old.entries.items() if t not in new.entries}
+    alone.update({t: ("new", e) for t, e in new.entries.items() if t not in old.entries})
     if not pairs and len(old.entries) == len(new.entries) == 1:
         # two single schema files: two versions of one message, whatever they are called
         (a,), (b,) = old.entries.values(), new.entries.values()
-        pairs = {b.message_type or b.name: (a, b)}
+        pairs, alone = {b.message_type or b.name: (a, b)}, {}
     if not pairs:
         raise SetupError(
             f"{old.label} and {new.label} have no message type in common "
             f"({', '.join(old.entries)} / {', '.join(new.entries)})"
         )
+    labels = {"old": old.label, "new": new.label}
     results = []
     for message_type, (a, b) in sorted(pairs.items()):
-        comparison = Comparison(message_type, old.label, new.label)
+        comparison = Comparison(
+            message_type,
+            old.label,
+            new.label,
+            old_source=old.source(a),
+            new_source=new.source(b),
+            old_path=a.path,
+            new_path=b.path,
+        )
         canonical = {
             side: jsonschema_rs.canonicalize(
                 {"$ref": entry.uri}, registry=catalog.registry(), validate_formats=True
@@ -155,15 +198,77 @@ def compare_sides(
             for side, entry in (("old", a), ("new", b))
         }
         validators = {"old": catalog.validator(a), "new": catalog.validator(b)}
-        labels = {"old": old.label, "new": new.label}
         rng = random.Random(f"{seed}:{message_type}")
         if "backward" in directions:  # new must admit what old admits
             comparison.backward = _decide("new", "old", canonical, validators, labels, tries, rng)
         if "forward" in directions:  # old must admit what new admits
             comparison.forward = _decide("old", "new", canonical, validators, labels, tries, rng)
         comparison.differences = differences(old, new, a, b)
+        comparison.changed = _diff_pointers(a.document, b.document)
         results.append(comparison)
-    return results
+    for message_type, (which, entry) in sorted(alone.items()):
+        results.append(
+            _one_sided(message_type, which, entry, old, new, catalog, directions, tries, seed)
+        )
+    return sorted(results, key=lambda c: c.message_type)
+
+
+def _one_sided(
+    message_type: str,
+    side: str,
+    entry: SchemaEntry,
+    old: Side,
+    new: Side,
+    catalog: Catalog,
+    directions: tuple[str, ...],
+    tries: int,
+    seed: int,
+) -> Comparison:
+    """A message type one version has and the other has not. The version without it rejects
+    every such message (no schema names its type), so a valid payload of the version with it
+    is the counterexample; the other direction holds, as nothing of that type is ever sent."""
+    has, lacks = (old, new) if side == "old" else (new, old)
+    comparison = Comparison(message_type, old.label, new.label)
+    if side == "old":
+        comparison.old_source, comparison.old_path = old.source(entry), entry.path
+        comparison.differences = [f"{entry.path.name} (message type removed)"]
+    else:
+        comparison.new_source, comparison.new_path = new.source(entry), entry.path
+        comparison.differences = [f"{entry.path.name} (message type added)"]
+    validator = catalog.validator(entry)
+    canonical = jsonschema_rs.canonicalize(
+        {"$ref": entry.uri}, registry=catalog.registry(), validate_formats=True
+    )
+    strategy = StrategyBuilder(canonical).root()
+    rng = random.Random(f"{seed}:{message_type}")
+    broken = Direction("unknown", "searched")
+    for drawn in range(1, tries + 1):
+        try:
+            value = FastData(rng).draw(strategy)
+        except Rejected:
+            continue
+        if validator.is_valid(value):
+            smaller = reduce(value, validator.is_valid)
+            broken = Direction(
+                "no",
+                "counterexample",
+                drawn,
+                smaller,
+                has.label,
+                lacks.label,
+                f"at /: {lacks.label} has no schema for message type {message_type!r}",
+                "",
+                "messageType",
+            )
+            break
+        broken.tries = drawn
+    holds = Direction("yes", "proved")
+    backward, forward = (broken, holds) if side == "old" else (holds, broken)
+    if "backward" in directions:
+        comparison.backward = backward
+    if "forward" in directions:
+        comparison.forward = forward
+    return comparison
 
 
 #: Where a side whose $ids clash with the other's is moved to (never fetched: offline).
@@ -199,7 +304,7 @@ def _relocated(side: Side) -> Side:
             document=document,
             message_type=entry.message_type,
         )
-    return Side(side.label, entries, documents)
+    return Side(side.label, entries, documents, side.files, side.bundled)
 
 
 def _all_entries(side: Side) -> list[SchemaEntry]:
@@ -207,7 +312,8 @@ def _all_entries(side: Side) -> list[SchemaEntry]:
     for name, document in side.documents.items():
         uri = document.get("$id")
         if isinstance(uri, str) and uri not in entries:
-            entries[uri] = SchemaEntry(name=name, uri=uri, path=Path(name), document=document)
+            path = side.files.get(name, Path(name))
+            entries[uri] = SchemaEntry(name=name, uri=uri, path=path, document=document)
     return list(entries.values())
 
 
@@ -241,8 +347,8 @@ def _decide(
         if shows(value):
             smaller = reduce(value, shows)
             error = next(iter(validators[cover].iter_errors(smaller)))
-            where = "/" + "/".join(str(p) for p in error.instance_path)
-            keyword = type(error.kind).__name__.lower()
+            where = pointer_of(error.instance_path)
+            keyword = _keyword(error)
             said = error.message if len(error.message) <= 120 else f"fails {keyword}"
             return Direction(
                 "no",
@@ -251,11 +357,30 @@ def _decide(
                 smaller,
                 labels[covered],
                 labels[cover],
-                f"at {where}: {said}",
+                f"at {where or '/'}: {said}",
+                where,
+                keyword,
             )
     if containment.endswith("no"):
         return Direction("no", "proved", drawn)
     return Direction("unknown", "searched", drawn)
+
+
+def _keyword(error: jsonschema_rs.ValidationError) -> str:
+    """The keyword that failed, as JSON Schema spells it (``maxLength``, not ``maxlength``)."""
+    path = [str(p) for p in error.schema_path]
+    if path and not path[-1].isdigit():
+        return path[-1]
+    return path[-2] if len(path) > 1 else type(error.kind).__name__.lower()
+
+
+def _diff_pointers(a: Any, b: Any) -> list[tuple[str, str]]:
+    """(pointer, kind) for each place the message's own schema changed."""
+    found = []
+    for item in _diff(a, b, ""):
+        pointer, _, kind = item.rpartition(" (")
+        found.append((pointer if pointer != "/" else "", kind.rstrip(")")))
+    return found
 
 
 def differences(old: Side, new: Side, a: SchemaEntry, b: SchemaEntry) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from interopcheck.compat.compare import Side, compare_sides, load_side
 from interopcheck.errors import SetupError
+from interopcheck.profile.model import Profile
 from interopcheck.standard.catalog import version_key
 
 
@@ -18,7 +19,69 @@ from interopcheck.standard.catalog import version_key
 class Matrix:
     versions: list[str]
     cells: dict[str, dict[tuple[str, str], str]]
-    """message type -> (sender version, receiver version) -> yes / no / unknown."""
+    """message type -> (sender version, receiver version) -> yes / no / unknown; for profiles,
+    ``requirements`` -> (version certified against, version required) -> verdict."""
+    kind: str = "schemas"
+    """``schemas`` (versions of the messages) or ``profiles`` (versions of a profile)."""
+
+    @property
+    def axes(self) -> tuple[str, str]:
+        if self.kind == "profiles":
+            return "certified against", "required"
+        return "sender", "receiver"
+
+
+def build(folder: Path, tries: int, seed: int, keep_version_label: bool) -> Matrix:
+    """The matrix of a directory: one subdirectory of schemas per version, or one profile file
+    per version of a profile."""
+    from interopcheck.profile.loader import PROFILE_SUFFIXES
+
+    if not folder.is_dir():
+        raise SetupError(
+            f"{folder}: --matrix needs a directory with one subdirectory of schemas per version, "
+            "or one profile file per version"
+        )
+    subdirectories = [p for p in folder.iterdir() if p.is_dir()]
+    profiles = [p for p in folder.iterdir() if p.is_file() and p.suffix in PROFILE_SUFFIXES]
+    if subdirectories and profiles:
+        raise SetupError(
+            f"{folder}: holds both version directories and profile files; give a directory "
+            "of one kind"
+        )
+    if profiles:
+        return build_profile_matrix(profiles)
+    return build_matrix(load_versions(folder, keep_version_label), tries, seed)
+
+
+def build_profile_matrix(files: list[Path]) -> Matrix:
+    """Versions of a profile: can a system certified against one claim another? From the
+    requirements each adds, removes, re-levels or re-checks (compat/profiles.py)."""
+    from interopcheck.compat.profiles import requirement_changes, verdicts
+    from interopcheck.profile.loader import load_profile
+
+    if len(files) < 2:
+        raise SetupError(f"{files[0].parent}: found 1 profile file; at least 2 needed")
+    loaded = sorted(
+        (load_profile(str(f)) for f in files), key=lambda p: (version_key(p.version), p.id)
+    )
+    one_profile = len({p.id for p in loaded}) == 1  # versions of one profile: label by version
+
+    def label(profile: Profile) -> str:
+        return profile.version if one_profile else f"{profile.id} {profile.version}"
+
+    labels = [label(p) for p in loaded]
+    if len(set(labels)) < len(labels):
+        raise SetupError(f"{files[0].parent}: two profile files have the same id and version")
+    row: dict[tuple[str, str], str] = {}
+    for i, older in enumerate(loaded):
+        for newer in loaded[i + 1 :]:
+            judged = verdicts(requirement_changes(older, newer), newer.deciding)
+            a, b = label(older), label(newer)
+            row[(a, b)] = judged["backward"].verdict  # certified against older, newer required
+            row[(b, a)] = judged["forward"].verdict
+    for version in labels:
+        row[(version, version)] = "yes"
+    return Matrix(labels, {"requirements": row}, "profiles")
 
 
 def load_versions(folder: Path, keep_version_label: bool) -> list[Side]:
@@ -29,8 +92,7 @@ def load_versions(folder: Path, keep_version_label: bool) -> list[Side]:
         raise SetupError(f"{folder}: found {len(names)} version directories; at least 2 needed")
     sides = []
     for name in names:
-        side = load_side(str(folder / name), keep_version_label)
-        sides.append(Side(name, side.entries, side.documents))
+        sides.append(load_side(str(folder / name), keep_version_label).relabelled(name))
     return sides
 
 
@@ -55,10 +117,10 @@ def to_document(matrix: Matrix) -> dict[str, Any]:
     return {
         "command": "compat",
         "matrix": {
+            "of": matrix.kind,
             "versions": matrix.versions,
-            "meaning": "cells[sender][receiver]: can a sender on that version talk to a "
-            "receiver on this one (yes, no, unknown)",
-            "messageTypes": {
+            "meaning": "tables[name][row][column]. " + _legend(matrix),
+            "messageTypes" if matrix.kind == "schemas" else "tables": {
                 message_type: {
                     sender: {r: row.get((sender, r), "-") for r in matrix.versions}
                     for sender in matrix.versions
@@ -69,22 +131,46 @@ def to_document(matrix: Matrix) -> dict[str, Any]:
     }
 
 
+def _legend(matrix: Matrix) -> str:
+    """The reading of a table, for people."""
+    if matrix.kind == "profiles":
+        return (
+            "Rows: the version a system is certified against. Columns: the version required. "
+            "yes: conforming to the row's version means conforming to the column's (no "
+            "deciding requirement was added or raised between them); no: one was; unknown: a "
+            "deciding requirement checks something else now."
+        )
+    return (
+        "Rows: the sender's version. Columns: the receiver's version. yes: the receiver "
+        "accepts every payload the sender can produce (proved); no: a payload shows it does "
+        "not; unknown: neither proved nor disproved."
+    )
+
+
 def to_markdown(matrix: Matrix) -> str:
+    row_axis, column_axis = matrix.axes
     lines = [
         "# Compatibility matrix",
         "",
-        "Rows: the sender's version. Columns: the receiver's version. **yes**: the receiver "
-        "accepts every payload the sender can produce (proved); **no**: a payload shows it "
-        "does not; **unknown**: neither proved nor disproved.",
+        _md(_legend(matrix)),
     ]
     for message_type, row in sorted(matrix.cells.items()):
-        lines += ["", f"## {message_type}", ""]
-        lines.append("| sender \\ receiver | " + " | ".join(matrix.versions) + " |")
+        lines += ["", f"## {_md(message_type)}", ""]
+        lines.append(
+            f"| {row_axis} \\ {column_axis} | " + " | ".join(_md(v) for v in matrix.versions) + " |"
+        )
         lines.append("|---|" + "---|" * len(matrix.versions))
         for sender in matrix.versions:
             cells = [_word(row.get((sender, r), "-")) for r in matrix.versions]
-            lines.append(f"| {sender} | " + " | ".join(cells) + " |")
+            lines.append(f"| {_md(sender)} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    for char in "\\`*_[]|#":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
 
 
 def _word(verdict: str) -> str:
@@ -101,11 +187,13 @@ def to_html(matrix: Matrix) -> str:
         "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;"
         "padding:.3em .7em;text-align:center}.yes{background:#d9f2d9}.no{background:#f8d0d0}"
         ".unknown{background:#fff3c4}</style></head><body>",
-        "<h1>Compatibility matrix</h1><p>Rows: the sender's version. Columns: the receiver's. "
-        "<b>yes</b>: proved; <b>no</b>: a payload shows it; <b>unknown</b>: neither.</p>",
+        f"<h1>Compatibility matrix</h1><p>{e(_legend(matrix))}</p>",
     ]
     for message_type, row in sorted(matrix.cells.items()):
-        parts.append(f"<h2>{e(message_type)}</h2><table><tr><th>sender \\ receiver</th>")
+        parts.append(
+            f"<h2>{e(message_type)}</h2><table><tr><th>{e(matrix.axes[0])} \\ "
+            f"{e(matrix.axes[1])}</th>"
+        )
         parts += [f"<th>{e(v)}</th>" for v in matrix.versions]
         parts.append("</tr>")
         for sender in matrix.versions:
@@ -121,19 +209,20 @@ def to_html(matrix: Matrix) -> str:
 
 def write_console(out: Any, matrix: Matrix) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=out, highlight=False, soft_wrap=False)
     styles = {"yes": "green", "no": "bold red", "unknown": "yellow"}
     for message_type, row in sorted(matrix.cells.items()):
-        table = Table(title=message_type, show_edge=False, header_style="bold")
-        table.add_column("sender \\ receiver", no_wrap=True)
+        table = Table(title=escape(message_type), show_edge=False, header_style="bold")
+        table.add_column(f"{matrix.axes[0]} \\ {matrix.axes[1]}", no_wrap=True)
         for version in matrix.versions:
-            table.add_column(version, no_wrap=True, justify="center")
+            table.add_column(escape(version), no_wrap=True, justify="center")
         for sender in matrix.versions:
             cells = []
             for receiver in matrix.versions:
                 verdict = row.get((sender, receiver), "-")
                 cells.append(f"[{styles.get(verdict, 'dim')}]{verdict}[/]")
-            table.add_row(sender, *cells)
+            table.add_row(escape(sender), *cells)
         console.print(table)

@@ -99,16 +99,7 @@ def to_document(
         "profiles": {
             "old": {"id": old.id, "version": old.version, "digest": old.digest},
             "new": {"id": new.id, "version": new.version, "digest": new.digest},
-            "requirements": [
-                {
-                    "id": c.id,
-                    "change": c.change,
-                    "oldLevel": c.old_level,
-                    "newLevel": c.new_level,
-                    "text": c.text,
-                }
-                for c in changes
-            ],
+            "requirements": [_change_dict(c) for c in changes],
             **{
                 name: {"verdict": v.verdict, "reasons": list(v.reasons)}
                 for name, v in judged.items()
@@ -142,3 +133,144 @@ def write_console(
     for name, verdict in judged.items():
         reasons = "; ".join(verdict.reasons)
         console.print(f"{name}: {verdict.verdict}" + (f" ({escape(reasons)})" if reasons else ""))
+
+
+PROFILE_MEANING = {
+    "backward": "a system conforming to OLD still conforms to NEW",
+    "forward": "a system conforming to NEW also conforms to OLD",
+}
+
+
+def profile_files(profile: Profile) -> list[Path]:
+    """The profile's own file, then each file it extends, nearest first."""
+    from interopcheck.errors import SetupError
+    from interopcheck.profile.loader import resolve_profile_path
+
+    files = [profile.path]
+    for parent in profile.extends:
+        try:
+            files.append(resolve_profile_path(parent, relative_to=files[-1].parent))
+        except SetupError:
+            break
+    return files
+
+
+def display_path(path: Path) -> str:
+    """A profile file as a report names it: relative to here, or ``bundled:profiles/…``
+    (never a path of this machine's)."""
+    from interopcheck.standard.catalog import bundled_root
+
+    resolved = path.resolve()
+    for root, label in ((bundled_root("profiles").resolve(), "bundled:profiles"),):
+        if resolved.is_relative_to(root):
+            return f"{label}/{resolved.relative_to(root).as_posix()}"
+    cwd = Path.cwd().resolve()
+    return resolved.relative_to(cwd).as_posix() if resolved.is_relative_to(cwd) else str(path)
+
+
+def where_declared(requirement_id: str, files: list[Path]) -> tuple[Path, int] | None:
+    """The first file and line that names the requirement (``- id: X``, an override, a drop)."""
+    import re
+
+    token = re.compile(rf"(^|[\s\[,'\"]){re.escape(requirement_id)}($|[\s\],:'\"])")
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if token.search(line.split("#", 1)[0]):
+                return path, number
+    return None
+
+
+def profile_report(
+    old: Profile,
+    new: Profile,
+    changes: list[RequirementChange],
+    judged: dict[str, ProfileVerdict],
+    started_at: str,
+) -> tuple[Any, list[Any]]:
+    """The comparison in the shared report model: a MUST requirement per direction; each reason
+    a direction fails is a finding located where the file that made the change names the
+    requirement (the new profile where it adds, re-levels or drops; else the old one)."""
+    import hashlib
+
+    from interopcheck import __version__
+    from interopcheck.results import Finding, PayloadResult, RequirementTally, RunSummary
+
+    summary = RunSummary(tool_version=__version__, started_at=started_at, subject="comparison")
+    digest = hashlib.sha256(f"{old.digest}:{new.digest}".encode()).hexdigest()
+    version = f"{old.id} {old.version} → {new.id} {new.version}"
+    summary.profile = {
+        "id": "compat",
+        "version": version,
+        "title": f"Conformance to {new.id} {new.version} against {old.id} {old.version}",
+        "digest": digest,
+    }
+    summary.changes = [_change_dict(c) for c in changes]
+    old_files, new_files = profile_files(old), profile_files(new)
+    results: list[PayloadResult] = []
+    for name, verdict in judged.items():
+        rid = f"profile/{name}"
+        summary.requirements[rid] = RequirementTally(
+            id=rid,
+            level="MUST",
+            text=f"{PROFILE_MEANING[name]} ({version})",
+            kind=f"compat:{name}",
+            group=name,
+            source=PROFILE_MEANING[name],
+        )
+        outcome = {"yes": "passed", "no": "failed"}.get(verdict.verdict, "error")
+        by_source: dict[str, list[Finding]] = {}
+        for reason in verdict.reasons:
+            requirement_id = reason.split(" ", 1)[0]
+            # the new profile's files first (an addition, a level, a drop are made there),
+            # then the old one's (a requirement simply absent from the new one)
+            found = where_declared(requirement_id, list(dict.fromkeys(new_files + old_files)))
+            source = display_path(found[0]) if found else display_path(new.path)
+            message = (
+                f"{reason}: {'breaks' if verdict.verdict == 'no' else 'may break'} "
+                f"'{PROFILE_MEANING[name]}'"
+            )
+            by_source.setdefault(source, []).append(
+                Finding(
+                    check="compat",
+                    message=message,
+                    line=found[1] if found else None,
+                    personal=False,
+                    requirement=rid,
+                    level="MUST",
+                )
+            )
+        record = {
+            "direction": name,
+            "old": f"{old.id} {old.version}",
+            "new": f"{new.id} {new.version}",
+            "verdict": verdict.verdict,
+            "how": "proved" if verdict.verdict != "unknown" else "searched",
+            "tries": 0,
+            "differences": list(verdict.reasons),
+        }
+        for source, findings in by_source.items() or [(display_path(new.path), [])]:
+            results.append(
+                PayloadResult(
+                    source=source,
+                    index=len(results),
+                    findings=findings,
+                    outcomes={rid: outcome},
+                    comparison=record,
+                )
+            )
+    summary.levels = [(f"{name} compatible", (name,)) for name in judged]
+    return summary, results
+
+
+def _change_dict(c: RequirementChange) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "change": c.change,
+        "oldLevel": c.old_level,
+        "newLevel": c.new_level,
+        "text": c.text,
+    }

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from interopcheck.formats.text import (
+    counterexample_json,
     counts_words,
     finding_line,
     omitted_words,
@@ -75,6 +76,8 @@ def render(document: dict[str, Any]) -> str:
         counts=counts_words(document),
         omitted=omitted_words(document),
         by_actor=_by_actor(document),
+        compat=document.get("command") == "compat",
         failing=failing,
+        examples=[counterexample_json(result) for result, _ in failing],
         verify=verify,
     )

@@ -11,6 +11,7 @@ import html
 from typing import Any
 
 from interopcheck.formats.text import (
+    counterexample_json,
     counts_words,
     finding_line,
     omitted_words,
@@ -64,11 +65,24 @@ def render(document: dict[str, Any]) -> str:
             outcome = {"failed": "❌ failed", "error": "⚠️ error", "untested": "⏸️ untested"}.get(
                 r["outcome"], "✅ passed"
             )
+            if r["outcome"] == "error" and r["kind"].startswith("compat:"):
+                outcome = "⚠️ unknown"  # not proven either way: not passed
             rows.append(
                 f"| {_esc(r['id'])} | {r['level']} | {outcome} | {r['passed']} | "
                 f"{r['failed'] + r['errored']} | {r['notApplicable']} | {_esc(r['text'])} |"
             )
         parts.append("\n".join(rows) + "\n")
+    changes = document.get("requirementChanges")
+    if changes is not None:
+        rows = ["| Requirement | Change | Old level | New level | Text |", "|---|---|---|---|---|"]
+        rows += [
+            f"| {_esc(c['id'])} | {c['change']} | {c['oldLevel'] or '-'} | "
+            f"{c['newLevel'] or '-'} | {_esc(c['text'])} |"
+            for c in changes
+        ]
+        parts.append(
+            "### Requirement changes\n\n" + ("\n".join(rows) if changes else "None.") + "\n"
+        )
     reproduce = manifest.get("reproduce")
     tail = []
     if reproduce:
@@ -76,7 +90,8 @@ def render(document: dict[str, Any]) -> str:
     budget = MAX_BYTES - sum(len(p.encode()) for p in (*parts, *tail)) - 1024
     failing = document.get("results", [])
     if failing:
-        section = ["### Payloads with findings\n"]
+        subjects = "Comparisons" if document.get("command") == "compat" else "Payloads"
+        section = [f"### {subjects} with findings\n"]
         used = 0
         shown = 0
         for result in failing:
@@ -92,6 +107,13 @@ def render(document: dict[str, Any]) -> str:
                 lines.append(f"  - {_esc(label + finding_line(result, finding))}")
             if len(findings) > MAX_FINDINGS_PER_PAYLOAD:
                 lines.append(f"  - … {len(findings) - MAX_FINDINGS_PER_PAYLOAD} more")
+            example = counterexample_json(result)
+            if example is not None:  # HTML-escaped inside <pre>: inert, and kept verbatim
+                lines.append(
+                    "\n  <details><summary>counterexample</summary>\n\n  <pre>"
+                    + html.escape(example).replace("\n", "&#10;")
+                    + "</pre>\n  </details>\n"
+                )
             block = "\n".join(lines) + "\n"
             if used + len(block.encode()) > budget:
                 break

@@ -118,6 +118,15 @@ def render(document: dict[str, Any]) -> str:
                     }
                 ]
                 entry["properties"] = {"status": exchange["status"], "case": exchange["kind"]}
+            elif result.get("comparison") is not None:
+                # located in the schema file at the change; the pointer is the counterexample's
+                comparison = result["comparison"]
+                entry["properties"] = {
+                    "pointer": finding.get("pointer", ""),
+                    "direction": comparison["direction"],
+                    "verdict": comparison["verdict"],
+                    "schemaLocation": finding.get("schemaLocation"),
+                }
             elif finding.get("pointer"):
                 entry["locations"][0]["logicalLocations"] = [
                     {"fullyQualifiedName": finding["pointer"], "kind": "element"}

@@ -53,6 +53,12 @@ def sorted_requirements(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def verdict_words(document: dict[str, Any]) -> str:
     profile = document.get("profile")
+    if document.get("command") == "compat" and profile:
+        directions = ", ".join(
+            dict.fromkeys(str(r["group"]) for r in document.get("requirements", []))
+        )
+        verdict = "COMPATIBLE" if document["conformant"] else "NOT COMPATIBLE (or not proven)"
+        return f"{verdict}: {profile['version']} ({directions})"
     verdict = "CONFORMANT" if document["conformant"] else "NOT CONFORMANT"
     if profile:
         return f"{verdict} to {profile['id']} {profile['version']}"
@@ -61,7 +67,9 @@ def verdict_words(document: dict[str, Any]) -> str:
 
 def counts_words(document: dict[str, Any]) -> str:
     summary = document["summary"]
-    noun = "exchanges" if document.get("command") == "probe" else "payloads"
+    noun = {"probe": "exchanges", "compat": "comparisons"}.get(
+        str(document.get("command")), "payloads"
+    )
     text = (
         f"{summary['payloads']} {noun}, {summary['invalid']} with findings, "
         f"{summary['findings']} findings"
@@ -76,3 +84,13 @@ def omitted_words(document: dict[str, Any]) -> str | None:
     if not omitted:
         return None
     return f"{omitted} more failing payloads are not shown here; the JSON report has every one."
+
+
+def counterexample_json(result: dict[str, Any]) -> str | None:
+    """A compat result's counterexample, indented for reading (generated: never personal)."""
+    import json
+
+    example = (result.get("comparison") or {}).get("counterexample")
+    if example is None:
+        return None
+    return json.dumps(example["payload"], ensure_ascii=False, indent=2)

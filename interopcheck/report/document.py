@@ -54,6 +54,8 @@ def result_to_dict(result: PayloadResult, show_personal_data: bool) -> dict[str,
     }
     if result.exchange is not None:
         entry["exchange"] = result.exchange
+    if result.comparison is not None:
+        entry["comparison"] = result.comparison
     return entry
 
 
@@ -109,6 +111,8 @@ def tail(summary: RunSummary) -> Document:
             for t in summary.requirements.values()
         ]
         document["untested"] = [t.id for t in summary.untested()]
+    if summary.changes is not None:
+        document["requirementChanges"] = summary.changes
     if summary.journeys_checked:
         document["journeys"] = [
             {

@@ -52,6 +52,8 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
         "messageType": "--type",
         "schemaFile": "--schema",
         "standardVersion": "--standard-version",
+        "direction": "--direction",
+        "tries": "--tries",
     }
     for key, flag in flags.items():
         if options.get(key) is not None and options.get(key) != "":
@@ -60,6 +62,8 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
         words += ["--ref-schemas", str(ref)]
     if options.get("strict"):
         words.append("--strict")
+    if options.get("keepVersionLabel"):
+        words.append("--keep-version-label")
     if options.get("failOn") and options["failOn"] != "must":
         words += ["--fail-on", str(options["failOn"])]
     return shlex.join(words)
@@ -69,12 +73,15 @@ def build_manifest(
     *,
     command: str,
     inputs: list[str],
-    catalog: Catalog,
+    catalog: Catalog | None,
     profile: dict[str, str] | None,
     options: dict[str, Any],
     supplier: Supplier | None,
     signer: dict[str, str] | None,
+    schemas: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
+    """``schemas`` stands in for the catalog's digests where a run has no one catalog
+    (``compat`` reads two versions)."""
     reproduce = reproduce_command(command, inputs, options)
     flat = {
         k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
@@ -84,7 +91,7 @@ def build_manifest(
         "command": command,
         "inputs": list(inputs),
         "profile": profile,
-        "schemas": schema_digests(catalog),
+        "schemas": schemas if schemas is not None else schema_digests(catalog) if catalog else [],
         "options": flat,
         "seed": None,
         "target": None,
