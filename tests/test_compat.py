@@ -380,3 +380,38 @@ def test_a_version_edited_in_place_under_the_same_ids(tmp_path: Path) -> None:
     assert _verdicts(entry) == ("yes", "no")
     name = entry["forward"]["counterexample"]["payload"]["prison"]["name"]
     assert 80 < len(name) <= 120
+
+
+def test_versions_that_refer_to_a_shared_schema_elsewhere(tmp_path: Path) -> None:
+    """Both versions $ref a schema neither holds: without --ref-schemas a one-line error that
+    says what to do; with it, compared, and its digest recorded in the manifest."""
+    shared = tmp_path / "refs" / "name.json"
+    shared.parent.mkdir()
+    shared.write_text(json.dumps({"$id": "https://example.org/name.json", "type": "string"}))
+
+    def version(name: str, max_length: int) -> Path:
+        path = tmp_path / name
+        name_ref = {"$ref": "https://example.org/name.json", "maxLength": max_length}
+        path.write_text(
+            json.dumps(
+                {
+                    "$id": f"urn:example:{name}",
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"name": name_ref},
+                }
+            )
+        )
+        return path
+
+    old, new = version("v1.json", 10), version("v2.json", 5)
+    missing = run_cli("compat", str(old), str(new))
+    assert missing.returncode == 2 and "--ref-schemas" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    code, document = _document(str(old), str(new), "--ref-schemas", str(shared.parent))
+    (entry,) = _by_type(document).values()
+    assert code == 1 and _verdicts(entry) == ("no", "yes")
+    assert 5 < len(entry["backward"]["counterexample"]["payload"]["name"]) <= 10
+    recorded = {s["id"] for s in document["manifest"]["schemas"]}
+    assert "https://example.org/name.json" in recorded
+    assert "--ref-schemas" in document["manifest"]["reproduce"]

@@ -24,6 +24,7 @@ from interopcheck.errors import SetupError
 if TYPE_CHECKING:
     from interopcheck.cli.reporting import ReportPlan
     from interopcheck.results import PayloadResult, RunSummary
+    from interopcheck.standard.catalog import SchemaEntry
 
 
 class DirectionChoice(str, Enum):
@@ -78,6 +79,13 @@ def compat(
             help="Compare header.standardVersion too (by default it may differ: it is the label).",
         ),
     ] = False,
+    ref_schemas: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ref-schemas",
+            help="Schema files or directories both versions may $ref (repeatable).",
+        ),
+    ] = None,
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
@@ -96,7 +104,7 @@ def compat(
             raise SetupError(
                 "--report-dir, --sign and --supplier are for OLD NEW (a gate), not for --matrix"
             )
-        _matrix(matrix, tries, seed, keep_version_label, output_format, output)
+        _matrix(matrix, tries, seed, keep_version_label, _refs(ref_schemas), output_format, output)
         return
     if old is None or new is None:
         raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
@@ -124,8 +132,9 @@ def compat(
         for side in (old_side, new_side):
             for other in [t for t in side.entries if t != message_type]:
                 del side.entries[other]
-    comparisons = compare_sides(old_side, new_side, directions, tries, seed)
-    digests = schema_digests([old_side, new_side])
+    refs = _refs(ref_schemas)
+    comparisons = compare_sides(old_side, new_side, directions, tries, seed, refs)
+    digests = schema_digests([old_side, new_side], refs)
     summary = compat_summary(
         comparisons, directions, old_side.label, new_side.label, digests, started
     )
@@ -136,6 +145,7 @@ def compat(
         "tries": tries,
         "seed": seed,
         "keepVersionLabel": keep_version_label,
+        "refSchemas": [str(p) for p in ref_schemas or ()],
     }
 
     def console(out: TextIO) -> None:
@@ -185,11 +195,18 @@ def _publish(
     raise typer.Exit(0 if summary.conformant else 1)
 
 
+def _refs(paths: list[Path] | None) -> list[SchemaEntry]:
+    from interopcheck.standard.catalog import user_schemas
+
+    return [entry for path in paths or () for entry in user_schemas(path)]
+
+
 def _matrix(
     folder: Path,
     tries: int,
     seed: int,
     keep_version_label: bool,
+    refs: list[SchemaEntry],
     formats: list[OutputFormat] | None,
     output: Path | None,
 ) -> None:
@@ -208,7 +225,7 @@ def _matrix(
             f"--format {output_format.value} is for OLD NEW (a gate), not for --matrix (a view): "
             "use console, json, markdown or html"
         )
-    drawn = views.build(folder, tries, seed, keep_version_label)
+    drawn = views.build(folder, tries, seed, keep_version_label, refs)
     with open_output(output) as out:
         if output_format is OutputFormat.json:
             out.write(json.dumps(views.to_document(drawn), indent=2, ensure_ascii=False) + "\n")

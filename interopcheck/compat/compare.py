@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,9 +155,15 @@ def _neutral_version_label(node: Any) -> Any:
 
 
 def compare_sides(
-    old: Side, new: Side, directions: tuple[str, ...], tries: int, seed: int
+    old: Side,
+    new: Side,
+    directions: tuple[str, ...],
+    tries: int,
+    seed: int,
+    refs: Sequence[SchemaEntry] = (),
 ) -> list[Comparison]:
-    """Every message type both versions have, compared in the directions asked."""
+    """Every message type either version has, compared in the directions asked; ``refs`` are
+    schemas both versions may refer to (``--ref-schemas``)."""
     earlier = {e.uri: e.document for e in _all_entries(old)}
     if any(
         e.uri in earlier and earlier[e.uri] != e.document for e in _all_entries(new)
@@ -166,6 +173,8 @@ def compare_sides(
     for side in (old, new):
         for document_entry in _all_entries(side):
             everything.setdefault(document_entry.uri, document_entry)
+    for ref in refs:
+        everything.setdefault(ref.uri, ref)
     catalog = Catalog(everything.values())
     pairs = {t: (old.entries[t], new.entries[t]) for t in old.entries if t in new.entries}
     alone = {t: ("old", e) for t, e in old.entries.items() if t not in new.entries}

@@ -5,6 +5,7 @@ admits every payload S produces (R covers S); the diagonal is always yes."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from interopcheck.compat.compare import Side, compare_sides, load_side
 from interopcheck.errors import SetupError
 from interopcheck.profile.model import Profile
-from interopcheck.standard.catalog import version_key
+from interopcheck.standard.catalog import SchemaEntry, version_key
 
 
 @dataclass
@@ -31,7 +32,13 @@ class Matrix:
         return "sender", "receiver"
 
 
-def build(folder: Path, tries: int, seed: int, keep_version_label: bool) -> Matrix:
+def build(
+    folder: Path,
+    tries: int,
+    seed: int,
+    keep_version_label: bool,
+    refs: Sequence[SchemaEntry] = (),
+) -> Matrix:
     """The matrix of a directory: one subdirectory of schemas per version, or one profile file
     per version of a profile."""
     from interopcheck.profile.loader import PROFILE_SUFFIXES
@@ -50,7 +57,7 @@ def build(folder: Path, tries: int, seed: int, keep_version_label: bool) -> Matr
         )
     if profiles:
         return build_profile_matrix(profiles)
-    return build_matrix(load_versions(folder, keep_version_label), tries, seed)
+    return build_matrix(load_versions(folder, keep_version_label), tries, seed, refs)
 
 
 def build_profile_matrix(files: list[Path]) -> Matrix:
@@ -96,12 +103,14 @@ def load_versions(folder: Path, keep_version_label: bool) -> list[Side]:
     return sides
 
 
-def build_matrix(sides: list[Side], tries: int, seed: int) -> Matrix:
+def build_matrix(
+    sides: list[Side], tries: int, seed: int, refs: Sequence[SchemaEntry] = ()
+) -> Matrix:
     cells: dict[str, dict[tuple[str, str], str]] = {}
     for i, sender in enumerate(sides):
         for receiver in sides[i + 1 :]:
             # one comparison settles both cells: backward = the newer receives the older
-            for c in compare_sides(sender, receiver, ("backward", "forward"), tries, seed):
+            for c in compare_sides(sender, receiver, ("backward", "forward"), tries, seed, refs):
                 row = cells.setdefault(c.message_type, {})
                 assert c.backward is not None and c.forward is not None
                 row[(sender.label, receiver.label)] = c.backward.verdict

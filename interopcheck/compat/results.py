@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from interopcheck import __version__
 from interopcheck.compat.compare import Comparison, Direction, Side
 from interopcheck.results import Finding, PayloadResult, RequirementTally, RunSummary
 from interopcheck.sources.positions import json_positions
+from interopcheck.standard.catalog import SchemaEntry
 
 MEANING = {
     "backward": "NEW accepts every payload OLD accepted: receivers can upgrade first",
@@ -56,10 +58,12 @@ def requirement_text(message_type: str, direction: str, old: str, new: str) -> s
     return f"{old} accepts every {message_type} {new} produces (senders can upgrade first)"
 
 
-def schema_digests(sides: list[Side]) -> list[dict[str, str]]:
-    """SHA-256 of every schema file of both versions, by ``$id`` (the file's name where it has
-    none): what the manifest records and ``verify`` compares."""
-    digests: dict[str, str] = {}
+def schema_digests(sides: list[Side], refs: Sequence[SchemaEntry] = ()) -> list[dict[str, str]]:
+    """SHA-256 of every schema file of both versions and of the shared ``refs``, by ``$id``
+    (the file's name where it has none): what the manifest records and ``verify`` compares."""
+    digests: dict[str, str] = {
+        ref.uri: hashlib.sha256(ref.path.read_bytes()).hexdigest() for ref in refs
+    }
     for side in sides:
         for name, path in side.files.items():
             uri = side.documents[name].get("$id")

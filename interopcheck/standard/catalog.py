@@ -285,6 +285,11 @@ def _scan_bundled(root: Path) -> Iterable[SchemaEntry]:
         )
 
 
+def user_schemas(path: Path) -> list[SchemaEntry]:
+    """The schemas of a ``--ref-schemas`` file or directory (``SetupError`` if unreadable)."""
+    return list(_scan_user(path))
+
+
 def _scan_user(path: Path) -> Iterable[SchemaEntry]:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
