@@ -87,3 +87,34 @@ def test_pre_commit_hook_validates_the_files_it_is_given(tmp_path: Path) -> None
     assert all(pattern.search(str(p)) for p in [*good, bad])
     assert run_cli(*entry[1:], *map(str, good)).returncode == 0
     assert run_cli(*entry[1:], *map(str, [*good, bad])).returncode == 1
+
+
+def test_compat_gate_workflow_annotates_the_proposed_schemas(tmp_path: Path) -> None:
+    """The standard's repository: the released 1.0 checked out beside the proposed 1.1. The
+    workflow's command exits 1 (receivers cannot upgrade first), writes what the later steps
+    read, and its SARIF names the schema files by their paths in the repository, which is
+    what lets code scanning annotate the pull request."""
+    workflow = yaml.safe_load((CI / "github-compat-gate.yml").read_text())
+    steps = workflow["jobs"]["compat"]["steps"]
+    (command,) = _commands([s["run"] for s in steps if "run" in s])
+    env = workflow["env"]
+    versions = EXAMPLES / "compat" / "versions"
+    shutil.copytree(versions / "1.0", tmp_path / env["RELEASED"])
+    shutil.copytree(versions / "1.1", tmp_path / env["PROPOSED"])
+    words = [env[w[1:]] if w.startswith("$") else w for w in command[1:]]
+    proc = run_cli(*words, cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    sarif = yaml.safe_load((tmp_path / "reports" / "report.sarif").read_text())
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in sarif["runs"][0]["results"]
+    }
+    assert uris and all(u.startswith(env["PROPOSED"] + "/") for u in uris)
+    assert all((tmp_path / u).is_file() for u in uris)
+    for step in steps:
+        for key in ("sarif_file", "path"):
+            if key in step.get("with", {}):
+                assert (tmp_path / step["with"][key]).exists()
+    shutil.rmtree(tmp_path / env["PROPOSED"])
+    shutil.copytree(versions / "1.0", tmp_path / env["PROPOSED"])
+    assert run_cli(*words, cwd=tmp_path).returncode == 0  # nothing changed: the gate opens
