@@ -95,7 +95,10 @@ def render(document: dict[str, Any]) -> str:
         used = 0
         shown = 0
         for result in failing:
-            kind = _esc(result.get("messageType") or "unknown type")
+            kind = _esc(
+                result.get("messageType")
+                or ("profile" if subjects == "Comparisons" else "unknown type")
+            )
             lines = [f"- **{_esc(result['source'])}** ({kind})"]
             findings = result.get("findings", [])
             for finding in findings[:MAX_FINDINGS_PER_PAYLOAD]:

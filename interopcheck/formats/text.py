@@ -27,8 +27,11 @@ def location(result: dict[str, Any], finding: dict[str, Any]) -> str:
 
 def finding_line(result: dict[str, Any], finding: dict[str, Any]) -> str:
     """One finding in words: where, what, what was expected, the value (already redacted)."""
-    pointer = finding.get("pointer") or "(document)"
-    text = f"{location(result, finding)} {pointer}: {finding['message']}"
+    if finding.get("check") == "compat":  # its message says where the counterexample fails
+        text = f"{location(result, finding)}: {finding['message']}"
+    else:
+        pointer = finding.get("pointer") or "(document)"
+        text = f"{location(result, finding)} {pointer}: {finding['message']}"
     if finding.get("expected"):
         text += f" (expected {finding['expected']})"
     if finding.get("value") is not None:
