@@ -15,7 +15,7 @@ def _cell(direction: Direction | None) -> str:
     if direction is None:
         return "-"
     if direction.verdict == "yes":
-        return "yes (proved)"
+        return "yes (proved: patterns)" if direction.note else "yes (proved)"
     if direction.verdict == "no":
         return "NO" + (" (counterexample)" if direction.counterexample is not None else " (proved)")
     return f"unknown ({direction.tries} tries, none found)"

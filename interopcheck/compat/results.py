@@ -174,6 +174,8 @@ def _record(c: Comparison, name: str, d: Direction) -> dict[str, Any]:
         "tries": d.tries,
         "differences": c.differences,
     }
+    if d.note:
+        record["note"] = d.note
     if d.counterexample is not None:
         record["counterexample"] = {
             "payload": d.counterexample,

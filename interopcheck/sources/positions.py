@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from typing import Any
 
 import yaml
 
@@ -32,6 +33,27 @@ def escape_pointer_token(token: str | int) -> str:
 def pointer_of(path: Iterable[str | int]) -> str:
     """The JSON pointer for a path of keys and indices."""
     return "".join("/" + escape_pointer_token(part) for part in path)
+
+
+class Missing:
+    """What ``value_at`` gives for a pointer to nothing (None is a JSON value)."""
+
+
+MISSING = Missing()
+
+
+def value_at(document: Any, pointer: str) -> Any:
+    """The value an RFC 6901 pointer names in a parsed document, or ``MISSING``."""
+    node = document
+    for token in pointer.split("/")[1:] if pointer else ():
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return MISSING
+    return node
 
 
 class _Lines:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
+from interopcheck.sources.positions import MISSING, value_at
+
 PERSONAL_KEYWORD = "x-personal-data"
 _BRANCH_KEYWORDS = ("allOf", "anyOf", "oneOf")
 _CONDITIONAL_KEYWORDS = ("then", "else")
@@ -117,16 +119,9 @@ class PersonalDataMap:
         document = self._documents.get(document_uri)
         if document is None:
             return None
-        node: Any = document
-        if fragment:
-            for token in fragment.lstrip("/").split("/"):
-                token = token.replace("~1", "/").replace("~0", "~")
-                if isinstance(node, dict) and token in node:
-                    node = node[token]
-                elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                    node = node[int(token)]
-                else:
-                    return None
+        node = value_at(document, "/" + fragment.lstrip("/") if fragment else "")
+        if node is MISSING:
+            return None
         return document_uri, node
 
 
