@@ -416,3 +416,22 @@ def test_versions_that_refer_to_a_shared_schema_elsewhere(tmp_path: Path) -> Non
     recorded = {s["id"] for s in document["manifest"]["schemas"]}
     assert "https://example.org/name.json" in recorded
     assert "--ref-schemas" in document["manifest"]["reproduce"]
+
+
+def test_a_profile_against_a_schema_version_is_a_one_line_error() -> None:
+    proc = run_cli("compat", "justice-ew", "1.0")
+    assert proc.returncode == 2 and "compare two profiles" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_console_table_written_to_a_file_is_not_cut(tmp_path: Path) -> None:
+    """-o FILE: the requirement text and the whole table are there, however narrow the
+    terminal the command ran in."""
+    out = tmp_path / "compat.txt"
+    proc = run_cli(
+        "compat", "justice-ew", "justice-scotland", "-o", str(out), env={"COLUMNS": "40"}
+    )
+    assert proc.returncode == 1 and proc.stdout == ""
+    text = out.read_text()
+    assert "committed before their twelfth birthday" in text
+    assert "backward: no (SC-001 added at MUST)" in text

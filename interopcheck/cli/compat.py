@@ -116,7 +116,13 @@ def compat(
     )
     from interopcheck.compat.profiles import is_profile
 
-    if is_profile(old) or is_profile(new):
+    if is_profile(old) != is_profile(new):
+        profile, other = (old, new) if is_profile(old) else (new, old)
+        raise SetupError(
+            f"{profile} is a profile and {other} is not: compare two profiles, or two versions "
+            "of the schemas"
+        )
+    if is_profile(old):
         _profiles(old, new, directions, plan)
         return
     from interopcheck.compat.compare import compare_sides, load_side

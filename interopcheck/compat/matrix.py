@@ -217,11 +217,12 @@ def to_html(matrix: Matrix) -> str:
 
 
 def write_console(out: Any, matrix: Matrix) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
+    from interopcheck.compat.report import console_for
+
+    console = console_for(out)
     styles = {"yes": "green", "no": "bold red", "unknown": "yellow"}
     for message_type, row in sorted(matrix.cells.items()):
         table = Table(title=escape(message_type), show_edge=False, header_style="bold")

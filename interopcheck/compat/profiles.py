@@ -115,11 +115,12 @@ def write_console(
     changes: list[RequirementChange],
     judged: dict[str, ProfileVerdict],
 ) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
+    from interopcheck.compat.report import console_for
+
+    console = console_for(out)
     title = f"{old.id} {old.version} → {new.id} {new.version}: requirements"
     table = Table(title=escape(title), show_edge=False, header_style="bold")
     for column, width in (("id", 7), ("change", 7), ("old", 6), ("new", 6)):

@@ -5,10 +5,27 @@ counterexample in a line. Every other format comes from the shared report model
 from __future__ import annotations
 
 import json
-from typing import TextIO
+import os
+from typing import TYPE_CHECKING, TextIO
 
 from interopcheck.compat.compare import Comparison, Direction
 from interopcheck.compat.results import MEANING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def console_for(out: TextIO) -> Console:
+    """A terminal as it is; a file (``-o``) 120 columns wide and without colour, as the other
+    commands write theirs; a pipe as wide as COLUMNS says, else 120, not rich's 80."""
+    import sys
+
+    from rich.console import Console
+
+    if out is not sys.stdout:
+        return Console(file=out, width=120, no_color=True, highlight=False, soft_wrap=False)
+    wide = not out.isatty() and "COLUMNS" not in os.environ
+    return Console(file=out, highlight=False, soft_wrap=False, width=120 if wide else None)
 
 
 def _cell(direction: Direction | None) -> str:
@@ -22,20 +39,22 @@ def _cell(direction: Direction | None) -> str:
 
 
 def write_console(out: TextIO, comparisons: list[Comparison], compatible: bool) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, soft_wrap=False)
+    console = console_for(out)
     first = comparisons[0]
     table = Table(
-        title=f"{first.old} → {first.new}", show_edge=False, pad_edge=False, header_style="bold"
+        title=escape(f"{first.old} → {first.new}"),
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
     )
     table.add_column("message type", no_wrap=True)
     table.add_column("backward", no_wrap=True)
     table.add_column("forward", no_wrap=True)
     for c in comparisons:
-        table.add_row(c.message_type, _cell(c.backward), _cell(c.forward))
+        table.add_row(escape(c.message_type), _cell(c.backward), _cell(c.forward))
     console.print(table)
     for c in comparisons:
         for name, direction in (("backward", c.backward), ("forward", c.forward)):
