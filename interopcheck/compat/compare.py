@@ -13,9 +13,10 @@ any string, unless asked otherwise.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,13 +220,20 @@ def compare_sides(
         for name, cover, covered in (("backward", "new", "old"), ("forward", "old", "new")):
             if name not in directions:
                 continue
-            verdict = _decide(cover, covered, canonical, validators, labels, tries, rng)
-            if (
-                verdict.verdict == "unknown"
-                and own_file_only
-                and covers_by_patterns(documents[cover], documents[covered], comparison.changed)
-            ):  # only patterns changed, and the cover's admit all the covered's do
-                verdict = Direction("yes", "proved", verdict.tries, note=PATTERN_PROOF)
+            # only patterns changed, and the cover's admit every string the covered's do
+            by_patterns = functools.partial(
+                covers_by_patterns, documents[cover], documents[covered], comparison.changed
+            )
+            verdict = _decide(
+                cover,
+                covered,
+                canonical,
+                validators,
+                labels,
+                tries,
+                rng,
+                by_patterns if own_file_only else lambda: False,
+            )
             setattr(comparison, name, verdict)
         results.append(comparison)
     for message_type, (which, entry) in sorted(alone.items()):
@@ -347,11 +355,15 @@ def _decide(
     labels: dict[str, str],
     tries: int,
     rng: random.Random,
+    also_proved: Callable[[], bool] = lambda: False,
 ) -> Direction:
-    """Does ``cover`` admit everything ``covered`` admits? Proof, counterexample, or unknown."""
+    """Does ``cover`` admit everything ``covered`` admits? Proof, counterexample, or unknown.
+    ``also_proved`` is a second proof, tried where the canonical form cannot decide."""
     containment = str(canonical[cover].covers(canonical[covered])).lower()
     if containment.endswith("yes"):
         return Direction("yes", "proved")
+    if not containment.endswith("no") and also_proved():
+        return Direction("yes", "proved", note=PATTERN_PROOF)
     difference = canonical[covered].subtract(canonical[cover])
     builder = StrategyBuilder(difference)
     strategy = builder.root()
