@@ -92,6 +92,8 @@ class Side:
     """Every schema file of this version by file name, as read (for digests and positions)."""
     bundled: str = ""
     """For a bundled version: its place among the bundled schemas (``justice/1.0``)."""
+    version_label: str | None = None
+    """The ``standardVersion`` its schemas require (a ``const``), when they say one."""
 
     def source(self, entry: SchemaEntry) -> str:
         """How a report names a schema file: as the user gave it, or ``bundled:justice/1.0/…``
@@ -104,7 +106,9 @@ class Side:
         return str(path or self.files.get(name) or name)
 
     def relabelled(self, label: str) -> Side:
-        return Side(label, self.entries, self.documents, self.files, self.bundled)
+        return Side(
+            label, self.entries, self.documents, self.files, self.bundled, self.version_label
+        )
 
 
 def load_side(given: str, keep_version_label: bool) -> Side:
@@ -122,8 +126,10 @@ def load_side(given: str, keep_version_label: bool) -> Side:
     documents: dict[str, dict[str, Any]] = {}
     paths: dict[str, Path] = {}
     entries: dict[str, SchemaEntry] = {}
+    version_label = None
     for file in files:
         document = load_schema_document(file)
+        version_label = version_label or _version_label(document)
         if not keep_version_label:
             document = _neutral_version_label(document)
         documents[file.name] = document
@@ -143,7 +149,36 @@ def load_side(given: str, keep_version_label: bool) -> Side:
     if not by_type:
         raise SetupError(f"{given}: no message schema here (none says its messageType)")
     label = given if not path.is_file() else path.name
-    return Side(label, by_type, documents, paths, bundled_as)
+    return Side(label, by_type, documents, paths, bundled_as, version_label)
+
+
+def _version_label(node: Any) -> str | None:
+    """The ``const`` a schema gives ``standardVersion``, wherever it says so."""
+    if isinstance(node, list):
+        return next((v for v in map(_version_label, node) if v), None)
+    if not isinstance(node, dict):
+        return None
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        label = properties.get(VERSION_LABEL)
+        if isinstance(label, dict) and isinstance(label.get("const"), str):
+            return str(label["const"])
+    return next((v for v in map(_version_label, node.values()) if v), None)
+
+
+def labelled(payload: Any, label: str | None) -> Any:
+    """The payload with every ``standardVersion`` string set to ``label``: a counterexample
+    as a sender on that version would send it (the label itself is compared as any string)."""
+    if label is None:
+        return payload
+    if isinstance(payload, list):
+        return [labelled(item, label) for item in payload]
+    if not isinstance(payload, dict):
+        return payload
+    return {
+        key: label if key == VERSION_LABEL and isinstance(value, str) else labelled(value, label)
+        for key, value in payload.items()
+    }
 
 
 def _neutral_version_label(node: Any) -> Any:
@@ -175,6 +210,7 @@ def compare_sides(
     ):  # the same $id for different content (a version edited in place): keep both apart
         new = _relocated(new)
     everything: dict[str, SchemaEntry] = {}
+    version_labels = {"old": old.version_label, "new": new.version_label}
     for side in (old, new):
         for document_entry in _all_entries(side):
             everything.setdefault(document_entry.uri, document_entry)
@@ -233,6 +269,7 @@ def compare_sides(
                 tries,
                 rng,
                 by_patterns if own_file_only else lambda: False,
+                version_labels[covered],
             )
             setattr(comparison, name, verdict)
         results.append(comparison)
@@ -279,6 +316,8 @@ def _one_sided(
             continue
         if validator.is_valid(value):
             smaller = reduce(value, validator.is_valid)
+            if validator.is_valid(labelled(smaller, has.version_label)):
+                smaller = labelled(smaller, has.version_label)
             broken = Direction(
                 "no",
                 "counterexample",
@@ -356,9 +395,11 @@ def _decide(
     tries: int,
     rng: random.Random,
     also_proved: Callable[[], bool] = lambda: False,
+    version_label: str | None = None,
 ) -> Direction:
     """Does ``cover`` admit everything ``covered`` admits? Proof, counterexample, or unknown.
-    ``also_proved`` is a second proof, tried where the canonical form cannot decide."""
+    ``also_proved`` is a second proof, tried where the canonical form cannot decide; a
+    counterexample carries ``covered``'s ``version_label``, as its senders would send it."""
     containment = str(canonical[cover].covers(canonical[covered])).lower()
     if containment.endswith("yes"):
         return Direction("yes", "proved")
@@ -380,6 +421,8 @@ def _decide(
             continue
         if shows(value):
             smaller = reduce(value, shows)
+            if shows(labelled(smaller, version_label)):
+                smaller = labelled(smaller, version_label)
             error = next(iter(validators[cover].iter_errors(smaller)))
             where = pointer_of(error.instance_path)
             keyword = _keyword(error)

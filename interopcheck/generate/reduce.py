@@ -10,7 +10,9 @@ from typing import Any
 
 def candidates(value: Any) -> Iterator[Any]:
     """``value`` with one property or one array item removed, outermost first (a big cut
-    first: when it works, what was inside needs no trying); then with one long string halved."""
+    first: when it works, what was inside needs no trying); then with one long string halved;
+    then with one string's characters outside printable ASCII made plain letters (same length),
+    so that what is left reads easily where the characters did not matter."""
     paths = list(_places(value, ()))
     paths.sort(key=len)
     for path in paths:
@@ -20,28 +22,49 @@ def candidates(value: Any) -> Iterator[Any]:
             parent = parent[step]
         del parent[path[-1]]
         yield smaller
-    for path in _long_strings(value, ()):
-        shorter = copy.deepcopy(value)
-        parent = shorter
-        for step in path[:-1]:
-            parent = parent[step]
-        text = parent[path[-1]]
-        parent[path[-1]] = text[: len(text) // 2]
-        yield shorter
+    for path in _strings(value, (), _long):
+        yield _replaced(value, path, lambda text: text[: len(text) // 2])
+    for path in _strings(value, (), _unplain):
+        yield _replaced(
+            value, path, lambda text: "".join(c if " " <= c <= "~" else "x" for c in text)
+        )
+
+
+def _replaced(value: Any, path: tuple[str | int, ...], change: Callable[[str], str]) -> Any:
+    """A copy of ``value`` with the string at ``path`` changed (the root itself when empty)."""
+    if not path:
+        return change(value)
+    copied = copy.deepcopy(value)
+    parent = copied
+    for step in path[:-1]:
+        parent = parent[step]
+    parent[path[-1]] = change(parent[path[-1]])
+    return copied
+
+
+def _unplain(text: str) -> bool:
+    return any(not " " <= c <= "~" for c in text)
 
 
 #: Strings shorter than this are left as they are (a name, a code: their content matters).
 LONG = 16
 
 
-def _long_strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+def _long(text: str) -> bool:
+    return len(text) >= LONG
+
+
+def _strings(
+    value: Any, path: tuple[str | int, ...], wanted: Callable[[str], bool]
+) -> Iterator[tuple[str | int, ...]]:
+    """The paths of the strings in ``value`` that are ``wanted``."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _long_strings(item, (*path, key))
+            yield from _strings(item, (*path, key), wanted)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _long_strings(item, (*path, index))
-    elif isinstance(value, str) and len(value) >= LONG:
+            yield from _strings(item, (*path, index), wanted)
+    elif isinstance(value, str) and wanted(value):
         yield path
 
 
