@@ -25,11 +25,40 @@ class Matrix:
     kind: str = "schemas"
     """``schemas`` (versions of the messages) or ``profiles`` (versions of a profile)."""
 
+    def upgrades(self, message_type: str) -> list[tuple[str, str, str]]:
+        """For each step between adjacent versions: who may upgrade first, in words. Only for
+        messages (a profile's versions have no senders and receivers)."""
+        if self.kind != "schemas":
+            return []
+        row = self.cells[message_type]
+        steps = []
+        for older, newer in zip(self.versions, self.versions[1:], strict=False):
+            receivers_first = row.get((older, newer))  # an old sender, a new receiver
+            senders_first = row.get((newer, older))  # a new sender, an old receiver
+            steps.append((older, newer, _order(receivers_first, senders_first)))
+        return steps
+
     @property
     def axes(self) -> tuple[str, str]:
         if self.kind == "profiles":
             return "certified against", "required"
         return "sender", "receiver"
+
+
+def _order(receivers_first: str | None, senders_first: str | None) -> str:
+    if receivers_first == senders_first == "yes":
+        return "either side may upgrade first"
+    if receivers_first == "yes":
+        return "receivers upgrade first" + _unless(senders_first, "senders")
+    if senders_first == "yes":
+        return "senders upgrade first" + _unless(receivers_first, "receivers")
+    if "unknown" in (receivers_first, senders_first):
+        return "no order proved: upgrade together, or settle the unknown first"
+    return "neither side can go first: upgrade together"
+
+
+def _unless(verdict: str | None, side: str) -> str:
+    return f" ({side} first not proved)" if verdict == "unknown" else ""
 
 
 def build(
@@ -136,6 +165,11 @@ def to_document(matrix: Matrix) -> dict[str, Any]:
                 }
                 for message_type, row in sorted(matrix.cells.items())
             },
+            "upgrades": {
+                message_type: {f"{a} → {b}": words for a, b, words in matrix.upgrades(message_type)}
+                for message_type in sorted(matrix.cells)
+                if matrix.kind == "schemas"
+            },
         },
     }
 
@@ -172,6 +206,9 @@ def to_markdown(matrix: Matrix) -> str:
         for sender in matrix.versions:
             cells = [_word(row.get((sender, r), "-")) for r in matrix.versions]
             lines.append(f"| {_md(sender)} | " + " | ".join(cells) + " |")
+        lines += [""] + [
+            f"- {_md(a)} → {_md(b)}: {words}" for a, b, words in matrix.upgrades(message_type)
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -212,6 +249,9 @@ def to_html(matrix: Matrix) -> str:
                 parts.append(f'<td class="{e(verdict)}">{e(verdict)}</td>')
             parts.append("</tr>")
         parts.append("</table>")
+        parts += [
+            f"<p>{e(a)} → {e(b)}: {e(words)}</p>" for a, b, words in matrix.upgrades(message_type)
+        ]
     parts.append("</body></html>\n")
     return "".join(parts)
 
@@ -236,3 +276,5 @@ def write_console(out: Any, matrix: Matrix) -> None:
                 cells.append(f"[{styles.get(verdict, 'dim')}]{verdict}[/]")
             table.add_row(escape(sender), *cells)
         console.print(table)
+        for a, b, words in matrix.upgrades(message_type):
+            console.print(f"  {escape(a)} → {escape(b)}: {escape(words)}")
