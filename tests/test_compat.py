@@ -175,12 +175,15 @@ def test_the_matrix_agrees_with_the_pairwise_verdicts_in_every_format(tmp_path: 
         assert cells["1.1"]["1.0"] == forward  # a 1.1 sender, a 1.0 receiver
         assert cells["1.0"]["1.0"] == cells["1.1"]["1.1"] == "yes"
         order = matrix["upgrades"][message_type]["1.0 → 1.1"]
-        assert order == {
-            ("yes", "yes"): "either side may upgrade first",
-            ("yes", "no"): "receivers upgrade first",
-            ("no", "yes"): "senders upgrade first",
-            ("no", "no"): "neither side can go first: upgrade together",
-        }[(backward, forward)]
+        assert (
+            order
+            == {
+                ("yes", "yes"): "either side may upgrade first",
+                ("yes", "no"): "receivers upgrade first",
+                ("no", "yes"): "senders upgrade first",
+                ("no", "no"): "neither side can go first: upgrade together",
+            }[(backward, forward)]
+        )
     markdown = run_cli("compat", "--matrix", str(VERSIONS), "-f", "markdown").stdout
     assert "## charge-file" in markdown and "| 1.1 | **no** | yes |" in markdown
     page = tmp_path / "matrix.html"
@@ -389,6 +392,8 @@ def test_a_version_edited_in_place_under_the_same_ids(tmp_path: Path) -> None:
     (entry,) = _by_type(document).values()
     assert code == 1
     assert _verdicts(entry) == ("yes", "no")
+    recorded = {s["id"] for s in document["manifest"]["schemas"]}
+    assert str(path) in recorded  # the edited file by its path: its $id names the original
     name = entry["forward"]["counterexample"]["payload"]["prison"]["name"]
     assert 80 < len(name) <= 120
 

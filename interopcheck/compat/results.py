@@ -68,7 +68,10 @@ def schema_digests(sides: list[Side], refs: Sequence[SchemaEntry] = ()) -> list[
         for name, path in side.files.items():
             uri = side.documents[name].get("$id")
             key = uri if isinstance(uri, str) else side.source_of_file(name)
-            digests.setdefault(key, hashlib.sha256(path.read_bytes()).hexdigest())
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digests.get(key, digest) != digest:  # one $id, two contents: name the file
+                key = side.source_of_file(name)
+            digests.setdefault(key, digest)
     return [{"id": key, "sha256": digest} for key, digest in sorted(digests.items())]
 
 
