@@ -37,7 +37,7 @@ def compat(
     old: Annotated[
         str | None,
         typer.Argument(
-            help="The version in use: a schema file, a directory, or 1.0 (bundled).",
+            help="The version in use: a schema file, a directory, 1.0 (bundled), or a profile.",
             show_default=False,
         ),
     ] = None,
@@ -48,8 +48,9 @@ def compat(
         Path | None,
         typer.Option(
             "--matrix",
-            help="A directory with one subdirectory of schemas per version: which version of "
-            "each message can talk to which.",
+            help="A directory with one subdirectory of schemas per version (which version of "
+            "each message can talk to which, and who upgrades first), or one profile file per "
+            "version of a profile (which certifies which). Console, json, markdown or html.",
         ),
     ] = None,
     direction: Annotated[
