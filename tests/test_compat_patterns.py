@@ -161,3 +161,13 @@ def test_what_cannot_be_decided_stays_unknown(tmp_path: Path) -> None:
     record = result["comparison"]
     assert (record["verdict"], record["how"], record["tries"]) == ("unknown", "searched", 300)
     assert result["findings"][0]["message"].startswith("not proven")
+
+
+def test_an_exponential_automaton_gives_up_in_time_and_stays_unknown() -> None:
+    """(a|b)*a(a|b){12} has thousands of states in its automaton: greenery takes minutes, so
+    the comparison is stopped and nothing is decided (measured: {8} took 16 s in-process)."""
+    import time
+
+    started = time.monotonic()
+    assert admits_all("^(a|b)*a(a|b){12}$", "^a{13}$", seconds=1.0) is None
+    assert time.monotonic() - started < 10

@@ -141,12 +141,42 @@ def language(pattern: str) -> Any | None:
         return None
 
 
-def admits_all(wider: str, narrower: str) -> bool | None:
-    """Does ``wider`` admit every string ``narrower`` admits? None if not decidable here."""
-    a, b = language(wider), language(narrower)
-    if a is None or b is None:
+#: Seconds the automata may take: some short patterns have exponentially large automata
+#: (``(a|b)*a(a|b){10}``), and a gate must not hang on one.
+PATTERN_SECONDS = 5.0
+
+
+def admits_all(wider: str, narrower: str, seconds: float = PATTERN_SECONDS) -> bool | None:
+    """Does ``wider`` admit every string ``narrower`` admits? None if not decidable here, or
+    not within ``seconds`` (worked out in a child process, stopped when the time is up)."""
+    import multiprocessing
+
+    if translate(wider) is None or translate(narrower) is None:
         return None
-    return bool((b - a).empty())
+    methods = multiprocessing.get_all_start_methods()
+    context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_contains, args=(wider, narrower, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if receive.poll(seconds):
+            answer: bool | None = receive.recv()
+            return answer
+        return None
+    except EOFError:  # the child died (out of memory, killed): not decided
+        return None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+
+
+def _contains(wider: str, narrower: str, send: Any) -> None:
+    a, b = language(wider), language(narrower)
+    send.send(None if a is None or b is None else bool((b - a).empty()))
+    send.close()
 
 
 def changed_patterns(differences: list[tuple[str, str]]) -> list[str] | None:
