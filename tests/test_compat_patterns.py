@@ -171,3 +171,21 @@ def test_an_exponential_automaton_gives_up_in_time_and_stays_unknown() -> None:
     started = time.monotonic()
     assert admits_all("^(a|b)*a(a|b){12}$", "^a{13}$", seconds=1.0) is None
     assert time.monotonic() - started < 10
+
+
+def test_a_pattern_also_reached_by_a_ref_is_not_decided_by_place() -> None:
+    """/properties/code is monotone where it stands, but a $ref under not reaches it too:
+    narrowing it there widens the message, so the place does not decide."""
+    from interopcheck.compat.patterns import covers_by_patterns
+
+    def schema(pattern: str) -> dict[str, Any]:
+        return {
+            "properties": {"code": {"type": "string", "pattern": pattern}},
+            "not": {"properties": {"other": {"$ref": "#/properties/code"}}},
+        }
+
+    changed = [("/properties/code/pattern", "changed")]
+    wide, narrow = schema("^[A-Z0-9]+$"), schema("^[A-Z]+$")
+    assert not covers_by_patterns(wide, narrow, changed)
+    del wide["not"], narrow["not"]
+    assert covers_by_patterns(wide, narrow, changed)

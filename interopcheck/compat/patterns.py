@@ -219,8 +219,38 @@ def covers_by_patterns(
     pointers = changed_patterns(differences)
     if pointers is None:
         return False
+    referenced = _local_references(cover) | _local_references(covered)
+    if any(_within(pointer, target) for pointer in pointers for target in referenced):
+        return False  # reached through a $ref too, from a place that may not be monotone
     for pointer in pointers:
         wider, narrower = pattern_at(cover, pointer), pattern_at(covered, pointer)
         if wider is None or narrower is None or admits_all(wider, narrower) is not True:
             return False
     return True
+
+
+def _local_references(document: Any) -> set[str]:
+    """The pointers into this document that its own ``$ref``s name (``#/…`` or its $id)."""
+    own = document.get("$id") if isinstance(document, dict) else None
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                base, _, fragment = ref.partition("#")
+                if base in ("", own) and fragment.startswith("/"):
+                    found.add(fragment)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+    return found
+
+
+def _within(pointer: str, target: str) -> bool:
+    """Whether ``pointer`` lies in the subschema at ``target`` (or is it)."""
+    return pointer == target or pointer.startswith(target.rstrip("/") + "/")
