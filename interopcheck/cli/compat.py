@@ -105,7 +105,10 @@ def compat(
             raise SetupError(
                 "--report-dir, --sign and --supplier are for OLD NEW (a gate), not for --matrix"
             )
-        _matrix(matrix, tries, seed, keep_version_label, _refs(ref_schemas), output_format, output)
+        from interopcheck.compat.run import references
+
+        refs = references(ref_schemas or [])
+        _matrix(matrix, tries, seed, keep_version_label, refs, output_format, output)
         return
     if old is None or new is None:
         raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
@@ -126,26 +129,22 @@ def compat(
     if is_profile(old):
         _profiles(old, new, directions, plan)
         return
-    from interopcheck.compat.compare import compare_sides, load_side
-    from interopcheck.compat.results import compat_results, compat_summary, schema_digests
+    from interopcheck.compat.run import CompatRequest, run_compat
     from interopcheck.validation import now_iso
 
-    started = now_iso()
-    old_side = load_side(old, keep_version_label)
-    new_side = load_side(new, keep_version_label)
-    if message_type is not None:
-        if not any(message_type in side.entries for side in (old_side, new_side)):
-            raise SetupError(f"neither {old} nor {new} has a message type {message_type!r}")
-        for side in (old_side, new_side):
-            for other in [t for t in side.entries if t != message_type]:
-                del side.entries[other]
-    refs = _refs(ref_schemas)
-    comparisons = compare_sides(old_side, new_side, directions, tries, seed, refs)
-    digests = schema_digests([old_side, new_side], refs)
-    summary = compat_summary(
-        comparisons, directions, old_side.label, new_side.label, digests, started
+    run = run_compat(
+        CompatRequest(
+            old,
+            new,
+            directions,
+            message_type,
+            tries,
+            seed,
+            keep_version_label,
+            tuple(ref_schemas or ()),
+        ),
+        now_iso(),
     )
-    results = compat_results(comparisons, directions)
     options = {
         "direction": direction.value,
         "messageType": message_type,
@@ -158,9 +157,9 @@ def compat(
     def console(out: TextIO) -> None:
         from interopcheck.compat.report import write_console
 
-        write_console(out, comparisons, summary.conformant)
+        write_console(out, run.comparisons, run.summary.conformant)
 
-    _publish(plan, summary, [old, new], options, results, digests, console)
+    _publish(plan, run.summary, [old, new], options, run.results, run.digests, console)
 
 
 def _publish(
@@ -174,38 +173,30 @@ def _publish(
 ) -> None:
     """Every planned format through the shared writers, except the console, which shows the
     comparison as a table of its own; exit 0 compatible, 1 not or not proven."""
+    from interopcheck.cli.options import FailOn
     from interopcheck.cli.output import open_output
-    from interopcheck.cli.reporting import write_reports
-    from interopcheck.report.manifest import build_manifest
+    from interopcheck.cli.reporting import publish
     from interopcheck.validation import now_iso
 
-    for result in results:
-        summary.add(result)
     summary.finished_at = now_iso()
-    summary.manifest = build_manifest(
-        command="compat",
-        inputs=inputs,
-        catalog=None,
-        profile=None,
-        options=options,
-        supplier=plan.supplier,
-        signer=plan.signer(),
-        schemas=digests,
-    )
     shown = OutputFormat.console in plan.targets
     to_console = plan.targets.pop(OutputFormat.console, None)
-    if plan.targets:
-        write_reports(plan, summary, "compat", results)
+    code = publish(
+        plan,
+        summary,
+        "compat",
+        inputs,
+        None,
+        options,
+        results,
+        FailOn.must,
+        schemas=digests,
+        profile_in_manifest=False,
+    )
     if shown:
         with open_output(to_console) as out:
             console(out)
-    raise typer.Exit(0 if summary.conformant else 1)
-
-
-def _refs(paths: list[Path] | None) -> list[SchemaEntry]:
-    from interopcheck.standard.catalog import user_schemas
-
-    return [entry for path in paths or () for entry in user_schemas(path)]
+    raise typer.Exit(code)
 
 
 def _matrix(

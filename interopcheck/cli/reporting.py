@@ -114,22 +114,28 @@ def publish(
     summary: RunSummary,
     command: str,
     inputs: list[str],
-    catalog: Catalog,
+    catalog: Catalog | None,
     options: dict[str, Any],
     results: Iterable[PayloadResult],
     fail_on: FailOn,
+    *,
+    schemas: list[dict[str, str]] | None = None,
+    profile_in_manifest: bool = True,
 ) -> int:
-    """Record the run's manifest, write every planned format, and give the exit code."""
+    """Record the run's manifest, write every planned format, and give the exit code.
+    ``schemas`` stands in for the catalog's digests, and ``profile_in_manifest=False`` keeps a
+    summary's profile (compat's description of a comparison) out of what ``verify`` loads."""
     from interopcheck.report.manifest import build_manifest
 
     summary.manifest = build_manifest(
         command=command,
         inputs=inputs,
         catalog=catalog,
-        profile=summary.profile,
+        profile=summary.profile if profile_in_manifest else None,
         options={**options, "failOn": fail_on.value},
         supplier=plan.supplier,
         signer=plan.signer(),
+        schemas=schemas,
     )
     write_reports(plan, summary, command, results)
     return exit_code(summary, fail_on)

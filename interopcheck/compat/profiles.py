@@ -264,6 +264,8 @@ def profile_report(
                 )
             )
     summary.levels = [(f"{name} compatible", (name,)) for name in judged]
+    for result in results:
+        summary.add(result)
     return summary, results
 
 

@@ -1,0 +1,63 @@
+"""The ``compat`` pipeline for two versions of the schemas: load both, compare every message
+type in the directions asked, and hand on the summary and results of the shared report model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from interopcheck.compat.compare import Comparison, compare_sides, load_side
+from interopcheck.compat.results import compat_results, compat_summary, schema_digests
+from interopcheck.errors import SetupError
+from interopcheck.results import PayloadResult, RunSummary
+from interopcheck.standard.catalog import SchemaEntry, user_schemas
+
+
+@dataclass(frozen=True)
+class CompatRequest:
+    old: str
+    new: str
+    directions: tuple[str, ...]
+    message_type: str | None = None
+    tries: int = 300
+    seed: int = 0
+    keep_version_label: bool = False
+    ref_schemas: tuple[Path, ...] = ()
+
+
+@dataclass
+class CompatRun:
+    comparisons: list[Comparison]
+    summary: RunSummary
+    results: list[PayloadResult]
+    digests: list[dict[str, str]]
+    """SHA-256 of every schema of both versions and of the shared references (the manifest's)."""
+
+
+def references(paths: tuple[Path, ...] | list[Path]) -> list[SchemaEntry]:
+    """The schemas of every ``--ref-schemas`` file or directory."""
+    return [entry for path in paths for entry in user_schemas(path)]
+
+
+def run_compat(request: CompatRequest, started_at: str) -> CompatRun:
+    refs = references(request.ref_schemas)
+    old = load_side(request.old, request.keep_version_label)
+    new = load_side(request.new, request.keep_version_label)
+    if request.message_type is not None:
+        if not any(request.message_type in side.entries for side in (old, new)):
+            raise SetupError(
+                f"neither {request.old} nor {request.new} has a message type "
+                f"{request.message_type!r}"
+            )
+        for side in (old, new):
+            for other in [t for t in side.entries if t != request.message_type]:
+                del side.entries[other]
+    comparisons = compare_sides(old, new, request.directions, request.tries, request.seed, refs)
+    digests = schema_digests([old, new], refs)
+    summary = compat_summary(
+        comparisons, request.directions, old.label, new.label, digests, started_at
+    )
+    results = compat_results(comparisons, request.directions)
+    for result in results:
+        summary.add(result)
+    return CompatRun(comparisons, summary, results, digests)
