@@ -246,10 +246,11 @@ def test_profiles_are_compared_requirement_by_requirement() -> None:
 def test_a_profile_change_is_located_in_the_file_that_made_it(tmp_path: Path) -> None:
     """SARIF puts each breaking change on the line of the profile file that names it: the
     added SC-001 in justice-scotland.yaml, the dropped ID-004 where justice-scotland drops it."""
-    proc = run_cli(
-        "compat", "justice-ew", "justice-scotland", "--report-dir", str(tmp_path), "-f", "sarif"
-    )
+    proc = run_cli("compat", "justice-ew", "justice-scotland", "--report-dir", str(tmp_path))
     assert proc.returncode == 1, proc.stderr
+    assert "| SC-001 | added | - | MUST |" in (tmp_path / "report.md").read_text()
+    page = (tmp_path / "report.html").read_text()
+    assert "Requirement changes" in page and "<code>ID-004</code></td><td>removed" in page
     sarif = json.loads((tmp_path / "report.sarif").read_text())
     located = {}
     for result in sarif["runs"][0]["results"]:
