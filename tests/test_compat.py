@@ -395,7 +395,9 @@ def test_a_version_edited_in_place_under_the_same_ids(tmp_path: Path) -> None:
     assert _verdicts(entry) == ("yes", "no")
     recorded = {s["id"] for s in document["manifest"]["schemas"]}
     assert str(path) in recorded  # the edited file by its path: its $id names the original
-    name = entry["forward"]["counterexample"]["payload"]["prison"]["name"]
+    payload = entry["forward"]["counterexample"]["payload"]
+    assert payload["header"]["standardVersion"] == "1.0"  # the edited copy's label, kept
+    name = payload["prison"]["name"]
     assert 80 < len(name) <= 120
 
 

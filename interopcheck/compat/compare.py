@@ -204,6 +204,7 @@ def compare_sides(
 ) -> list[Comparison]:
     """Every message type either version has, compared in the directions asked; ``refs`` are
     schemas both versions may refer to (``--ref-schemas``)."""
+    given_new = new  # as written: what its differences are read from
     earlier = {e.uri: e.document for e in _all_entries(old)}
     if any(
         e.uri in earlier and earlier[e.uri] != e.document for e in _all_entries(new)
@@ -249,8 +250,9 @@ def compare_sides(
         }
         validators = {"old": catalog.validator(a), "new": catalog.validator(b)}
         rng = random.Random(f"{seed}:{message_type}")
-        comparison.differences = differences(old, new, a, b)
-        comparison.changed = _diff_pointers(a.document, b.document)
+        written = given_new.entries.get(message_type, b)
+        comparison.changed = _diff_pointers(a.document, written.document)
+        comparison.differences = differences(old, given_new, written.path.name, comparison.changed)
         documents = {"old": a.document, "new": b.document}
         own_file_only = not any("shared definitions" in d for d in comparison.differences)
         for name, cover, covered in (("backward", "new", "old"), ("forward", "old", "new")):
@@ -373,7 +375,7 @@ def _relocated(side: Side) -> Side:
             document=document,
             message_type=entry.message_type,
         )
-    return Side(side.label, entries, documents, side.files, side.bundled)
+    return Side(side.label, entries, documents, side.files, side.bundled, side.version_label)
 
 
 def _all_entries(side: Side) -> list[SchemaEntry]:
@@ -460,9 +462,10 @@ def _diff_pointers(a: Any, b: Any) -> list[tuple[str, str]]:
     return found
 
 
-def differences(old: Side, new: Side, a: SchemaEntry, b: SchemaEntry) -> list[str]:
-    """Where the message's own schema file differs, and which shared files differ at all."""
-    found = [f"{b.path.name}#{p}" for p in _diff(a.document, b.document, "")]
+def differences(old: Side, new: Side, name: str, changed: list[tuple[str, str]]) -> list[str]:
+    """Where the message's own schema file (``name``) differs, and which shared files differ
+    at all."""
+    found = [f"{name}#{pointer or '/'} ({kind})" for pointer, kind in changed]
     shared = {
         name
         for name in set(old.documents) & set(new.documents)

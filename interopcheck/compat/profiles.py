@@ -91,23 +91,6 @@ def verdicts(
     return {"backward": judge(backward), "forward": judge(forward)}
 
 
-def to_document(
-    old: Profile, new: Profile, changes: list[RequirementChange], judged: dict[str, ProfileVerdict]
-) -> dict[str, Any]:
-    return {
-        "command": "compat",
-        "profiles": {
-            "old": {"id": old.id, "version": old.version, "digest": old.digest},
-            "new": {"id": new.id, "version": new.version, "digest": new.digest},
-            "requirements": [_change_dict(c) for c in changes],
-            **{
-                name: {"verdict": v.verdict, "reasons": list(v.reasons)}
-                for name, v in judged.items()
-            },
-        },
-    }
-
-
 def write_console(
     out: Any,
     old: Profile,
@@ -162,9 +145,9 @@ def display_path(path: Path) -> str:
     from interopcheck.standard.catalog import bundled_root
 
     resolved = path.resolve()
-    for root, label in ((bundled_root("profiles").resolve(), "bundled:profiles"),):
-        if resolved.is_relative_to(root):
-            return f"{label}/{resolved.relative_to(root).as_posix()}"
+    bundled = bundled_root("profiles").resolve()
+    if resolved.is_relative_to(bundled):
+        return f"bundled:profiles/{resolved.relative_to(bundled).as_posix()}"
     cwd = Path.cwd().resolve()
     return resolved.relative_to(cwd).as_posix() if resolved.is_relative_to(cwd) else str(path)
 
