@@ -1,7 +1,7 @@
 """A deterministic corpus of realistic payloads of all eight message types, ~10 % invalid.
 
 Each payload is a message of the bundled journey with its own people and identifiers (ASNs
-with correct check letters, names from DOMAIN.md's hard cases, fresh UUIDs); one in ten
+with correct check letters, names from docs/domain.md's hard cases, fresh UUIDs); one in ten
 carries one of the single defects the invalid examples use. Same size and seed, same bytes.
 """
 

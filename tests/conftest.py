@@ -1,4 +1,5 @@
-"""Shared fixtures: paths to the project, the bundled examples and the shared test data."""
+"""Fixtures: paths to the project, the bundled examples and the third-party test data
+(``tests/data``, copied into the project with its licences: nothing outside the clone is read)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SHARED = ROOT.parent / "shared"
-VENDOR = SHARED / "vendor"
+TEST_DATA = ROOT / "tests" / "data"
 
 # Hypothesis headless: no deadline (a shared machine's speed varies), and the example database
 # under a directory of the developer's choosing, or none at all in CI (runs stay independent).

@@ -1,4 +1,4 @@
-"""The identifier checks: the examples DOMAIN.md gives, and properties over generated ones."""
+"""The identifier checks: the examples docs/domain.md gives, and properties over generated ones."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_bad_asns_are_rejected(value: str) -> None:
 def test_pnc_id_examples() -> None:
     assert ids.is_pnc_id("2002/0073319Z")
     assert not ids.is_pnc_id("2001/0171310S")
-    assert ids.is_pnc_id("2001/0171310W")  # the check letter DOMAIN.md says it should have
+    assert ids.is_pnc_id("2001/0171310W")  # the check letter docs/domain.md says it should have
 
 
 def test_pnc_short_form_century_depends_on_today() -> None:
@@ -77,7 +77,7 @@ def test_pattern_identifiers() -> None:
 # -- properties ------------------------------------------------------------------------------
 
 # The generator's own strategies (interopcheck.generate.formats) build identifiers the way
-# DOMAIN.md computes them; these properties hold the validator and the generator to each other.
+# docs/domain.md computes them; these properties hold the validator and the generator to each other.
 
 
 def _single_changes(value: str, index: int, replacement: str) -> str:
@@ -108,7 +108,7 @@ def test_changing_one_checked_digit_of_an_asn_is_caught(value: str, data: st.Dat
 def test_changing_any_character_of_a_pnc_id_is_caught(value: str, data: st.DataObject) -> None:
     assert ids.is_pnc_id(value)
     # The first two digits of the year do not take part in the check (only YY does): the
-    # alphabet cannot catch a change there, so it is excluded, as DOMAIN.md's rule implies.
+    # alphabet cannot catch a change there, so it is excluded, as docs/domain.md's rule implies.
     index = data.draw(st.sampled_from([2, 3, *range(5, 13)]))
     if index == 12:
         replacement = data.draw(st.sampled_from([c for c in UPPER if c != value[index]]))

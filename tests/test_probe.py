@@ -146,9 +146,12 @@ def test_probe_cli_writes_every_report_format_and_never_the_secret(tmp_path: Pat
             "2",
             "--report-dir",
             str(tmp_path / "r"),
-            env={TOKEN_ENV: SECRET},
+            cwd=tmp_path,
+            env={TOKEN_ENV: SECRET, "HYPOTHESIS_STORAGE_DIRECTORY": ""},
         )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Only what was asked for is written: no Hypothesis cache in the working directory.
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
     assert (
         "CONFORMANT to justice-ew" in proc.stdout and "exchanges, none with findings" in proc.stdout
     )

@@ -21,10 +21,10 @@ import pytest
 
 from interopcheck.formats import markdown
 from interopcheck.report.document import REPORT_SCHEMA_PATH
-from tests.conftest import EXAMPLES, VENDOR, run_cli
+from tests.conftest import EXAMPLES, TEST_DATA, run_cli
 
 REPORT_VALIDATOR = jsonschema_rs.validator_for(json.loads(REPORT_SCHEMA_PATH.read_text()))
-SARIF_SCHEMA = json.loads((VENDOR / "sarif" / "sarif-schema-2.1.0.json").read_text())
+SARIF_SCHEMA = json.loads((TEST_DATA / "sarif" / "sarif-schema-2.1.0.json").read_text())
 BROKEN = EXAMPLES / "journeys-broken" / "asn-changed-at-court"
 FILES = ["report.html", "report.json", "report.junit.xml", "report.md", "report.sarif"]
 NAME_DEFECT = EXAMPLES / "charge-file" / "invalid" / "family-name-36-characters.json"

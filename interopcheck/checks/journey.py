@@ -96,7 +96,7 @@ def _instant(value: Any) -> str | None:
 
 @dataclass(frozen=True)
 class _When:
-    """A date or date-time from a message, comparable as the DOMAIN.md order needs."""
+    """A date or date-time from a message, comparable as the journey's date order needs."""
 
     day: str
     instant: str | None

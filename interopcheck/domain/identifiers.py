@@ -1,6 +1,6 @@
 """Justice-chain identifiers: check characters and formats, as pure functions.
 
-Every rule here is the one written in DOMAIN.md (ASN, PNC ID and CRO share one check alphabet).
+Every rule here is the one written in docs/domain.md (ASN, PNC ID and CRO share one check alphabet).
 Nothing in this module does I/O or imports anything of ours, so the schema formats, the CEL
 functions and the generator can all share one definition of "valid".
 """

@@ -1,9 +1,10 @@
 """Hypothesis strategies for every ``format`` the standard uses: values that are really valid.
 
-Identifiers with a check letter are built the way DOMAIN.md computes them (the check letter from
-the other characters), so every ASN, PNC ID and CRO number generated passes the same predicate
-the validator uses; forces whose code has letters are reached on purpose. Dates reach the edges
-real data has: 29 February, the days the clocks change, very old and very young people.
+Identifiers with a check letter are built the way docs/domain.md computes them (the check letter
+from the other characters), so every ASN, PNC ID and CRO number generated passes the same
+predicate the validator uses; forces whose code has letters are reached on purpose. Dates
+reach the edges real data has: 29 February, the days the clocks change, very old and very
+young people.
 """
 
 from __future__ import annotations
@@ -243,7 +244,7 @@ FORMAT_STRATEGIES: dict[str, Callable[[], Strategy]] = {
     "uri-reference": lambda: st.sampled_from(["https://example.org/", "/relative/path", "#frag"]),
 }
 
-#: Strings people's names and free text really contain (DOMAIN.md, "Real names are hard").
+#: Strings people's names and free text really contain (docs/domain.md, "Hard names and dates").
 NAME_EDGES = [
     "O'Brien",
     "D'Souza",

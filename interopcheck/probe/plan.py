@@ -1,9 +1,10 @@
 """What probe sends to each endpoint: the exchanges, planned before the first request.
 
 Per endpoint, in this order: the bundled valid examples; the first of them with each hard name
-from DOMAIN.md ("Real names are hard") put into every name field; generated valid cases; generated
-invalid cases (each confirmed invalid by the checker, and recording what it breaks); and, when
-the api requires authentication, a valid message without credentials and one with wrong ones.
+from docs/domain.md ("Hard names and dates") put into every name field; generated valid cases;
+generated invalid cases (each confirmed invalid by the checker, and recording what it breaks);
+and, when the api requires authentication, a valid message without credentials and one with
+wrong ones.
 Everything sent is synthetic: made here or bundled, about no real person.
 """
 
