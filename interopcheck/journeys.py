@@ -43,7 +43,7 @@ def run_journeys(paths: Sequence[str], options: ValidationOptions) -> JourneyRun
     profile = checker.rules.profile
     if not profile.journey_join:
         raise SetupError(f"profile {profile.id} defines no journey (journey.join is missing)")
-    describe_profile(summary, profile, options.strict)
+    describe_profile(summary, profile, options.strict, options.scope)
     summary.journeys_checked = True
 
     results: list[PayloadResult] = []

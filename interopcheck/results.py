@@ -10,10 +10,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 #: Keep value renderings short: reports are read by people and CI systems.
 MAX_VALUE_CHARS = 120
+
+
+class Verdict(str, Enum):
+    """What a run shows. With a profile, CONFORMANT only when every deciding requirement in
+    scope was tested and passed; INCOMPLETE when none failed but some were never tested (a
+    banner must not claim what nothing checked); NOT CONFORMANT when one failed."""
+
+    conformant = "conformant"
+    not_conformant = "not-conformant"
+    incomplete = "incomplete"
+
+    @property
+    def words(self) -> str:
+        return self.value.replace("-", " ").upper()
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,9 @@ class PayloadResult:
     """For ``probe``: the request and answer (endpoint, url, status, time, reproduction)."""
     comparison: dict[str, Any] | None = None
     """For ``compat``: the direction, the verdict, how it was reached, the counterexample."""
+    schema_failed: bool = False
+    """Whether the message's JSON Schema rejected it, even where each finding is attributed to
+    a more specific requirement (a wrong ASN check letter is ID-001's, but the schema failed)."""
 
     @property
     def valid(self) -> bool:
@@ -146,12 +164,23 @@ class RunSummary:
     """Whether journey requirements ran (``journey``), not just payload ones (``validate``)."""
     journeys: list[JourneySummary] = field(default_factory=list)
     subject: str = "payload"
+    """What each result is about, for people: ``payload``, or ``exchange`` for probe."""
     changes: list[dict[str, Any]] | None = None
     """For ``compat`` on two profiles: requirements added, removed, re-levelled or re-checked."""
-    """What each result is about, for people: ``payload``, or ``exchange`` for probe."""
+    scope: str | None = None
+    """The actor whose conformance is decided (``--actor``): only requirements binding it
+    decide. None: every requirement of the profile."""
+    schema_failed: int = 0
+    """Payloads their message schema rejected (whatever requirement each finding went to)."""
+    exchanges: int = 0
+    """Of ``payloads``, how many were HTTP exchanges (probe, demo): counts say what they count."""
 
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1
+        if result.schema_failed:
+            self.schema_failed += 1
+        if result.exchange is not None:
+            self.exchanges += 1
         self._tally(result.outcomes)
         counts = self.message_types.get(result.message_type or "")
         if counts is None:
@@ -194,22 +223,55 @@ class RunSummary:
     def valid(self) -> int:
         return self.payloads - self.invalid
 
-    def deciding_failures(self, groups: tuple[str, ...] | None = None) -> list[RequirementTally]:
+    def subjects_words(self) -> str:
+        """What the run's results are, counted by kind: ``8 payloads, 407 HTTP exchanges,
+        1 journey`` (a demo), ``12 payloads`` (validate), ``30 exchanges`` (probe)."""
+        return subjects_words(
+            self.payloads - self.exchanges,
+            self.exchanges,
+            len(self.journeys) if self.journeys_checked else None,
+            self.subject,
+        )
+
+    def in_scope(self, tally: RequirementTally) -> bool:
+        """Whether a requirement binds the actor in scope (every one, without a scope)."""
+        return self.scope is None or self.scope in tally.actors
+
+    def deciding_in_scope(self, groups: tuple[str, ...] | None = None) -> list[RequirementTally]:
+        """The requirements that decide the verdict (of these groups): a deciding level, and
+        binding the actor in scope."""
         return [
             t
             for t in self.requirements.values()
             if t.level in self.deciding
-            and (t.failed or t.errored)
+            and self.in_scope(t)
             and (groups is None or t.group in groups)
         ]
 
+    def deciding_failures(self, groups: tuple[str, ...] | None = None) -> list[RequirementTally]:
+        return [t for t in self.deciding_in_scope(groups) if t.failed or t.errored]
+
+    def untested_deciding(self, groups: tuple[str, ...] | None = None) -> list[RequirementTally]:
+        """Deciding requirements in scope that nothing in this run applied to."""
+        return [t for t in self.deciding_in_scope(groups) if t.applicable == 0]
+
+    @property
+    def verdict(self) -> Verdict:
+        """Without a profile: every payload valid or not. With one: NOT CONFORMANT when
+        anything was unreadable or untyped or a deciding requirement failed or errored;
+        INCOMPLETE when none failed but a deciding requirement in scope was never tested;
+        CONFORMANT only when every one was tested and passed."""
+        if self.profile is None:
+            return Verdict.conformant if self.invalid == 0 else Verdict.not_conformant
+        if self.unowned or self.deciding_failures():
+            return Verdict.not_conformant
+        if self.untested_deciding() or not self.tested_any():
+            return Verdict.incomplete
+        return Verdict.conformant
+
     @property
     def conformant(self) -> bool:
-        """Without a profile: every payload valid. With one: nothing unreadable or untyped,
-        and no requirement of a deciding level failed or errored."""
-        if self.profile is None:
-            return self.invalid == 0
-        return self.unowned == 0 and self.tested_any() and not self.deciding_failures()
+        return self.verdict is Verdict.conformant
 
     def tested_any(self, groups: tuple[str, ...] | None = None) -> bool:
         """Whether any requirement (of these groups) applied at all: a profile none of whose
@@ -219,21 +281,22 @@ class RunSummary:
         )
 
     def achieved_levels(self) -> list[str]:
-        """The profile's named conformance levels this run reaches: none of their deciding
-        requirements failed, and journey requirements, if a level has any, were run."""
+        """The profile's named conformance levels this run reaches: every deciding requirement
+        of the level's groups in scope was tested and passed, and, for a level that includes
+        message schemas, no payload failed its schema in any way."""
         if self.unowned:
             return []
         reached = []
         for name, groups in self.levels:
-            needs_journeys = any(
-                t.kind.startswith("journey:")
-                for t in self.requirements.values()
-                if t.group in groups
-            )
-            if needs_journeys and not self.journeys_checked:
+            deciding = self.deciding_in_scope(groups)
+            if not deciding or any(t.applicable == 0 or t.failed or t.errored for t in deciding):
                 continue
-            if self.tested_any(groups) and not self.deciding_failures(groups):
-                reached.append(name)
+            has_schemas = any(
+                t.kind == "schema" for t in self.requirements.values() if t.group in groups
+            )
+            if has_schemas and self.schema_failed:
+                continue
+            reached.append(name)
         return reached
 
     def untested(self) -> list[RequirementTally]:
@@ -250,6 +313,24 @@ class ValidationRun:
     @property
     def conformant(self) -> bool:
         return self.summary.conformant
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def subjects_words(payloads: int, exchanges: int, journeys: int | None, subject: str) -> str:
+    """Counts that say what they count (shared by the console and the rendered formats)."""
+    if subject not in ("payload", "result", "exchange"):  # compat's comparisons
+        return _plural(payloads, subject)
+    parts = []
+    if payloads or not exchanges:
+        parts.append(_plural(payloads, "payload"))
+    if exchanges:
+        parts.append(_plural(exchanges, "HTTP exchange"))
+    if journeys is not None:
+        parts.append(_plural(journeys, "journey"))
+    return ", ".join(parts)
 
 
 def summarise_value(value: Any) -> tuple[str, str]:

@@ -58,6 +58,8 @@ class ValidationOptions:
     show_personal_data: bool = False
     strict: bool = False
     """SHOULD failures decide conformance too."""
+    scope: str | None = None
+    """The actor whose conformance is decided (``--actor``); None: every requirement."""
 
 
 def build_checker(spec: ValidationSpec) -> SchemaChecker:
@@ -155,7 +157,9 @@ class ValidationStream:
         self._sources = discover(paths)
         self._checker = build_checker(options.spec)
         if self._checker.rules is not None:
-            describe_profile(self.summary, self._checker.rules.profile, options.strict)
+            describe_profile(
+                self.summary, self._checker.rules.profile, options.strict, options.scope
+            )
         self._workers = options.workers if options.workers is not None else default_workers()
         if self._workers < 1:
             raise SetupError("--workers must be at least 1")
@@ -213,8 +217,15 @@ class ValidationStream:
                 yield in_flight.popleft().result()
 
 
-def describe_profile(summary: RunSummary, profile: Profile, strict: bool) -> None:
-    """Put the profile's identity, verdict policy and requirements into a run's summary."""
+def describe_profile(
+    summary: RunSummary, profile: Profile, strict: bool, scope: str | None = None
+) -> None:
+    """Put the profile's identity, verdict policy, scope and requirements into a run's summary.
+    A requirement binds the actors that send its messages, or serve its endpoints (http)."""
+    if scope is not None and scope not in profile.actors:
+        names = ", ".join(sorted(profile.actors))
+        raise SetupError(f"--actor {scope}: {profile.id} has no such actor (its actors: {names})")
+    summary.scope = scope
     summary.profile = {
         "id": profile.id,
         "version": profile.version,

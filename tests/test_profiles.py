@@ -61,7 +61,12 @@ def test_the_complete_journey_conforms_at_every_level() -> None:
     )
     assert code == 0
     assert _failed(document) == []
-    assert document["levelsAchieved"] == ["Level 1: schema", "Level 2: rules", "Level 3: journeys"]
+    # The one case carries a sentence warrant, not a remand warrant, and a journey run probes
+    # no endpoint: nothing failed, but those deciding requirements were never tested, so the
+    # verdict is INCOMPLETE and Level 2 (which includes CW-003) is not claimed.
+    assert document["verdict"] == "incomplete"
+    assert document["untestedDeciding"] == ["CW-003", *(f"API-00{n}" for n in range(1, 9))]
+    assert document["levelsAchieved"] == ["Level 1: schema"]
     [journey] = document["journeys"]
     assert len(journey["messages"]) == 8 and journey["conformant"]
 
@@ -116,9 +121,9 @@ def test_journey_messages_with_no_partner_are_reported(tmp_path: Path) -> None:
 
 def test_validate_without_journeys_does_not_claim_journey_levels() -> None:
     code, document = _run("validate", "-p", "justice-ew", str(EXAMPLES / "journeys"))
-    assert code == 0
-    assert document["levelsAchieved"] == ["Level 1: schema", "Level 2: rules"]
-    assert "JR-001" in document["untested"]
+    assert code == 0 and document["verdict"] == "incomplete"
+    assert document["levelsAchieved"] == ["Level 1: schema"]
+    assert "JR-001" in document["untested"] and "JR-001" in document["untestedDeciding"]
 
 
 # -- profiles that are wrong ------------------------------------------------------------------

@@ -174,7 +174,8 @@ def test_fail_on_sets_the_exit_code_not_the_verdict(tmp_path: Path) -> None:
             "journey", "-p", "justice-ew", str(should_only), "--fail-on", policy, "-f", "json"
         )
         codes[policy] = proc.returncode
-        assert json.loads(proc.stdout)["conformant"] is True
+        # Nothing deciding failed; the endpoints were not probed, so the verdict is INCOMPLETE.
+        assert json.loads(proc.stdout)["verdict"] == "incomplete"
     assert codes == {"must": 0, "should": 1, "never": 0}
     broken = [
         run_cli("journey", "-p", "justice-ew", str(BROKEN), "--fail-on", p)

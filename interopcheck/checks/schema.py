@@ -123,6 +123,7 @@ class SchemaChecker:
                 findings = []
         except jsonschema_rs.ValidationError as exc:  # e.g. a regex engine limit
             raise SetupError(f"{entry.path}: {exc.message.splitlines()[0]}") from None
+        result.schema_failed = bool(findings)
         if self.rules is not None:
             uri = entry.uri
             settled = (

@@ -189,7 +189,7 @@ def _publish(
         None,
         options,
         results,
-        FailOn.must,
+        [FailOn.must],
         schemas=digests,
         profile_in_manifest=False,
     )

@@ -46,7 +46,7 @@ def demo(
         run.catalog,
         {"profile": profile, "maxExamples": max_examples, "seed": seed},
         run.results,
-        FailOn.must,
+        [FailOn.must],
     )
     html = report_dir / "report.html"
     say(f"the report, in every format, is in {report_dir}/ — open {html} in a browser")

@@ -8,7 +8,7 @@ import typer
 
 from interopcheck.cli.options import (
     DEFAULT_MAX_BYTES,
-    FailOn,
+    ActorScopeOption,
     FailOnOption,
     FormatsOption,
     MaxBytesOption,
@@ -48,7 +48,8 @@ def journey(
     report_dir: ReportDirOption = None,
     show_personal_data: ShowPersonalDataOption = False,
     strict: StrictOption = False,
-    fail_on: FailOnOption = FailOn.must,
+    fail_on: FailOnOption = None,
+    actor: ActorScopeOption = None,
     sign: SignOption = None,
     supplier: SupplierOption = None,
     product: ProductOption = None,
@@ -69,6 +70,7 @@ def journey(
         workers=1,
         show_personal_data=show_personal_data,
         strict=strict,
+        scope=actor,
     )
     run = run_journeys(paths, options)
     code = publish(
@@ -77,7 +79,12 @@ def journey(
         "journey",
         list(paths),
         run.catalog,
-        {"profile": profile, "strict": strict, "showPersonalData": show_personal_data},
+        {
+            "profile": profile,
+            "strict": strict,
+            "actor": actor,
+            "showPersonalData": show_personal_data,
+        },
         run.results,
         fail_on,
     )

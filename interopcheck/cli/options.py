@@ -19,9 +19,16 @@ class OutputFormat(str, Enum):
 
 
 class FailOn(str, Enum):
+    """What makes a run exit 1 (the verdict in the report does not change)."""
+
     must = "must"
+    """A deciding requirement failed (NOT CONFORMANT): the default."""
     should = "should"
+    """...or a SHOULD requirement failed."""
+    untested = "untested"
+    """...or a deciding requirement in scope was never tested (INCOMPLETE)."""
     never = "never"
+    """Never: only setup errors exit non-zero."""
 
 
 FormatsOption = Annotated[
@@ -58,11 +65,21 @@ StrictOption = Annotated[
     bool, typer.Option("--strict", help="SHOULD requirements decide conformance too.")
 ]
 FailOnOption = Annotated[
-    FailOn,
+    list[FailOn] | None,
     typer.Option(
         "--fail-on",
-        help="Exit 1 when a MUST requirement fails (must), when a MUST or SHOULD one does "
-        "(should), or never (never: only setup errors exit non-zero).",
+        help="Exit 1 when the verdict is NOT CONFORMANT (must, the default); also when a SHOULD "
+        "requirement fails (should) or a deciding requirement was never tested: INCOMPLETE "
+        "(untested); repeatable. never: only setup errors exit non-zero.",
+        show_default=False,
+    ),
+]
+ActorScopeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        help="Decide conformance for this actor only (police, court, ...): the deciding "
+        "requirements are those binding what it sends and the endpoints it serves.",
     ),
 ]
 SignOption = Annotated[

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from interopcheck.cli.options import (
-    FailOn,
     FailOnOption,
     FormatsOption,
     OutputOption,
@@ -83,7 +82,7 @@ def probe(
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
     strict: StrictOption = False,
-    fail_on: FailOnOption = FailOn.must,
+    fail_on: FailOnOption = None,
     sign: SignOption = None,
     supplier: SupplierOption = None,
     product: ProductOption = None,

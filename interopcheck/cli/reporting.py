@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from interopcheck.report.manifest import Supplier
-    from interopcheck.results import PayloadResult, RunSummary
     from interopcheck.standard.catalog import Catalog
+
+from interopcheck.results import PayloadResult, RunSummary, Verdict
 
 FILE_NAMES: dict[OutputFormat, str] = {
     OutputFormat.json: "report.json",
@@ -33,6 +34,8 @@ FILE_NAMES: dict[OutputFormat, str] = {
     OutputFormat.html: "report.html",
 }
 STREAMING = (OutputFormat.console, OutputFormat.json)
+#: The console's width where output is not a terminal: wide enough that nothing wraps.
+UNWRAPPED_WIDTH = 4000
 
 
 class ResultWriter(Protocol):
@@ -117,7 +120,7 @@ def publish(
     catalog: Catalog | None,
     options: dict[str, Any],
     results: Iterable[PayloadResult],
-    fail_on: FailOn,
+    fail_on: Sequence[FailOn] | None,
     *,
     schemas: list[dict[str, str]] | None = None,
     profile_in_manifest: bool = True,
@@ -127,18 +130,27 @@ def publish(
     summary's profile (compat's description of a comparison) out of what ``verify`` loads."""
     from interopcheck.report.manifest import build_manifest
 
+    policy = fail_policy(fail_on)
     summary.manifest = build_manifest(
         command=command,
         inputs=inputs,
         catalog=catalog,
         profile=summary.profile if profile_in_manifest else None,
-        options={**options, "failOn": fail_on.value},
+        options={**options, "failOn": sorted(f.value for f in policy), "scope": summary.scope},
         supplier=plan.supplier,
         signer=plan.signer(),
         schemas=schemas,
     )
     write_reports(plan, summary, command, results)
-    return exit_code(summary, fail_on)
+    return exit_code(summary, policy)
+
+
+def fail_policy(fail_on: Sequence[FailOn] | None) -> frozenset[FailOn]:
+    """The ``--fail-on`` values as a set (``must`` when none); ``never`` stands alone."""
+    policy = frozenset(fail_on or (FailOn.must,))
+    if FailOn.never in policy and len(policy) > 1:
+        raise SetupError("--fail-on never cannot be combined with other --fail-on values")
+    return policy
 
 
 def write_reports(
@@ -205,8 +217,16 @@ def _writer(
 
     from interopcheck.formats.console import ConsoleWriter
 
-    if destination is not None:
-        console = Console(file=out, width=120, no_color=True, highlight=False, soft_wrap=False)
+    if destination is not None or not sys.stdout.isatty():
+        # A file or a CI log: no terminal width to fit, so lines are not wrapped (paths and
+        # requirement texts stay whole and searchable).
+        console = Console(
+            file=out if destination is not None else sys.stdout,
+            width=UNWRAPPED_WIDTH,
+            no_color=destination is not None,
+            highlight=False,
+            soft_wrap=True,
+        )
     else:
         console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     return ConsoleWriter(console, summary)
@@ -232,14 +252,19 @@ RENDERERS = {
 }
 
 
-def exit_code(summary: RunSummary, fail_on: FailOn) -> int:
-    """0 or 1 by the exit policy; the verdict in the report is not changed by it."""
-    if fail_on is FailOn.never:
+def exit_code(summary: RunSummary, policy: frozenset[FailOn]) -> int:
+    """0 or 1 by the exit policy; the verdict in the report is not changed by it.
+    NOT CONFORMANT exits 1; INCOMPLETE exits 1 when nothing of the profile applied at all, or
+    with ``--fail-on untested``; SHOULD failures exit 1 with ``--fail-on should``."""
+    if FailOn.never in policy:
         return 0
-    if not summary.conformant:
+    verdict = summary.verdict
+    if verdict is Verdict.not_conformant:
         return 1
-    if fail_on is FailOn.should:
+    if verdict is Verdict.incomplete and (FailOn.untested in policy or not summary.tested_any()):
+        return 1
+    if FailOn.should in policy:
         should = [t for t in summary.requirements.values() if t.level == "SHOULD"]
-        if any(t.failed or t.errored for t in should):
+        if any((t.failed or t.errored) and summary.in_scope(t) for t in should):
             return 1
     return 0

@@ -9,7 +9,7 @@ import typer
 
 from interopcheck.cli.options import (
     DEFAULT_MAX_BYTES,
-    FailOn,
+    ActorScopeOption,
     FailOnOption,
     FormatsOption,
     MaxBytesOption,
@@ -84,7 +84,8 @@ def validate(
         ),
     ] = None,
     strict: StrictOption = False,
-    fail_on: FailOnOption = FailOn.must,
+    fail_on: FailOnOption = None,
+    actor: ActorScopeOption = None,
     sign: SignOption = None,
     supplier: SupplierOption = None,
     product: ProductOption = None,
@@ -109,9 +110,12 @@ def validate(
         workers=workers,
         show_personal_data=show_personal_data,
         strict=strict,
+        scope=actor,
     )
     if strict and profile is None:
         raise SetupError("--strict needs --profile (it changes which requirement levels decide)")
+    if actor is not None and profile is None:
+        raise SetupError("--actor needs --profile (it limits which requirements decide)")
     plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
     with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
         stream = ValidationStream(paths, options, progress.set)
@@ -128,6 +132,7 @@ def validate(
                 "standardVersion": standard_version,
                 "refSchemas": [str(p) for p in ref_schemas or ()],
                 "strict": strict,
+                "actor": actor,
                 "showPersonalData": show_personal_data,
             },
             stream,

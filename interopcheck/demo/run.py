@@ -1,4 +1,5 @@
-"""The demo pipeline: the bundled journey checked, then every actor's sandbox probed, as one run.
+"""The demo pipeline: the bundled journey and every bundled valid example checked, then every
+actor's sandbox probed, as one run.
 
 Each actor's sandbox is served on a free loopback port only while it is probed, and stopped
 however the block ends (Ctrl-C included). The results of both halves go into one summary, so
@@ -20,7 +21,13 @@ from interopcheck.results import PayloadResult, RunSummary
 from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, TOKEN_ENV, SandboxConfig, create_app
 from interopcheck.sandbox.serve import serving
 from interopcheck.standard.catalog import Catalog, bundled_root
-from interopcheck.validation import ValidationOptions, ValidationSpec, build_checker, now_iso
+from interopcheck.validation import (
+    ValidationOptions,
+    ValidationSpec,
+    ValidationStream,
+    build_checker,
+    now_iso,
+)
 
 
 @dataclass
@@ -39,6 +46,14 @@ def run_demo(profile: str, max_examples: int, seed: int, say: Callable[[str], No
     summary = run.summary
     summary.subject = "result"
     results = list(run.results)
+    # Every bundled valid example of each message type too (a remand warrant among them), so
+    # that each message requirement is tested, not only those the one case reaches.
+    examples = sorted(str(p) for p in bundled_root("examples").glob("*/valid"))
+    say(f"checking the bundled valid example of each message type against {profile}")
+    for result in ValidationStream(examples, options):
+        result.index = len(results)
+        summary.add(result)
+        results.append(result)
     checker = build_checker(ValidationSpec(profile=profile))
     assert checker.rules is not None
     api = checker.rules.profile.api
@@ -64,4 +79,4 @@ def run_demo(profile: str, max_examples: int, seed: int, say: Callable[[str], No
                 results.append(result)
             targets.append(url)
     summary.finished_at = now_iso()
-    return DemoRun(summary, results, run.catalog, [str(journeys), *targets])
+    return DemoRun(summary, results, run.catalog, [str(journeys), *examples, *targets])

@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from interopcheck.results import PayloadResult, RunSummary
+from interopcheck.formats.text import OUTCOME_ORDER
+from interopcheck.results import PayloadResult, RunSummary, Verdict
 
 #: List valid payloads one by one only for runs of at most this many payloads.
 LIST_VALID_UP_TO = 20
@@ -94,9 +95,9 @@ class ConsoleWriter:
             self._requirements()
         if summary.journeys_checked:
             self._journeys()
-        subjects = _plural(summary.payloads, summary.subject)
+        subjects = summary.subjects_words()
         if summary.subject != "payload":
-            failing = f"{summary.invalid} of {subjects} with findings"
+            failing = f"{subjects}: {summary.invalid} with findings"
             passing = f"{subjects}, none with findings"
         else:
             failing, passing = f"{summary.invalid} of {subjects} invalid", f"{subjects}, all valid"
@@ -112,15 +113,22 @@ class ConsoleWriter:
                     "[yellow]No requirement of the profile applied to these payloads[/yellow] "
                     "(are they the profile's message types?)"
                 )
-            verdict = "CONFORMANT" if summary.conformant else "NOT CONFORMANT"
-            colour = "green" if summary.conformant else "red"
+            verdict = summary.verdict
+            colour = {Verdict.conformant: "green", Verdict.incomplete: "yellow"}.get(verdict, "red")
             profile = summary.profile
             levels = ", ".join(summary.achieved_levels()) or "none"
+            scope = f" as {escape(summary.scope)}" if summary.scope else ""
             self._console.print(
-                f"[bold {colour}]{verdict}[/bold {colour}] to {escape(profile['id'])} "
-                f"{escape(profile['version'])} (deciding: {', '.join(summary.deciding)}; "
+                f"[bold {colour}]{verdict.words}[/bold {colour}] to {escape(profile['id'])} "
+                f"{escape(profile['version'])}{scope} (deciding: {', '.join(summary.deciding)}; "
                 f"levels reached: {escape(levels)})"
             )
+            untested = summary.untested_deciding()
+            if untested:
+                self._console.print(
+                    f"[yellow]{len(untested)} of {len(summary.deciding_in_scope())} deciding "
+                    f"requirements untested[/yellow]: {', '.join(t.id for t in untested)}"
+                )
         if summary.redacted_values:
             self._console.print("[dim]Personal data redacted; --show-personal-data shows it.[/dim]")
 
@@ -135,7 +143,9 @@ class ConsoleWriter:
         room = max(20, self._console.width - 66)
         table.add_column("requirement", no_wrap=True, overflow="ellipsis", max_width=room)
         styles = {"failed": "red", "error": "red", "passed": "green", "untested": "yellow"}
-        for tally in summary.requirements.values():
+        # Failures first, then errors, untested, passed; profile order within each.
+        ordered = sorted(summary.requirements.values(), key=lambda t: OUTCOME_ORDER[t.outcome])
+        for tally in ordered:
             outcome = tally.outcome
             table.add_row(
                 escape(tally.id),

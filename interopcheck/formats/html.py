@@ -16,6 +16,8 @@ from interopcheck.formats.text import (
     counts_words,
     finding_line,
     omitted_words,
+    untested_words,
+    verdict_of,
     verdict_words,
 )
 
@@ -73,6 +75,10 @@ def render(document: dict[str, Any]) -> str:
         doc=document,
         manifest=manifest,
         verdict=verdict_words(document),
+        verdict_class={"conformant": "pass", "incomplete": "incomplete"}.get(
+            verdict_of(document), "fail"
+        ),
+        untested=untested_words(document),
         counts=counts_words(document),
         omitted=omitted_words(document),
         by_actor=_by_actor(document),

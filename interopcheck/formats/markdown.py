@@ -16,6 +16,8 @@ from interopcheck.formats.text import (
     finding_line,
     omitted_words,
     sorted_requirements,
+    untested_words,
+    verdict_of,
     verdict_words,
 )
 
@@ -32,8 +34,11 @@ def _esc(text: object) -> str:
 
 
 def render(document: dict[str, Any]) -> str:
-    mark = "✅" if document["conformant"] else "❌"
+    mark = {"conformant": "✅", "incomplete": "⏸️"}.get(verdict_of(document), "❌")
     parts = [f"## {mark} interopcheck: {_esc(verdict_words(document))}\n"]
+    untested = untested_words(document)
+    if untested:
+        parts.append(f"**{_esc(untested)}.**\n")
     summary_line = _esc(counts_words(document))
     if document.get("profile"):
         deciding = ", ".join(document.get("deciding", []))

@@ -152,6 +152,7 @@ def render(document: dict[str, Any]) -> str:
         "properties": {
             "verdict": verdict_words(document),
             "conformant": document["conformant"],
+            "untestedDeciding": document.get("untestedDeciding", []),
             "personalData": document["personalData"],
             "profile": profile,
             "resultsOmitted": omitted + document.get("resultsOmitted", 0),

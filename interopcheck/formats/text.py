@@ -54,6 +54,31 @@ def sorted_requirements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(requirements, key=lambda r: OUTCOME_ORDER.get(r["outcome"], 9))
 
 
+def verdict_of(document: dict[str, Any]) -> str:
+    """``conformant``, ``not-conformant`` or ``incomplete`` (a report saved before the verdict
+    had three values says only ``conformant``)."""
+    verdict = document.get("verdict")
+    if verdict in ("conformant", "not-conformant", "incomplete"):
+        return str(verdict)
+    return "conformant" if document["conformant"] else "not-conformant"
+
+
+def untested_words(document: dict[str, Any]) -> str | None:
+    """Beside an INCOMPLETE verdict: how many deciding requirements were never tested, by id."""
+    untested = document.get("untestedDeciding") or []
+    if not untested:
+        return None
+    deciding = [
+        r
+        for r in document.get("requirements", [])
+        if r["level"] in document.get("deciding", [])
+        and (not document.get("scope") or document["scope"] in r.get("actors", []))
+    ]
+    return (
+        f"{len(untested)} of {len(deciding)} deciding requirements untested: {', '.join(untested)}"
+    )
+
+
 def verdict_words(document: dict[str, Any]) -> str:
     profile = document.get("profile")
     if document.get("command") == "compat" and profile:
@@ -62,24 +87,29 @@ def verdict_words(document: dict[str, Any]) -> str:
         )
         verdict = "COMPATIBLE" if document["conformant"] else "NOT COMPATIBLE (or not proven)"
         return f"{verdict}: {profile['version']} ({directions})"
-    verdict = "CONFORMANT" if document["conformant"] else "NOT CONFORMANT"
+    words = verdict_of(document).replace("-", " ").upper()
     if profile:
-        return f"{verdict} to {profile['id']} {profile['version']}"
+        scope = f" as {document['scope']}" if document.get("scope") else ""
+        return f"{words} to {profile['id']} {profile['version']}{scope}"
     return "all payloads valid" if document["conformant"] else "invalid payloads found"
 
 
 def counts_words(document: dict[str, Any]) -> str:
+    from interopcheck.results import subjects_words
+
     summary = document["summary"]
-    noun = {"probe": "exchanges", "compat": "comparisons"}.get(
-        str(document.get("command")), "payloads"
+    exchanges = int(summary.get("exchanges", 0))
+    if document.get("command") == "probe" and "exchanges" not in summary:
+        exchanges = int(summary["payloads"])  # a report saved before exchanges were counted
+    journeys = document.get("journeys")
+    subject = "comparison" if document.get("command") == "compat" else "payload"
+    subjects = subjects_words(
+        int(summary["payloads"]) - exchanges,
+        exchanges,
+        len(journeys) if journeys is not None else None,
+        subject,
     )
-    text = (
-        f"{summary['payloads']} {noun}, {summary['invalid']} with findings, "
-        f"{summary['findings']} findings"
-    )
-    if document.get("journeys") is not None:
-        text += f", {len(document['journeys'])} journeys"
-    return text
+    return f"{subjects}; {summary['invalid']} with findings, {summary['findings']} findings"
 
 
 def omitted_words(document: dict[str, Any]) -> str | None:

@@ -12,7 +12,7 @@ def probe_summary(profile: Profile, actors: list[str], strict: bool) -> RunSumma
     """A summary whose requirements are the http ones binding these actors' endpoints (the
     payload and journey requirements are another command's business, not untested here)."""
     summary = RunSummary(tool_version=__version__, started_at=now_iso(), subject="exchange")
-    describe_profile(summary, profile, strict)
+    describe_profile(summary, profile, strict, actors[0] if len(actors) == 1 else None)
     summary.requirements = {
         rid: tally
         for rid, tally in summary.requirements.items()

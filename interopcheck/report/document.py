@@ -76,8 +76,11 @@ def tail(summary: RunSummary) -> Document:
     document: Document = {
         "finishedAt": summary.finished_at,
         "conformant": summary.conformant,
+        "verdict": summary.verdict.value,
+        "scope": summary.scope,
         "summary": {
             "payloads": summary.payloads,
+            "exchanges": summary.exchanges,
             "valid": summary.valid,
             "invalid": summary.invalid,
             "findings": summary.findings,
@@ -111,6 +114,7 @@ def tail(summary: RunSummary) -> Document:
             for t in summary.requirements.values()
         ]
         document["untested"] = [t.id for t in summary.untested()]
+        document["untestedDeciding"] = [t.id for t in summary.untested_deciding()]
     if summary.changes is not None:
         document["requirementChanges"] = summary.changes
     if summary.journeys_checked:

@@ -64,8 +64,10 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
         words.append("--strict")
     if options.get("keepVersionLabel"):
         words.append("--keep-version-label")
-    if options.get("failOn") and options["failOn"] != "must":
-        words += ["--fail-on", str(options["failOn"])]
+    fail_on = options.get("failOn") or []
+    for value in [fail_on] if isinstance(fail_on, str) else fail_on:
+        if value != "must":
+            words += ["--fail-on", str(value)]
     return shlex.join(words)
 
 

@@ -71,8 +71,13 @@ def verify_report(
         outcome.ok(f"self-certification by {who}")
     _check_profile(outcome, manifest.get("profile"), profile)
     _check_schemas(outcome, manifest.get("schemas") or [], ref_schemas, schema_file)
-    verdict = "CONFORMANT" if document.get("conformant") else "NOT CONFORMANT"
-    outcome.lines.append(f"the report's verdict: {verdict}")
+    from interopcheck.formats.text import untested_words, verdict_of
+
+    verdict = verdict_of(document).replace("-", " ").upper()
+    untested = untested_words(document)
+    outcome.lines.append(
+        f"the report's verdict: {verdict}" + (f" ({untested})" if untested else "")
+    )
     return _close(outcome)
 
 
