@@ -200,7 +200,7 @@ def test_a_users_own_schema(tmp_path: Path) -> None:
         str(bad),
     )
     assert proc.returncode == 0, proc.stderr
-    manifest = json.loads((bad / "manifest.json").read_text())
+    manifest = json.loads((bad / "interopcheck-manifest.json").read_text())
     assert manifest["generated"] == 10 and manifest["kind"] == "invalid"
     for entry in manifest["cases"]:
         assert list(oracle.iter_errors(json.loads((bad / entry["file"]).read_text()))), entry
@@ -251,7 +251,7 @@ def test_the_same_seed_gives_the_same_bytes(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert stdout[0] == stdout[1] and len(stdout[0].splitlines()) == 3
-    manifest = json.loads(runs[0]["manifest.json"])
+    manifest = json.loads(runs[0]["interopcheck-manifest.json"])
     assert manifest["seed"] == 42 and manifest["profile"] == "justice-ew"
 
 

@@ -49,7 +49,8 @@ def generate(
         Path | None,
         typer.Option(
             "--output-dir",
-            help="Write one file per case and manifest.json (default: JSON Lines on stdout).",
+            help="Write one file per case and interopcheck-manifest.json (default: JSON Lines "
+            "on stdout).",
         ),
     ] = None,
     standard_version: Annotated[

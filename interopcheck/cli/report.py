@@ -7,8 +7,20 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import FormatsOption, OutputFormat, OutputOption, ReportDirOption
+from interopcheck.cli.options import OutputFormat, OutputOption, ReportDirOption
 from interopcheck.errors import SetupError
+
+#: ``report`` renders files, so its formats and default differ from the checking commands'.
+RenderedFormatsOption = Annotated[
+    list[OutputFormat] | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="html (the default), markdown, junit, sarif or json; repeat with --report-dir for "
+        "several (console is not a file format: the checking commands print it).",
+        show_default=False,
+    ),
+]
 
 
 def report(
@@ -16,7 +28,7 @@ def report(
         Path,
         typer.Argument(help="A report.json written by validate or journey.", metavar="REPORT"),
     ],
-    output_format: FormatsOption = None,
+    output_format: RenderedFormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
 ) -> None:

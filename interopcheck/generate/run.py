@@ -124,8 +124,10 @@ def case_name(message_type: str, number: int, case: Case) -> str:
 
 
 def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any]) -> None:
-    """One file per case and ``manifest.json``, each written whole or not at all."""
+    """One file per case and the manifest (``interopcheck-manifest.json``, which a directory
+    walk skips), each written whole or not at all."""
     from interopcheck.cli.output import open_output
+    from interopcheck.sources.payloads import GENERATOR_MANIFEST
 
     if directory.exists() and not directory.is_dir():
         raise SetupError(f"{directory}: --output-dir is not a directory")
@@ -140,7 +142,7 @@ def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any
                     out.write(json.dumps(message, ensure_ascii=False, indent=2) + "\n")
                 files.append(name)
             manifest["cases"].append({"files": files, "valid": True, "breaks": None})
-        with open_output(directory / "manifest.json") as out:
+        with open_output(directory / GENERATOR_MANIFEST) as out:
             out.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
         return
     for number, case in enumerate(generation.cases, start=1):
@@ -148,7 +150,7 @@ def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any
         with open_output(directory / name) as out:
             out.write(case.text())
         manifest["cases"].append({"file": name, "valid": case.valid, "breaks": case.breaks})
-    with open_output(directory / "manifest.json") as out:
+    with open_output(directory / GENERATOR_MANIFEST) as out:
         out.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -29,6 +29,9 @@ JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 PAYLOAD_SUFFIXES = JSON_SUFFIXES | YAML_SUFFIXES | JSON_LINES_SUFFIXES
 
 STDIN = "-"
+#: What ``generate --output-dir`` writes beside its cases: skipped when a directory is walked,
+#: so that ``generate --output-dir d/`` then ``validate d/`` checks the cases only.
+GENERATOR_MANIFEST = "interopcheck-manifest.json"
 
 
 @dataclass
@@ -92,6 +95,8 @@ def _walk(directory: str) -> Iterator[str]:
     for entry in entries:
         if entry.is_dir():
             yield from _walk(entry.path)
+        elif entry.name == GENERATOR_MANIFEST:
+            continue  # generate's metadata, never a payload (named as a file, it is read)
         elif os.path.splitext(entry.name)[1].lower() in PAYLOAD_SUFFIXES and entry.is_file():
             yield entry.path
 
@@ -102,6 +107,19 @@ def syntax_for(name: str) -> str:
     if suffix in YAML_SUFFIXES:
         return "yaml"
     if suffix in JSON_LINES_SUFFIXES:
+        return "jsonl"
+    return "json"
+
+
+def sniff_syntax(text: str) -> str:
+    """Standard input has no file name to go by: JSON when it starts with ``{`` or ``[``
+    (JSON Lines when there are several lines and each is an object on its own), else YAML
+    (``cat case.yaml | interopcheck validate -``)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith(("{", "[")):
+        return "yaml"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.startswith("{") and line.endswith("}") for line in lines):
         return "jsonl"
     return "json"
 
@@ -161,6 +179,8 @@ def read_payloads(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[P
     if isinstance(text, ParseProblem):
         yield Payload(source, "json" if syntax == "jsonl" else syntax, problem=text)
         return
+    if source == STDIN:
+        syntax = sniff_syntax(text)
     if syntax == "jsonl":
         yield from _json_lines(source, text)
     elif syntax == "yaml":
