@@ -52,6 +52,13 @@ def _post(url: str, body: Any, headers: dict[str, str] | None = None) -> httpx.R
     )
 
 
+def test_a_long_correlation_id_with_spaces_is_echoed_whole(court: str) -> None:
+    long_id = ("x" * 199 + " ") * 2 + "end"
+    response = _post(court, VALID, {"X-Correlation-Id": long_id})
+    assert response.status_code == 202
+    assert response.headers["X-Correlation-Id"] == long_id
+
+
 def test_a_valid_message_is_accepted_with_a_receipt(court: str) -> None:
     response = _post(court, VALID)
     assert response.status_code == 202

@@ -109,7 +109,9 @@ def create_app(config: SandboxConfig) -> Starlette:
     def correlation(request: Request, response: Response) -> Response:
         value = request.headers.get(api.correlation_header)
         if value and "no-correlation-id" not in faults:
-            response.headers[api.correlation_header] = value[:200]
+            # Echoed whole: it arrived as a valid header value, and a cut one can end in a space,
+            # which no HTTP/1.1 server may send (the connection was dropped).
+            response.headers[api.correlation_header] = value
         return response
 
     # An API of its own (an OpenAPI-sourced profile) answers in its own declared shapes: one
