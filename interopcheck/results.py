@@ -315,21 +315,22 @@ class ValidationRun:
         return self.summary.conformant
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
+    """``1 finding``, ``2 findings``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def subjects_words(payloads: int, exchanges: int, journeys: int | None, subject: str) -> str:
     """Counts that say what they count (shared by the console and the rendered formats)."""
     if subject not in ("payload", "result", "exchange"):  # compat's comparisons
-        return _plural(payloads, subject)
+        return plural(payloads, subject)
     parts = []
     if payloads or not exchanges:
-        parts.append(_plural(payloads, "payload"))
+        parts.append(plural(payloads, "payload"))
     if exchanges:
-        parts.append(_plural(exchanges, "HTTP exchange"))
+        parts.append(plural(exchanges, "HTTP exchange"))
     if journeys is not None:
-        parts.append(_plural(journeys, "journey"))
+        parts.append(plural(journeys, "journey"))
     return ", ".join(parts)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from interopcheck.sources.positions import MISSING, value_at
 from tests.conftest import ROOT
 
 PROFILES = sorted(
@@ -32,18 +33,6 @@ def _anchors(markdown: Path) -> set[str]:
     return {_slug(h) for h in headings}
 
 
-def _resolve_pointer(document: object, pointer: str) -> bool:
-    for part in pointer.lstrip("/").split("/"):
-        key = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(document, dict) and key in document:
-            document = document[key]
-        elif isinstance(document, list) and key.isdigit() and int(key) < len(document):
-            document = document[int(key)]
-        else:
-            return False
-    return True
-
-
 def unopenable(source: str, profile: Path) -> str | None:
     """Why ``source`` cannot be opened by a reader, or None when it can."""
     reference = source.split()[0]
@@ -59,7 +48,7 @@ def unopenable(source: str, profile: Path) -> str | None:
     if found.suffix == ".md":
         return None if anchor in _anchors(found) else f"no heading #{anchor} in {path}"
     document = yaml.safe_load(found.read_text(encoding="utf-8"))
-    return None if _resolve_pointer(document, anchor) else f"no {anchor} in {path}"
+    return None if value_at(document, anchor) is not MISSING else f"no {anchor} in {path}"
 
 
 def test_the_domain_page_exists_and_is_ours() -> None:

@@ -22,9 +22,8 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from interopcheck.report.manifest import Supplier
+    from interopcheck.results import PayloadResult, RunSummary
     from interopcheck.standard.catalog import Catalog
-
-from interopcheck.results import PayloadResult, RunSummary, Verdict
 
 FILE_NAMES: dict[OutputFormat, str] = {
     OutputFormat.json: "report.json",
@@ -258,6 +257,8 @@ def exit_code(summary: RunSummary, policy: frozenset[FailOn]) -> int:
     with ``--fail-on untested``; SHOULD failures exit 1 with ``--fail-on should``."""
     if FailOn.never in policy:
         return 0
+    from interopcheck.results import Verdict
+
     verdict = summary.verdict
     if verdict is Verdict.not_conformant:
         return 1

@@ -12,14 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from interopcheck.formats.text import OUTCOME_ORDER
-from interopcheck.results import PayloadResult, RunSummary, Verdict
+from interopcheck.results import PayloadResult, RunSummary, Verdict, plural
 
 #: List valid payloads one by one only for runs of at most this many payloads.
 LIST_VALID_UP_TO = 20
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _location(line: int | None, column: int | None) -> str:
@@ -74,7 +70,7 @@ class ConsoleWriter:
             if list_valid:
                 self._console.print(f"[green]✓[/green] {escape(result.source)}{label}")
             return
-        count = _plural(len(result.findings), "finding")
+        count = plural(len(result.findings), "finding")
         self._console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count}")
         if result.exchange is not None:
             exchange = result.exchange
@@ -103,7 +99,7 @@ class ConsoleWriter:
             failing, passing = f"{summary.invalid} of {subjects} invalid", f"{subjects}, all valid"
         if summary.invalid:
             self._console.print(
-                f"[bold red]{failing}[/bold red], {_plural(summary.findings, 'finding')}"
+                f"[bold red]{failing}[/bold red], {plural(summary.findings, 'finding')}"
             )
         else:
             self._console.print(f"[bold green]{passing}[/bold green]")
@@ -168,8 +164,8 @@ class ConsoleWriter:
         summary = self._summary
         for journey in summary.journeys:
             mark = "[green]✓[/green]" if journey.conformant else "[red]✗[/red]"
-            count = _plural(len(journey.sources), "message")
-            findings = _plural(journey.findings, "finding")
+            count = plural(len(journey.sources), "message")
+            findings = plural(journey.findings, "finding")
             self._console.print(f"{mark} journey {journey.number}: {count}, {findings}")
             for source in journey.sources:
                 self._console.print(f"    {escape(source)}")

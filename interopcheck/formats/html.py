@@ -20,6 +20,7 @@ from interopcheck.formats.text import (
     verdict_of,
     verdict_words,
 )
+from interopcheck.results import Verdict
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -75,7 +76,7 @@ def render(document: dict[str, Any]) -> str:
         doc=document,
         manifest=manifest,
         verdict=verdict_words(document),
-        verdict_class={"conformant": "pass", "incomplete": "incomplete"}.get(
+        verdict_class={Verdict.conformant: "pass", Verdict.incomplete: "incomplete"}.get(
             verdict_of(document), "fail"
         ),
         untested=untested_words(document),

@@ -20,6 +20,7 @@ from interopcheck.formats.text import (
     verdict_of,
     verdict_words,
 )
+from interopcheck.results import Verdict
 
 MAX_BYTES = 1024 * 1024 - 4096
 MAX_FINDINGS_PER_PAYLOAD = 10
@@ -34,7 +35,7 @@ def _esc(text: object) -> str:
 
 
 def render(document: dict[str, Any]) -> str:
-    mark = {"conformant": "✅", "incomplete": "⏸️"}.get(verdict_of(document), "❌")
+    mark = {Verdict.conformant: "✅", Verdict.incomplete: "⏸️"}.get(verdict_of(document), "❌")
     parts = [f"## {mark} interopcheck: {_esc(verdict_words(document))}\n"]
     untested = untested_words(document)
     if untested:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from interopcheck.results import Verdict, subjects_words
+
 #: Characters XML 1.0 cannot carry at all (even escaped); payload text may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -54,13 +56,13 @@ def sorted_requirements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(requirements, key=lambda r: OUTCOME_ORDER.get(r["outcome"], 9))
 
 
-def verdict_of(document: dict[str, Any]) -> str:
-    """``conformant``, ``not-conformant`` or ``incomplete`` (a report saved before the verdict
-    had three values says only ``conformant``)."""
-    verdict = document.get("verdict")
-    if verdict in ("conformant", "not-conformant", "incomplete"):
-        return str(verdict)
-    return "conformant" if document["conformant"] else "not-conformant"
+def verdict_of(document: dict[str, Any]) -> Verdict:
+    """The report's verdict (a report saved before the verdict had three values says only
+    ``conformant``)."""
+    try:
+        return Verdict(document.get("verdict"))
+    except ValueError:
+        return Verdict.conformant if document["conformant"] else Verdict.not_conformant
 
 
 def untested_words(document: dict[str, Any]) -> str | None:
@@ -87,7 +89,7 @@ def verdict_words(document: dict[str, Any]) -> str:
         )
         verdict = "COMPATIBLE" if document["conformant"] else "NOT COMPATIBLE (or not proven)"
         return f"{verdict}: {profile['version']} ({directions})"
-    words = verdict_of(document).replace("-", " ").upper()
+    words = verdict_of(document).words
     if profile:
         scope = f" as {document['scope']}" if document.get("scope") else ""
         return f"{words} to {profile['id']} {profile['version']}{scope}"
@@ -95,8 +97,6 @@ def verdict_words(document: dict[str, Any]) -> str:
 
 
 def counts_words(document: dict[str, Any]) -> str:
-    from interopcheck.results import subjects_words
-
     summary = document["summary"]
     exchanges = int(summary.get("exchanges", 0))
     if document.get("command") == "probe" and "exchanges" not in summary:

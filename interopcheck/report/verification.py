@@ -73,7 +73,7 @@ def verify_report(
     _check_schemas(outcome, manifest.get("schemas") or [], ref_schemas, schema_file)
     from interopcheck.formats.text import untested_words, verdict_of
 
-    verdict = verdict_of(document).replace("-", " ").upper()
+    verdict = verdict_of(document).words
     untested = untested_words(document)
     outcome.lines.append(
         f"the report's verdict: {verdict}" + (f" ({untested})" if untested else "")
