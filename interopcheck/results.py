@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+#: Where an outcome is counted in a [passed, failed, errored] triple.
+OUTCOME_SLOT = {"passed": 0, "failed": 1, "error": 2}
+
 #: Keep value renderings short: reports are read by people and CI systems.
 MAX_VALUE_CHARS = 120
 
@@ -84,6 +87,9 @@ class PayloadResult:
     """For ``probe``: the request and answer (endpoint, url, status, time, reproduction)."""
     comparison: dict[str, Any] | None = None
     """For ``compat``: the direction, the verdict, how it was reached, the counterexample."""
+    unmarked_schema: str | None = None
+    """Its schema file, when that schema marks no value as personal (``x-personal-data``), so
+    that every value found in it counts as personal and is redacted by default."""
     schema_failed: bool = False
     """Whether the message's JSON Schema rejected it, even where each finding is attributed to
     a more specific requirement (a wrong ASN check letter is ID-001's, but the schema failed)."""
@@ -123,6 +129,21 @@ class RequirementTally:
         if self.errored:
             return "error"
         return "passed" if self.passed else "untested"
+
+
+@dataclass
+class EndpointTally:
+    """One endpoint a probe sent to, and how each API requirement fared there: a report lists
+    API requirements once per endpoint, not once per message."""
+
+    id: str
+    method: str
+    url: str
+    message_type: str | None
+    exchanges: int = 0
+    with_findings: int = 0
+    outcomes: dict[str, list[int]] = field(default_factory=dict)
+    """Requirement id -> [passed, failed, errored] at this endpoint."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +195,11 @@ class RunSummary:
     """Payloads their message schema rejected (whatever requirement each finding went to)."""
     exchanges: int = 0
     """Of ``payloads``, how many were HTTP exchanges (probe, demo): counts say what they count."""
+    unmarked_schemas: set[str] = field(default_factory=set)
+    """Schemas that mark nothing as personal, whose values were redacted: said once, with how
+    to mark personal fields."""
+    endpoints: dict[str, EndpointTally] = field(default_factory=dict)
+    """The endpoints the exchanges went to, in the order first seen (bounded by the API)."""
 
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1
@@ -181,6 +207,7 @@ class RunSummary:
             self.schema_failed += 1
         if result.exchange is not None:
             self.exchanges += 1
+            self._tally_endpoint(result)
         self._tally(result.outcomes)
         counts = self.message_types.get(result.message_type or "")
         if counts is None:
@@ -192,13 +219,32 @@ class RunSummary:
             self.findings += len(result.findings)
             self.unowned += sum(1 for f in result.findings if f.requirement is None)
             if not self.show_personal_data:
-                self.redacted_values += sum(
+                redacted = sum(
                     1 for f in result.findings if f.personal and f.value_json is not None
                 )
+                self.redacted_values += redacted
+                if redacted and result.unmarked_schema:
+                    self.unmarked_schemas.add(result.unmarked_schema)
 
     def add_journey(self, journey: JourneySummary, outcomes: dict[str, str]) -> None:
         self.journeys.append(journey)
         self._tally(outcomes)
+
+    def _tally_endpoint(self, result: PayloadResult) -> None:
+        exchange = result.exchange or {}
+        key = str(exchange.get("endpoint"))
+        endpoint = self.endpoints.get(key)
+        if endpoint is None:
+            url = str(exchange.get("url", ""))
+            endpoint = self.endpoints[key] = EndpointTally(
+                key, str(exchange.get("method", "")), url, result.message_type
+            )
+        endpoint.exchanges += 1
+        if result.findings:
+            endpoint.with_findings += 1
+        for requirement_id, outcome in result.outcomes.items():
+            counts = endpoint.outcomes.setdefault(requirement_id, [0, 0, 0])
+            counts[OUTCOME_SLOT.get(outcome, 2)] += 1
 
     def _tally(self, outcomes: dict[str, str]) -> None:
         for requirement_id, outcome in outcomes.items():
@@ -222,6 +268,10 @@ class RunSummary:
     @property
     def valid(self) -> int:
         return self.payloads - self.invalid
+
+    def redaction_words(self) -> str | None:
+        """Said once: how many values were redacted, and why (a schema marking nothing)."""
+        return redaction_words(self.redacted_values, sorted(self.unmarked_schemas))
 
     def subjects_words(self) -> str:
         """What the run's results are, counted by kind: ``8 payloads, 407 HTTP exchanges,
@@ -357,3 +407,18 @@ def summarise_value(value: Any) -> tuple[str, str]:
     if len(rendered) > MAX_VALUE_CHARS:
         rendered = rendered[: MAX_VALUE_CHARS - 1] + "…"
     return rendered, summary
+
+
+def redaction_words(redacted: int, unmarked_schemas: list[str]) -> str | None:
+    """Why values are hidden, in one place for the console and every rendered format."""
+    if not redacted:
+        return None
+    text = f"{plural(redacted, 'personal value')} redacted (--show-personal-data shows them)."
+    if unmarked_schemas:
+        names = ", ".join(unmarked_schemas)
+        text += (
+            f" {names} marks no field as personal data, so every value it describes is treated "
+            'as personal: mark the personal fields with "x-personal-data": true (see '
+            "docs/standard.md#personal-data) and the others are shown."
+        )
+    return text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
@@ -145,6 +146,8 @@ class SchemaChecker:
             )
         if findings:
             result.findings.extend(self.locate(payload, findings))
+            if self.personal.marks_nothing(entry.uri):
+                result.unmarked_schema = _shown(entry.path)
         return result
 
     # -- which schema -------------------------------------------------------------------------
@@ -458,3 +461,12 @@ def describe_error(
     expected = _expected(kind)
     message = _describe(kind, error.instance)
     return (f"{message}; expected {expected}" if expected else message), path
+
+
+def _shown(path: Path) -> str:
+    """A schema file as a report may name it: relative to the working directory, else by its
+    name (never an absolute path of the machine that ran the check)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.name

@@ -15,9 +15,12 @@ from interopcheck.cli.options import (
     OutputOption,
     ProductOption,
     ProductVersionOption,
+    QuietOption,
     ReportDirOption,
     SignOption,
     SupplierOption,
+    VerboseOption,
+    verbosity_of,
 )
 from interopcheck.errors import SetupError
 
@@ -90,6 +93,8 @@ def compat(
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     sign: SignOption = None,
     supplier: SupplierOption = None,
     product: ProductOption = None,
@@ -115,6 +120,8 @@ def compat(
     from interopcheck.cli.reporting import plan_reports
 
     plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
+
+    plan.verbosity = verbosity_of(quiet, verbose)
     directions = (
         ("backward", "forward") if direction is DirectionChoice.both else (direction.value,)
     )

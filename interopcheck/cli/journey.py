@@ -15,11 +15,14 @@ from interopcheck.cli.options import (
     OutputOption,
     ProductOption,
     ProductVersionOption,
+    QuietOption,
     ReportDirOption,
     ShowPersonalDataOption,
     SignOption,
     StrictOption,
     SupplierOption,
+    VerboseOption,
+    verbosity_of,
 )
 from interopcheck.errors import SetupError
 
@@ -46,6 +49,8 @@ def journey(
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     show_personal_data: ShowPersonalDataOption = False,
     strict: StrictOption = False,
     fail_on: FailOnOption = None,
@@ -65,6 +70,7 @@ def journey(
     if not profile:
         raise SetupError("journey needs --profile")
     plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
+    plan.verbosity = verbosity_of(quiet, verbose)
     options = ValidationOptions(
         spec=ValidationSpec(max_bytes=max_bytes, profile=profile),
         workers=1,

@@ -8,6 +8,9 @@ from typing import Annotated
 
 import typer
 
+from interopcheck.errors import SetupError
+from interopcheck.formats.verbosity import Verbosity
+
 
 class OutputFormat(str, Enum):
     console = "console"
@@ -106,3 +109,22 @@ MaxBytesOption = Annotated[
     int, typer.Option("--max-bytes", help="Largest payload file to read, in bytes.", min=1)
 ]
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+QuietOption = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Console: the failures and the verdict only, a line each."),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Console: every payload, each requirement's whole text and source, and each "
+        "failing exchange's curl reproduction.",
+    ),
+]
+
+
+def verbosity_of(quiet: bool, verbose: bool) -> Verbosity:
+    if quiet and verbose:
+        raise SetupError("give --quiet or --verbose, not both")
+    return Verbosity.quiet if quiet else Verbosity.verbose if verbose else Verbosity.normal

@@ -12,10 +12,13 @@ from interopcheck.cli.options import (
     OutputOption,
     ProductOption,
     ProductVersionOption,
+    QuietOption,
     ReportDirOption,
     SignOption,
     StrictOption,
     SupplierOption,
+    VerboseOption,
+    verbosity_of,
 )
 from interopcheck.cli.progress import ProgressBar
 
@@ -81,6 +84,8 @@ def probe(
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     strict: StrictOption = False,
     fail_on: FailOnOption = None,
     sign: SignOption = None,
@@ -100,6 +105,8 @@ def probe(
     from interopcheck.validation import ValidationSpec, build_checker
 
     plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
+
+    plan.verbosity = verbosity_of(quiet, verbose)
     checker = build_checker(ValidationSpec(profile=profile))
     assert checker.rules is not None
     loaded = checker.rules.profile

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from interopcheck.cli.options import FailOn, OutputFormat
 from interopcheck.errors import SetupError
+from interopcheck.formats.verbosity import Verbosity
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -51,6 +52,8 @@ class ReportPlan:
     targets: dict[OutputFormat, Path | None]
     key: Ed25519PrivateKey | None = None
     supplier: Supplier | None = None
+    verbosity: Verbosity = Verbosity.normal
+    """How much the console says (``--quiet``, ``--verbose``)."""
 
     @property
     def json_file(self) -> Path | None:
@@ -168,7 +171,9 @@ def write_reports(
             if output_format in plan.targets:
                 destination = plan.targets[output_format]
                 out = stack.enter_context(open_output(destination))
-                writers.append(_writer(output_format, out, summary, destination, command))
+                writers.append(
+                    _writer(output_format, out, summary, destination, command, plan.verbosity)
+                )
         collector = None
         if rendered:
             from interopcheck.report.document import ReportCollector
@@ -207,6 +212,7 @@ def _writer(
     summary: RunSummary,
     destination: Path | None,
     command: str,
+    verbosity: Verbosity,
 ) -> ResultWriter:
     if output_format is OutputFormat.json:
         from interopcheck.formats.json_format import JsonWriter
@@ -228,7 +234,7 @@ def _writer(
         )
     else:
         console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
-    return ConsoleWriter(console, summary)
+    return ConsoleWriter(console, summary, verbosity)
 
 
 def _renderer(module: str) -> Callable[[], Callable[[dict[str, Any]], str]]:

@@ -16,11 +16,14 @@ from interopcheck.cli.options import (
     OutputOption,
     ProductOption,
     ProductVersionOption,
+    QuietOption,
     ReportDirOption,
     ShowPersonalDataOption,
     SignOption,
     StrictOption,
     SupplierOption,
+    VerboseOption,
+    verbosity_of,
 )
 from interopcheck.cli.progress import ProgressBar
 from interopcheck.errors import SetupError
@@ -68,6 +71,8 @@ def validate(
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
     show_personal_data: ShowPersonalDataOption = False,
     workers: Annotated[
         int | None,
@@ -117,6 +122,7 @@ def validate(
     if actor is not None and profile is None:
         raise SetupError("--actor needs --profile (it limits which requirements decide)")
     plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
+    plan.verbosity = verbosity_of(quiet, verbose)
     with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
         stream = ValidationStream(paths, options, progress.set)
         code = publish(

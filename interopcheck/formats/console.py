@@ -1,8 +1,9 @@
 """The console format: a table per payload with findings, then a one-line verdict.
 
-Results are printed as they arrive. Valid payloads are listed one by one only in small runs:
-the first few are held back until it is clear whether the run is small. rich decides about
-colour: only on a terminal, and never when NO_COLOR is set.
+Results are printed as they arrive. Valid payloads are listed one by one only in small runs
+(always with ``--verbose``): the first few are held back until it is clear whether the run is
+small. ``--quiet`` prints failures and the verdict only, a line each. rich decides about colour:
+only on a terminal, and never when NO_COLOR is set.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from interopcheck.formats.text import OUTCOME_ORDER
-from interopcheck.results import PayloadResult, RunSummary, Verdict, plural
+from interopcheck.formats.verbosity import Verbosity
+from interopcheck.results import Finding, PayloadResult, RunSummary, Verdict, plural
 
 #: List valid payloads one by one only for runs of at most this many payloads.
 LIST_VALID_UP_TO = 20
@@ -45,15 +47,35 @@ def _table(result: PayloadResult, show_personal_data: bool) -> Table:
     return table
 
 
+def _one_line(finding: Finding, summary: RunSummary) -> str:
+    """A finding on one line (``--quiet``): where, which requirement, what, the shown value."""
+    where = _location(finding.line, finding.column)
+    text = f"{where} " if where else ""
+    text += finding.pointer or "(document)"
+    if finding.requirement:
+        text += f" {finding.requirement} {finding.level}:"
+    text += f" {finding.message}"
+    if finding.expected:
+        text += f" (expected {finding.expected})"
+    value = finding.shown_value(summary.show_personal_data)
+    return text + (f" [value: {value}]" if value is not None else "")
+
+
 class ConsoleWriter:
     """Prints each result as it comes; the verdict line on close."""
 
-    def __init__(self, console: Console, summary: RunSummary) -> None:
+    def __init__(
+        self, console: Console, summary: RunSummary, verbosity: Verbosity = Verbosity.normal
+    ) -> None:
         self._console = console
         self._summary = summary
-        self._held: list[PayloadResult] | None = []
+        self._verbosity = verbosity
+        self._held: list[PayloadResult] | None = [] if verbosity is Verbosity.normal else None
 
     def add(self, result: PayloadResult) -> None:
+        if self._verbosity is not Verbosity.normal:
+            self._print(result, list_valid=self._verbosity is Verbosity.verbose)
+            return
         if self._held is not None:
             self._held.append(result)
             if len(self._held) <= LIST_VALID_UP_TO:
@@ -72,13 +94,25 @@ class ConsoleWriter:
             return
         count = plural(len(result.findings), "finding")
         self._console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count}")
+        if self._verbosity is Verbosity.quiet:
+            for finding in result.findings:
+                self._console.print("  " + escape(_one_line(finding, self._summary)))
+            return
         if result.exchange is not None:
             exchange = result.exchange
             answer = f"HTTP {exchange['status']}" if exchange["status"] else "no answer"
+            where = (
+                "send it again with:"
+                if self._verbosity is Verbosity.verbose
+                else "the curl reproduction is in the JSON report (exchange.reproduction), and "
+                "with --verbose here"
+            )
             self._console.print(
                 f"  [dim]{answer} in {exchange['elapsedMs']:.0f} ms; seed {exchange['seed']}; "
-                "the curl reproduction is in the JSON report (exchange.reproduction)[/dim]"
+                f"{where}[/dim]"
             )
+            if self._verbosity is Verbosity.verbose:
+                self._console.print(escape(str(exchange.get("reproduction", ""))))
         self._console.print(_table(result, self._summary.show_personal_data))
         self._console.print()
 
@@ -89,7 +123,7 @@ class ConsoleWriter:
         summary = self._summary
         if summary.profile is not None:
             self._requirements()
-        if summary.journeys_checked:
+        if summary.journeys_checked and self._verbosity is not Verbosity.quiet:
             self._journeys()
         subjects = summary.subjects_words()
         if summary.subject != "payload":
@@ -125,11 +159,22 @@ class ConsoleWriter:
                     f"[yellow]{len(untested)} of {len(summary.deciding_in_scope())} deciding "
                     f"requirements untested[/yellow]: {', '.join(t.id for t in untested)}"
                 )
-        if summary.redacted_values:
-            self._console.print("[dim]Personal data redacted; --show-personal-data shows it.[/dim]")
+        redaction = summary.redaction_words()
+        if redaction:
+            self._console.print(f"[dim]{escape(redaction)}[/dim]")
 
     def _requirements(self) -> None:
         summary = self._summary
+        if self._verbosity is Verbosity.quiet:
+            for tally in summary.requirements.values():
+                if tally.outcome in ("failed", "error"):
+                    bad = tally.failed + tally.errored
+                    self._console.print(
+                        f"[red]{tally.outcome}[/red] {escape(tally.id)} {tally.level}: "
+                        f"{bad} of {tally.applicable}: {escape(tally.text)}"
+                    )
+            return
+        verbose = self._verbosity is Verbosity.verbose
         table = Table(title="Requirements", show_edge=False, pad_edge=False, header_style="bold")
         for column, width in (("id", 7), ("level", 6), ("outcome", 8)):
             table.add_column(column, no_wrap=True, width=width)
@@ -137,7 +182,10 @@ class ConsoleWriter:
             table.add_column(column, no_wrap=True, justify="right", width=6)
         # One line per requirement: the full text is in the JSON report and `profiles show`.
         room = max(20, self._console.width - 66)
-        table.add_column("requirement", no_wrap=True, overflow="ellipsis", max_width=room)
+        if verbose:  # the whole text, wrapped, and where it comes from
+            table.add_column("requirement", overflow="fold", max_width=room)
+        else:
+            table.add_column("requirement", no_wrap=True, overflow="ellipsis", max_width=room)
         styles = {"failed": "red", "error": "red", "passed": "green", "untested": "yellow"}
         # Failures first, then errors, untested, passed; profile order within each.
         ordered = sorted(summary.requirements.values(), key=lambda t: OUTCOME_ORDER[t.outcome])
@@ -150,7 +198,9 @@ class ConsoleWriter:
                 str(tally.passed),
                 str(tally.failed + tally.errored),
                 str(summary.not_applicable(tally)),
-                escape(tally.text),
+                escape(
+                    tally.text + (f" (source: {tally.source})" if verbose and tally.source else "")
+                ),
             )
         self._console.print(table)
         untested = summary.untested()

@@ -1,9 +1,11 @@
 """``--format html``: a self-contained, printable conformance report for people.
 
-Verdict first, then who certifies and with what (the manifest), the requirements by actor and
-message with their outcomes, the failing subjects, the journeys, and how to reproduce and verify
-the run. Jinja2 with autoescape renders it, and a Content-Security-Policy forbids every script,
-so a payload or server response carrying ``<script>`` or markup shows as text and cannot run.
+Verdict first (with the untested deciding requirements beside it), a table of contents, then the
+failures (each probed exchange with the curl command that sends it again), the requirements by
+actor and message with failures first, the API requirements once per endpoint, the journeys,
+the manifest, and how to reproduce and verify the run. Jinja2 with autoescape renders it, and a
+Content-Security-Policy forbids every script, so a payload or server response carrying
+``<script>`` or markup shows as text and cannot run.
 """
 
 from __future__ import annotations
@@ -12,10 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from interopcheck.formats.text import (
+    OUTCOME_ORDER,
     counterexample_json,
     counts_words,
+    endpoint_matrix,
     finding_line,
+    is_api_requirement,
     omitted_words,
+    redaction_of,
+    reproduction_of,
+    sorted_requirements,
     untested_words,
     verdict_of,
     verdict_words,
@@ -26,13 +34,19 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _by_actor(document: dict[str, Any]) -> list[tuple[str, list[tuple[str, list[dict[str, Any]]]]]]:
-    """Requirements grouped by actor, then message, in profile order (a requirement on several
-    messages appears under each)."""
+    """Requirements grouped by actor, then message (a requirement on several messages appears
+    under each); API requirements once, in a group of their own (the endpoint table has them
+    per endpoint). Failures first: in each table, and the tables holding failures first."""
     grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for requirement in document.get("requirements", []):
+    for requirement in sorted_requirements(document):
         if requirement["kind"].startswith("journey"):
             grouped.setdefault("journeys (across agencies)", {}).setdefault(
                 "all messages of a case", []
+            ).append(requirement)
+            continue
+        if is_api_requirement(requirement):
+            grouped.setdefault("API (every endpoint)", {}).setdefault(
+                "every exchange, whole run", []
             ).append(requirement)
             continue
         actors = requirement["actors"] or ["any actor"]
@@ -41,7 +55,16 @@ def _by_actor(document: dict[str, Any]) -> list[tuple[str, list[tuple[str, list[
                 document, message, actors
             )
             grouped.setdefault(actor, {}).setdefault(message, []).append(requirement)
-    return [(actor, list(messages.items())) for actor, messages in grouped.items()]
+
+    def worst(requirements: list[dict[str, Any]]) -> int:
+        return min(OUTCOME_ORDER.get(r["outcome"], 9) for r in requirements)
+
+    ordered = []
+    for actor, messages in grouped.items():
+        tables = sorted(messages.items(), key=lambda item: worst(item[1]))
+        ordered.append((actor, tables))
+    ordered.sort(key=lambda group: min(worst(table) for _, table in group[1]))
+    return ordered
 
 
 def _sender(document: dict[str, Any], message: str, actors: list[str]) -> str:
@@ -67,6 +90,7 @@ def render(document: dict[str, Any]) -> str:
         for result in document.get("results", [])
     ]
     manifest = document.get("manifest") or {}
+    api, endpoints = endpoint_matrix(document)
     verify = None
     if manifest.get("signer"):
         verify = "interopcheck verify report.json --public-key SIGNER.pub"
@@ -86,5 +110,9 @@ def render(document: dict[str, Any]) -> str:
         compat=document.get("command") == "compat",
         failing=failing,
         examples=[counterexample_json(result) for result, _ in failing],
+        reproductions=[reproduction_of(result) for result, _ in failing],
+        redaction=redaction_of(document),
+        api=api,
+        endpoints=endpoints,
         verify=verify,
     )

@@ -2,7 +2,8 @@
 
 One testcase per requirement, its classname dotted ``profile.actor.message`` so Jenkins groups
 it by profile, then actor, then message; a failed requirement carries its failing subjects
-(at most ``MAX_SUBJECTS``, so a large corpus stays within GitLab's limits). A requirement that
+(at most ``MAX_SUBJECTS``, so a large corpus stays within GitLab's limits), a probed exchange with
+the curl command that sends it again. A requirement that
 nothing tested is skipped, not passed. Without a profile, one testcase per message type seen.
 Payloads that could not be read or typed have a testcase of their own.
 """
@@ -68,7 +69,7 @@ def _case(
 def render(document: dict[str, Any]) -> str:
     profile = document.get("profile")
     suite_name = profile["id"] if profile else "schema"
-    grouped = findings_by_requirement(document)
+    grouped = findings_by_requirement(document, reproduce=True)
     root = ET.Element("testsuites", name="interopcheck")
     suite = ET.SubElement(root, "testsuite", name=xml_safe(suite_name))
     suite.set("timestamp", document["startedAt"])

@@ -9,13 +9,17 @@ accepts 25,000 per run); the run's properties say how many were left out.
 from __future__ import annotations
 
 import json
+import os
+import posixpath
 import re
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
 from interopcheck.formats.text import verdict_words
 
 MAX_RESULTS = 10_000
+SRCROOT = "SRCROOT"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/interopcheck/interopcheck"
 LEVELS = {"MUST": "error", "SHOULD": "warning", "MAY": "note"}
@@ -25,18 +29,30 @@ TOOL_RULES = {
     "schema": "The payload matches its message schema.",
     "journey": "The message can be checked with the other messages of its case.",
 }
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:(?![\\/])")
 _JSONL_LINE = re.compile(r"^(.*\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
 
 
-def _artifact(source: str) -> tuple[str, int | None]:
-    """The file a result is in, as a relative URI, and the line a JSON Lines source names."""
+def _artifact(source: str) -> tuple[dict[str, str], int | None]:
+    """The file a result is in, as a URI relative to ``SRCROOT`` (the working directory, the
+    repository root in CI: never an absolute path of the machine that ran the check), and the
+    line a JSON Lines source names."""
     line = None
     match = _JSONL_LINE.match(source)
     if match:
         source, line = match.group(1), int(match.group(2))
     if source == "-":
-        return "stdin", line
-    return quote(source.replace("\\", "/"), safe="/:@!$&'()*+,;=-._~"), line
+        return {"uri": "stdin"}, line
+    if _SCHEME.match(source):  # bundled:profiles/x.yaml names no file of the user's
+        return {"uri": quote(source, safe="/:@!$&'()*+,;=-._~")}, line
+    path = source.replace("\\", "/")
+    if os.path.isabs(source):
+        try:
+            path = Path(os.path.relpath(source, Path.cwd())).as_posix()
+        except ValueError:  # another drive (Windows): no relative path exists
+            path = PurePath(source).name
+    path = posixpath.normpath(path)
+    return {"uri": quote(path, safe="/@!$&'()*+,;=-._~"), "uriBaseId": SRCROOT}, line
 
 
 def render(document: dict[str, Any]) -> str:
@@ -77,7 +93,7 @@ def render(document: dict[str, Any]) -> str:
     results: list[dict[str, Any]] = []
     omitted = 0
     for result in document.get("results", []):
-        uri, jsonl_line = _artifact(str(result["source"]))
+        artifact, jsonl_line = _artifact(str(result["source"]))
         for finding in result.get("findings", []):
             if len(results) >= MAX_RESULTS:
                 omitted += 1
@@ -88,7 +104,7 @@ def render(document: dict[str, Any]) -> str:
                 text += f" (expected {finding['expected']})"
             if finding.get("value") is not None:
                 text += f"; value: {finding['value']}"
-            location: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+            location: dict[str, Any] = {"artifactLocation": artifact}
             line = finding.get("line") if jsonl_line is None else jsonl_line
             if line:
                 region: dict[str, Any] = {"startLine": line}
@@ -117,7 +133,12 @@ def render(document: dict[str, Any]) -> str:
                         ]
                     }
                 ]
-                entry["properties"] = {"status": exchange["status"], "case": exchange["kind"]}
+                entry["properties"] = {
+                    "status": exchange["status"],
+                    "case": exchange["kind"],
+                    "reproduction": exchange.get("reproduction"),
+                }
+                entry["message"]["text"] += " (properties.reproduction sends it again with curl)"
             elif result.get("comparison") is not None:
                 # located in the schema file at the change; the pointer is the counterexample's
                 comparison = result["comparison"]
@@ -139,6 +160,13 @@ def render(document: dict[str, Any]) -> str:
                 "version": document["tool"]["version"],
                 "informationUri": INFORMATION_URI,
                 "rules": rules,
+            }
+        },
+        "originalUriBaseIds": {
+            SRCROOT: {
+                "description": {
+                    "text": "The working directory the check ran in (in CI, the repository root)."
+                }
             }
         },
         "invocations": [

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from interopcheck.results import Verdict, subjects_words
+from interopcheck.results import Verdict, redaction_words, subjects_words
 
 #: Characters XML 1.0 cannot carry at all (even escaped); payload text may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -41,12 +42,19 @@ def finding_line(result: dict[str, Any], finding: dict[str, Any]) -> str:
     return text
 
 
-def findings_by_requirement(document: dict[str, Any]) -> dict[str | None, list[str]]:
-    """Finding lines grouped by the requirement they break (None: no requirement)."""
+def findings_by_requirement(
+    document: dict[str, Any], reproduce: bool = False
+) -> dict[str | None, list[str]]:
+    """Finding lines grouped by the requirement they break (None: no requirement); with
+    ``reproduce``, a probed exchange's line is followed by the curl command that sends it again."""
     grouped: dict[str | None, list[str]] = {}
     for result in document.get("results", []):
+        reproduction = reproduction_of(result) if reproduce else None
         for finding in result.get("findings", []):
-            grouped.setdefault(finding.get("requirement"), []).append(finding_line(result, finding))
+            line = finding_line(result, finding)
+            if reproduction:
+                line += "\n  send it again:\n" + reproduction
+            grouped.setdefault(finding.get("requirement"), []).append(line)
     return grouped
 
 
@@ -70,15 +78,15 @@ def untested_words(document: dict[str, Any]) -> str | None:
     untested = document.get("untestedDeciding") or []
     if not untested:
         return None
-    deciding = [
-        r
-        for r in document.get("requirements", [])
-        if r["level"] in document.get("deciding", [])
-        and (not document.get("scope") or document["scope"] in r.get("actors", []))
-    ]
-    return (
-        f"{len(untested)} of {len(deciding)} deciding requirements untested: {', '.join(untested)}"
-    )
+    deciding = document.get("decidingInScope")
+    if deciding is None:  # a report saved before the count was recorded
+        deciding = sum(
+            1
+            for r in document.get("requirements", [])
+            if r["level"] in document.get("deciding", [])
+            and (not document.get("scope") or document["scope"] in r.get("actors", []))
+        )
+    return f"{len(untested)} of {deciding} deciding requirements untested: {', '.join(untested)}"
 
 
 def verdict_words(document: dict[str, Any]) -> str:
@@ -127,3 +135,71 @@ def counterexample_json(result: dict[str, Any]) -> str | None:
     if example is None:
         return None
     return json.dumps(example["payload"], ensure_ascii=False, indent=2)
+
+
+def reproduction_of(result: dict[str, Any]) -> str | None:
+    """The curl command that sends a probed exchange again (secrets as ``$VAR``)."""
+    exchange = result.get("exchange")
+    return str(exchange["reproduction"]) if exchange and exchange.get("reproduction") else None
+
+
+def is_api_requirement(requirement: dict[str, Any]) -> bool:
+    return str(requirement["kind"]).startswith("http:")
+
+
+@dataclass(frozen=True)
+class EndpointCell:
+    """One API requirement at one endpoint: its outcome there and the counts behind it."""
+
+    outcome: str
+    """``failed``, ``error``, ``passed`` or ``n/a`` (no exchange there was judged by it)."""
+    failed: int
+    applicable: int
+
+    @property
+    def words(self) -> str:
+        if self.outcome == "n/a":
+            return "n/a"
+        if self.failed:
+            return f"{self.outcome} {self.failed}/{self.applicable}"
+        return f"{self.outcome} {self.applicable}"
+
+
+@dataclass(frozen=True)
+class EndpointRow:
+    endpoint: dict[str, Any]
+    cells: list[EndpointCell]
+
+    @property
+    def label(self) -> str:
+        message = self.endpoint.get("messageType") or "?"
+        return f"{self.endpoint['method']} {self.endpoint['url']} ({message})"
+
+
+def endpoint_matrix(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[EndpointRow]]:
+    """The API requirements (columns) and each endpoint probed (rows, failing ones first):
+    each API requirement once per endpoint, with that endpoint's counts."""
+    api = [r for r in document.get("requirements", []) if is_api_requirement(r)]
+    rows = []
+    for endpoint in document.get("endpoints", []):
+        cells = []
+        for requirement in api:
+            passed, failed, errored = (
+                endpoint["requirements"].get(requirement["id"], {}).get(k, 0)
+                for k in ("passed", "failed", "errored")
+            )
+            outcome = "failed" if failed else "error" if errored else "passed" if passed else "n/a"
+            cells.append(EndpointCell(outcome, failed + errored, passed + failed + errored))
+        rows.append(EndpointRow(endpoint, cells))
+    rows.sort(key=lambda row: min((OUTCOME_ORDER.get(c.outcome, 9) for c in row.cells), default=9))
+    return api, rows
+
+
+def redaction_of(document: dict[str, Any]) -> str | None:
+    """What was redacted and why, said once (None when nothing was)."""
+    if document.get("personalData") != "redacted":
+        return None
+    summary = document["summary"]
+    return redaction_words(
+        int(summary.get("redactedValues", 0)), list(summary.get("unmarkedSchemas", []))
+    )

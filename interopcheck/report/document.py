@@ -85,6 +85,7 @@ def tail(summary: RunSummary) -> Document:
             "invalid": summary.invalid,
             "findings": summary.findings,
             "redactedValues": summary.redacted_values,
+            "unmarkedSchemas": sorted(summary.unmarked_schemas),
             "messageTypes": [
                 {"messageType": name or None, "payloads": counts[0], "invalid": counts[1]}
                 for name, counts in sorted(summary.message_types.items())
@@ -115,6 +116,23 @@ def tail(summary: RunSummary) -> Document:
         ]
         document["untested"] = [t.id for t in summary.untested()]
         document["untestedDeciding"] = [t.id for t in summary.untested_deciding()]
+        document["decidingInScope"] = len(summary.deciding_in_scope())
+    if summary.endpoints:
+        document["endpoints"] = [
+            {
+                "id": e.id,
+                "method": e.method,
+                "url": e.url,
+                "messageType": e.message_type,
+                "exchanges": e.exchanges,
+                "withFindings": e.with_findings,
+                "requirements": {
+                    rid: {"passed": c[0], "failed": c[1], "errored": c[2]}
+                    for rid, c in e.outcomes.items()
+                },
+            }
+            for e in summary.endpoints.values()
+        ]
     if summary.changes is not None:
         document["requirementChanges"] = summary.changes
     if summary.journeys_checked:

@@ -40,8 +40,9 @@ def schema_digests(catalog: Catalog) -> list[dict[str, str]]:
 
 def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) -> str:
     """``interopcheck COMMAND ...`` with the options that decide the result, quoted for a shell."""
-    # probe's input is its --target, given as an option like the rest
-    words = ["interopcheck", command, *(inputs if command != "probe" else [])]
+    # probe's input is its --target, given as an option like the rest; the demo's inputs are
+    # its bundled examples and the sandboxes it starts on free ports, which it finds again
+    words = ["interopcheck", command, *(inputs if command not in ("probe", "demo") else [])]
     flags = {
         "target": "--target",
         "actor": "--actor",

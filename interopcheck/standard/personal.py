@@ -43,6 +43,11 @@ class PersonalDataMap:
             self._cache[key] = cached
         return cached
 
+    def marks_nothing(self, schema_uri: str) -> bool:
+        """Whether the schema (with all it references) marks no value as personal, so that
+        every value it describes is redacted: a report says so, once, and how to mark them."""
+        return not self._declares_personal_data(schema_uri)
+
     def _declares_personal_data(self, schema_uri: str) -> bool:
         """Whether the schema, or any document it references, marks anything as personal."""
         known = self._declares.get(schema_uri)
