@@ -6,9 +6,12 @@ one. The README's example ``rev:`` names a commit this repository has."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from pre_commit.clientlib import load_manifest
 from pre_commit.commands.run import Classifier, filter_by_include_exclude
 
@@ -89,3 +92,24 @@ def test_the_hook_passes_good_payloads_and_fails_quietly_on_a_bad_one(tmp_path: 
     assert any("/defendants/0/asn" in line for line in lines)
     assert not any(char in failing.stdout for char in "┃━│"), "quiet: no tables"
     assert len(lines) <= 6, failing.stdout
+
+
+def test_the_readme_rev_is_a_commit_of_this_repository() -> None:
+    readme = (ROOT / "README.md").read_text()
+    revs = re.findall(r"^\s*rev:\s*(\S+)", readme, re.M)
+    assert revs, "the README shows a .pre-commit-config.yaml with a rev:"
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: no history to look the rev up in")
+    for rev in revs:
+        found = subprocess.run(
+            ["git", "cat-file", "-e", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True
+        )
+        assert found.returncode == 0, f"rev {rev} is not a commit of this repository"
+        manifest = subprocess.run(
+            ["git", "show", f"{rev}:.pre-commit-hooks.yaml"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert "id: interopcheck-validate" in manifest.stdout
+        assert "package(-lock)?" in manifest.stdout, "the rev has the payload-only pattern"
