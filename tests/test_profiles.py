@@ -359,6 +359,13 @@ requirements:
 """
 
 
+def _assert_exactly(lines: list[str], expected: dict[str, str]) -> None:
+    """One line per expected problem (file:line:col: and words), and no other."""
+    for place, words in expected.items():
+        assert any(place in line and words in line for line in lines), (place, lines)
+    assert len(lines) == len(expected), lines
+
+
 def test_lint_catches_each_kind_of_mistake(tmp_path: Path) -> None:
     path = _profile(tmp_path, LINT_MISTAKES)
     proc = run_cli("profiles", "lint", str(path))
@@ -374,9 +381,7 @@ def test_lint_catches_each_kind_of_mistake(tmp_path: Path) -> None:
         ":31:18:": "unknown function isPassport",
         ":35:48:": "/defendants/*/asnn is not a place in a charge-file message",
     }
-    assert len(lines) == len(expected)
-    for place, words in expected.items():
-        assert any(place in line and words in line for line in lines), (place, lines)
+    _assert_exactly(lines, expected)
 
 
 def test_lint_reports_duplicate_ids_and_schema_errors_with_lines(tmp_path: Path) -> None:
@@ -496,3 +501,58 @@ def test_prepared_code_lists_are_in_step_with_their_csv(tmp_path: Path) -> None:
     from_csv = parse_csv(csv_path, data.decode("utf-8-sig"), offences.code, offences.label, "o")
     assert read_prepared(prepared, data) == from_csv
     assert read_prepared(prepared, data + b"ZZ99999,An edit,X,False\n") is None  # stale: ignored
+
+
+EVERY_ROUND = """id: all-at-once
+version: '1'
+title: Every kind of mistake in one file
+extends: justice-ew
+versoin: 2
+overrides:
+  drop: [CF-01]
+  levels: {NOPE-001: SHOULD, CF-002: SHOULD}
+requirements:
+  - id: BAD-001
+    level: MUSTY
+    text: A level the schema does not know.
+    check: {schema: charge-file}
+  - id: BAD-002
+    level: MUST
+    text: CEL that does not compile.
+    check: {cel: "self.a +", at: {charge-file: [/case]}}
+  - id: BAD-002
+    level: MUST
+    text: The same id twice, and a code list the profile lacks.
+    check: {codelist: planets, at: {charge-file: [/case/policeForceCode]}}
+  - id: BAD-004
+    level: MUST
+    text: An endpoint nobody declared.
+    check: {http: accepts-valid, endpoints: [court-hearing-result]}
+"""
+
+
+def test_lint_reports_every_problem_in_one_run(tmp_path: Path) -> None:
+    """Schema problems, duplicate ids, overrides, references, CEL and endpoint ids together:
+    a part the schema rejects is set aside and the rest is still checked."""
+    proc = run_cli("profiles", "lint", str(_profile(tmp_path, EVERY_ROUND)))
+    assert proc.returncode == 1
+    lines = proc.stdout.strip().splitlines()
+    expected = {
+        ":5:1:": 'unknown key "versoin"',
+        ":7:10:": "no requirement 'CF-01' in justice-ew; did you mean CF-001",
+        ":8:22:": "no requirement 'NOPE-001' in justice-ew",
+        ":11:12:": "not one of the allowed codes",
+        ":17:18:": "CEL does not compile",
+        ":18:9:": "duplicate requirement id BAD-002",
+        ":21:23:": "no code list 'planets'",
+        ":25:46:": "no endpoint 'court-hearing-result'; did you mean",
+    }
+    _assert_exactly(lines, expected)
+    # an unknown id comes with the ids there are
+    endpoint = next(line for line in lines if "no endpoint" in line)
+    assert "known: prosecution-charge-files," in endpoint and "court-prosecution-cases" in endpoint
+    codelist = next(line for line in lines if "no code list" in line)
+    assert "known: custodial-results, ethnicity, forces" in codelist
+    requirement = next(line for line in lines if "'CF-01'" in line)
+    assert "'interopcheck profiles show justice-ew'" in requirement
+    assert f"{len(lines)} problems" in proc.stderr

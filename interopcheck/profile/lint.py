@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,47 +33,153 @@ from interopcheck.standard.schema_paths import describes
 
 
 def lint_profile(path: Path) -> list[ProfileProblem]:
-    """All problems found in the profile file at ``path`` (empty when it is clean)."""
+    """All problems found in the profile file at ``path`` (empty when it is clean), in one run:
+    a part that breaks the profile schema is set aside and everything else is still checked
+    (its references, CEL, endpoints and overrides), instead of stopping at the first round."""
     try:
         raw = read_raw(path)
     except UnreadableProfile as exc:
         return [ProfileProblem(path, exc.line, exc.column, "", exc.problem)]
     problems = schema_problems(raw) + duplicate_ids(raw)
-    if problems:
-        return problems
+    usable = _set_aside(raw.data, {_part(p.where) for p in schema_problems(raw)})
     parent: Profile | None = None
-    if "extends" in raw.data:
+    if "extends" in usable:
         try:
             parent = load_path(
-                resolve_profile_path(raw.data["extends"], path.parent), (path.resolve(),)
+                resolve_profile_path(usable["extends"], path.parent), (path.resolve(),)
             )
         except SetupError as exc:
-            return [_at(raw, "/extends", f"cannot use the profile it extends: {exc}")]
+            problems.append(_at(raw, "/extends", f"cannot use the profile it extends: {exc}"))
+    problems += _overrides(raw, usable, parent)
+    built = {**usable, "requirements": [r for r in usable.get("requirements", []) if r]}
     try:
-        profile = build_profile(raw, parent)
+        profile = build_profile(replace(raw, data=built), parent)
     except SetupError as exc:
-        return [_at(raw, "/overrides", str(exc).split(": ", 1)[-1])]
-    return sorted(
-        [*_references(raw, profile), *_endpoints(raw, profile)],
-        key=lambda p: (p.line or 0, p.column or 0, p.message),
+        problems.append(_at(raw, "/", str(exc).split(": ", 1)[-1]))
+        return _in_order(problems)
+    checked = replace(raw, data=usable)
+    return _in_order(
+        [
+            *problems,
+            *_references(checked, profile),
+            *_endpoints(checked, profile, "api" in raw.data),
+        ]
     )
 
 
-def _endpoints(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
+def _in_order(problems: list[ProfileProblem]) -> list[ProfileProblem]:
+    return sorted(set(problems), key=lambda p: (p.line or 0, p.column or 0, p.message))
+
+
+#: Parts of a profile that are set aside whole when the schema finds something wrong inside
+#: them: one requirement, code list or actor by its key; the other sections as a whole.
+_KEYED_PARTS = ("requirements", "codelists", "actors")
+_REQUIRED = ("id", "version", "title")
+#: An unknown name lists the known ones, up to this many (beyond, where to see them all).
+MAX_LISTED = 30
+
+
+def _part(pointer: str) -> str:
+    tokens = pointer.split("/")[1:] if pointer not in ("", "/") else []
+    if not tokens:
+        return "/"
+    if tokens[0] in _KEYED_PARTS and len(tokens) >= 2:
+        return f"/{tokens[0]}/{tokens[1]}"
+    return f"/{tokens[0]}"
+
+
+def _set_aside(data: dict[str, Any], broken: set[str]) -> dict[str, Any]:
+    """The profile's data without the parts the schema rejected: a requirement set aside
+    becomes None (so every other keeps its index, and its problems their place); a missing
+    or broken id, version or title a placeholder, so that the rest can still be built."""
+    usable = {k: v for k, v in data.items() if f"/{k}" not in broken or k in _KEYED_PARTS}
+    for key in _REQUIRED:
+        if not isinstance(usable.get(key), str):
+            usable[key] = "?"
+    for key in _KEYED_PARTS:
+        value = usable.get(key)
+        if key == "requirements":
+            items = value if isinstance(value, list) and f"/{key}" not in broken else []
+            usable[key] = [
+                item if f"/{key}/{index}" not in broken else None
+                for index, item in enumerate(items)
+            ]
+        elif key in usable:
+            entries = value if isinstance(value, dict) and f"/{key}" not in broken else {}
+            usable[key] = {k: v for k, v in entries.items() if f"/{key}/{k}" not in broken}
+    return usable
+
+
+def _overrides(
+    raw: RawProfile, usable: dict[str, Any], parent: Profile | None
+) -> list[ProfileProblem]:
+    """Each override naming a requirement the parent lacks, with the ids it has; the override
+    is then set aside so that the profile can still be built and checked."""
+    overrides = usable.get("overrides") or {}
+    if not overrides:
+        return []
+    if parent is None:
+        usable.pop("overrides")
+        if "extends" in raw.data:
+            return []  # the extends problem is reported: nothing to check overrides against
+        return [_at(raw, "/overrides", "'overrides' needs 'extends' (nothing to override)")]
+    known = [r.id for r in parent.requirements]
+    problems = []
+    drop = []
+    for index, rid in enumerate(overrides.get("drop", [])):
+        if rid in known:
+            drop.append(rid)
+        else:
+            problems.append(
+                _at(raw, f"/overrides/drop/{index}", _unknown("requirement", rid, known, parent))
+            )
+    levels = {}
+    for rid, level in (overrides.get("levels") or {}).items():
+        if rid in known:
+            levels[rid] = level
+        else:
+            problems.append(
+                _at(raw, f"/overrides/levels/{rid}", _unknown("requirement", rid, known, parent))
+            )
+    usable["overrides"] = {**overrides, "drop": drop, "levels": levels}
+    return problems
+
+
+def _unknown(kind: str, name: str, known: list[str], parent: Profile | None = None) -> str:
+    """``no requirement 'CF-01' in justice-ew; did you mean CF-001? (known: ...)``."""
+    from difflib import get_close_matches
+
+    where = f" in {parent.id}" if parent is not None else ""
+    close = get_close_matches(str(name), known, n=3)
+    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    if len(known) > MAX_LISTED and parent is not None:
+        listed = f"its {len(known)} are listed by 'interopcheck profiles show {parent.id}'"
+    else:
+        listed = f"known: {', '.join(known) or 'none'}"
+    return f"no {kind} {name!r}{where}{hint} ({listed})"
+
+
+def _endpoints(raw: RawProfile, profile: Profile, api_given: bool) -> Iterator[ProfileProblem]:
     """Endpoints for actors and messages the profile knows, each path and id used once, each
-    body a schema the standard has."""
+    body a schema the standard has (``api_given``: the file has an api section, perhaps one
+    set aside for its schema problems)."""
     for index, requirement in enumerate(raw.data.get("requirements") or []):
         check = requirement.get("check") if isinstance(requirement, dict) else None
         if not isinstance(check, dict) or "http" not in check:
             continue
         base = f"/requirements/{index}/check"
         if profile.api is None:
-            yield _at(raw, base, "an http check needs an api section (the endpoints to probe)")
+            if not api_given:
+                yield _at(raw, base, "an http check needs an api section (the endpoints to probe)")
             continue
-        known_ids = {e.id for e in profile.api.endpoints}
+        known_ids = [e.id for e in profile.api.endpoints]
         for position, endpoint_id in enumerate(check.get("endpoints") or []):
             if endpoint_id not in known_ids:
-                yield _at(raw, f"{base}/endpoints/{position}", f"no endpoint {endpoint_id!r}")
+                yield _at(
+                    raw,
+                    f"{base}/endpoints/{position}",
+                    _unknown("endpoint", endpoint_id, known_ids),
+                )
     if "api" not in raw.data or profile.api is None:
         return
     catalog = catalog_for(profile)
@@ -199,6 +306,8 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
 
     evaluator = CelEvaluator(CodelistStore({}))
     for index, item in enumerate(raw.data.get("requirements") or []):
+        if item is None:  # set aside: the schema rejected it
+            continue
         base = f"/requirements/{index}/check"
         check = item["check"]
         if "schema" in check and check["schema"] not in schemas:
@@ -214,7 +323,11 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
                 f"unknown identifier {check['identifier']!r}; known: {', '.join(JUSTICE_FORMATS)}",
             )
         if "codelist" in check and check["codelist"] not in profile.codelists:
-            yield _at(raw, base + "/codelist", f"no code list {check['codelist']!r} in the profile")
+            yield _at(
+                raw,
+                base + "/codelist",
+                _unknown("code list", check["codelist"], sorted(profile.codelists)),
+            )
         for expression_pointer, expression in (
             (base + "/cel", check.get("cel")),
             (base + "/after/cel", (check.get("after") or {}).get("cel")),
