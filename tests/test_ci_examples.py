@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import EXAMPLES, ROOT, run_cli
+from tests.conftest import EXAMPLES, run_cli
 
 CI = EXAMPLES / "ci"
 
@@ -72,21 +72,6 @@ def test_the_commands_gate_on_the_exit_code(tmp_path: Path) -> None:
     proc = run_cli(*command[1:], cwd=tmp_path)
     assert proc.returncode == 1
     assert (tmp_path / "reports" / "report.junit.xml").is_file()
-
-
-def test_pre_commit_hook_validates_the_files_it_is_given(tmp_path: Path) -> None:
-    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    hook = next(h for h in hooks if h["id"] == "interopcheck-validate")
-    entry = shlex.split(hook["entry"])
-    assert entry[0] == "interopcheck" and hook["language"] == "python"
-    good = sorted((EXAMPLES / "journeys").rglob("*.json"))
-    bad = EXAMPLES / "charge-file" / "invalid" / "asn-wrong-check-letter.json"
-    import re
-
-    pattern = re.compile(hook["files"])
-    assert all(pattern.search(str(p)) for p in [*good, bad])
-    assert run_cli(*entry[1:], *map(str, good)).returncode == 0
-    assert run_cli(*entry[1:], *map(str, [*good, bad])).returncode == 1
 
 
 def test_compat_gate_workflow_annotates_the_proposed_schemas(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import typer
 
 from interopcheck import __version__
 from interopcheck.cli import compat as compat_cli
+from interopcheck.cli import config_command as config_cli
 from interopcheck.cli import demo as demo_cli
 from interopcheck.cli import generate as generate_cli
 from interopcheck.cli import journey as journey_cli
@@ -50,6 +51,7 @@ app.command(name="compat", no_args_is_help=True)(compat_cli.compat)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(schemas_cli.app, name="schemas")
 app.add_typer(profiles_cli.app, name="profiles")
+app.command(name="config")(config_cli.config)
 
 
 def _show_version(value: bool) -> None:
@@ -60,6 +62,7 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    context: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -68,6 +71,9 @@ def _root(
     ] = False,
 ) -> None:
     """Test whether a system speaks a cross-agency data-exchange standard, provably."""
+    from interopcheck.cli.config import apply
+
+    apply(context)
 
 
 def fail(message: str) -> NoReturn:

@@ -20,7 +20,6 @@ from interopcheck.cli.options import (
     SignOption,
     SupplierOption,
     VerboseOption,
-    verbosity_of,
 )
 from interopcheck.errors import SetupError
 
@@ -37,6 +36,7 @@ class DirectionChoice(str, Enum):
 
 
 def compat(
+    context: typer.Context,
     old: Annotated[
         str | None,
         typer.Argument(
@@ -117,11 +117,10 @@ def compat(
         return
     if old is None or new is None:
         raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
-    from interopcheck.cli.reporting import plan_reports
+    from interopcheck.cli.reporting import plan_from_options
 
-    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
+    plan = plan_from_options(context)
 
-    plan.verbosity = verbosity_of(quiet, verbose)
     directions = (
         ("backward", "forward") if direction is DirectionChoice.both else (direction.value,)
     )

@@ -22,12 +22,12 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
     VerboseOption,
-    verbosity_of,
 )
 from interopcheck.errors import SetupError
 
 
 def journey(
+    context: typer.Context,
     paths: Annotated[
         list[str],
         typer.Argument(
@@ -63,14 +63,13 @@ def journey(
 ) -> None:
     """Check the messages of each case together: identifiers, dates, offences, what follows
     what. Exit 0 conformant, 1 not, 2 error."""
-    from interopcheck.cli.reporting import plan_reports, publish
+    from interopcheck.cli.reporting import plan_from_options, publish
     from interopcheck.journeys import run_journeys
     from interopcheck.validation import ValidationOptions, ValidationSpec
 
     if not profile:
         raise SetupError("journey needs --profile")
-    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
-    plan.verbosity = verbosity_of(quiet, verbose)
+    plan = plan_from_options(context)
     options = ValidationOptions(
         spec=ValidationSpec(max_bytes=max_bytes, profile=profile),
         workers=1,

@@ -18,7 +18,6 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
     VerboseOption,
-    verbosity_of,
 )
 from interopcheck.cli.progress import ProgressBar
 
@@ -34,6 +33,7 @@ AuthOption = Annotated[
 
 
 def probe(
+    context: typer.Context,
     target: Annotated[str, typer.Option("--target", help="Base URL of the system under test.")],
     actor: Annotated[str, typer.Option("--actor", help="The actor the target plays (e.g. court).")],
     profile: Annotated[
@@ -96,7 +96,7 @@ def probe(
     """Probe an actor's endpoints: valid messages accepted, invalid ones rejected with a
     problem, never a 5xx, credentials enforced, correlation id echoed, answers in the
     standard's shapes and in time. Exit 0 conformant, 1 findings, 2 could not run."""
-    from interopcheck.cli.reporting import plan_reports, publish
+    from interopcheck.cli.reporting import plan_from_options, publish
     from interopcheck.probe.auth import parse_auth
     from interopcheck.probe.client import SendOptions
     from interopcheck.probe.plan import PlanOptions
@@ -104,9 +104,8 @@ def probe(
     from interopcheck.probe.run import ProbeRequest, check_target, endpoints_of, run_probe
     from interopcheck.validation import ValidationSpec, build_checker
 
-    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
+    plan = plan_from_options(context)
 
-    plan.verbosity = verbosity_of(quiet, verbose)
     checker = build_checker(ValidationSpec(profile=profile))
     assert checker.rules is not None
     loaded = checker.rules.profile

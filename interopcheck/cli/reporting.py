@@ -75,9 +75,14 @@ def plan_reports(
     supplier: str | None,
     product: str | None,
     product_version: str | None,
+    *,
+    configured_report_dir: bool = False,
 ) -> ReportPlan:
     """Check the output options together, before the run: a mistake is a setup error, and
-    nothing has been written."""
+    nothing has been written. A report directory from the configuration gives way to
+    ``--output`` on the command line."""
+    if configured_report_dir and output is not None:
+        report_dir = None
     chosen = list(dict.fromkeys(formats or []))
     if report_dir is not None:
         if output is not None:
@@ -111,6 +116,35 @@ def plan_reports(
         from interopcheck.report.signing import load_private_key
 
         plan.key = load_private_key(sign)
+    return plan
+
+
+def plan_from_options(context: Any) -> ReportPlan:
+    """The report plan from the running command's own options, named alike in every checking
+    command (``output_format``, ``output``, ``report_dir``, ``sign``, ``supplier``,
+    ``product``, ``product_version``, ``quiet``, ``verbose``); a report directory that came
+    from the configuration gives way to ``--output`` on the command line."""
+    from interopcheck.cli.config import configured
+    from interopcheck.cli.options import verbosity_of
+
+    given = context.params  # as click parsed them: Typer converts only what it hands the command
+
+    def path(name: str) -> Path | None:
+        value = given.get(name)
+        return None if value is None else Path(value)
+
+    formats = given.get("output_format")
+    plan = plan_reports(
+        None if formats is None else [OutputFormat(f) for f in formats],
+        path("output"),
+        path("report_dir"),
+        path("sign"),
+        given.get("supplier"),
+        given.get("product"),
+        given.get("product_version"),
+        configured_report_dir=configured(context, "report_dir"),
+    )
+    plan.verbosity = verbosity_of(given.get("quiet", False), given.get("verbose", False))
     return plan
 
 

@@ -23,7 +23,6 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
     VerboseOption,
-    verbosity_of,
 )
 from interopcheck.cli.progress import ProgressBar
 from interopcheck.errors import SetupError
@@ -33,6 +32,7 @@ PROGRESS_OVER = 300
 
 
 def validate(
+    context: typer.Context,
     paths: Annotated[
         list[str],
         typer.Argument(
@@ -98,7 +98,7 @@ def validate(
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
-    from interopcheck.cli.reporting import plan_reports, publish
+    from interopcheck.cli.reporting import plan_from_options, publish
     from interopcheck.validation import ValidationOptions, ValidationSpec, ValidationStream
 
     if schema is not None and message_type is not None:
@@ -121,8 +121,7 @@ def validate(
         raise SetupError("--strict needs --profile (it changes which requirement levels decide)")
     if actor is not None and profile is None:
         raise SetupError("--actor needs --profile (it limits which requirements decide)")
-    plan = plan_reports(output_format, output, report_dir, sign, supplier, product, product_version)
-    plan.verbosity = verbosity_of(quiet, verbose)
+    plan = plan_from_options(context)
     with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
         stream = ValidationStream(paths, options, progress.set)
         code = publish(
