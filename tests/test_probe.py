@@ -548,3 +548,29 @@ def test_a_failing_case_is_shrunk_to_a_smaller_one_that_fails_the_same_way() -> 
             timeout=30,
         )
     assert again.stdout.startswith("HTTP/1.1 500")  # the smaller request still crashes it
+
+
+@pytest.mark.parametrize(
+    ("breaks", "status", "outcome"),
+    [
+        ("HDR-002", 202, None),  # SHOULD only: accepting it is no failure (nor a pass)
+        ("HDR-002", 422, None),
+        ("CF-006", 202, "failed"),  # MUST: it has to be refused
+        ("CF-006", 422, "passed"),
+        (None, 202, "failed"),  # the schema (no requirement of the profile's own): refused too
+    ],
+)
+def test_must_reject_means_a_deciding_requirement_or_the_schema(
+    breaks: str | None, status: int, outcome: str | None
+) -> None:
+    from interopcheck.probe.client import Answer
+    from interopcheck.probe.judge import Judge
+    from interopcheck.probe.plan import Exchange
+    from interopcheck.profile.lint import catalog_for
+
+    endpoint = next(e for e in API.endpoints if e.id == "court-prosecution-cases")
+    exchange = Exchange(1, endpoint, "invalid", "invalid case", {}, "c-1", {"requirement": breaks})
+    body = b'{"type": "about:blank", "title": "x", "status": %d}' % status
+    answer = Answer(status, {"content-type": "application/problem+json"}, body)
+    verdict = Judge(PROFILE, catalog_for(PROFILE)).judge(exchange, answer)
+    assert verdict.outcomes.get("API-002") == outcome

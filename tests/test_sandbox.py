@@ -22,6 +22,9 @@ from tests.servers import serving
 CATALOG = Catalog.bundled()
 RECEIPT = CATALOG.validator(next(e for e in CATALOG.entries() if e.name == "receipt"))
 PROBLEM = CATALOG.validator(next(e for e in CATALOG.entries() if e.name == "problem"))
+VALIDATOR_FOR_HEARING = CATALOG.validator(
+    next(e for e in CATALOG.entries() if e.name == "hearing-result")
+)
 VALID = json.loads(
     (EXAMPLES / "journeys" / "theft-and-knife" / "05-hearing-result.json").read_text()
 )
@@ -53,10 +56,17 @@ def _post(url: str, body: Any, headers: dict[str, str] | None = None) -> httpx.R
 
 
 def test_a_long_correlation_id_with_spaces_is_echoed_whole(court: str) -> None:
+    """Any header value gets an answer: a correlation id over the published 200 characters is a
+    400 problem, and is echoed whole (a cut one could end in a space, which no server may send)."""
     long_id = ("x" * 199 + " ") * 2 + "end"
     response = _post(court, VALID, {"X-Correlation-Id": long_id})
-    assert response.status_code == 202
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "longer than 200 characters" in response.json()["detail"]
     assert response.headers["X-Correlation-Id"] == long_id
+    edge = "y" * 199 + "z"
+    response = _post(court, VALID, {"X-Correlation-Id": edge})
+    assert response.status_code in (202, 200) and response.headers["X-Correlation-Id"] == edge
 
 
 def test_a_valid_message_is_accepted_with_a_receipt(court: str) -> None:
@@ -70,6 +80,19 @@ def test_a_valid_message_is_accepted_with_a_receipt(court: str) -> None:
     assert _post(court, VALID).json()["status"] == "DUPLICATE"
     case = httpx.get(f"{court}/v1/cases/{VALID['ptiUrn']}", headers=AUTH, timeout=20)
     assert case.status_code == 200 and case.json()["messages"] == [VALID]
+
+
+def test_a_should_breach_is_accepted_and_named_in_the_advice_header(court: str) -> None:
+    """What a receiver must refuse is what breaks the standard or a MUST of the profile (what
+    the published OpenAPI says); HDR-002 (SHOULD: not addressed to the sender's own unit) is
+    accepted and named."""
+    same_unit = json.loads(json.dumps(VALID))
+    same_unit["header"]["messageId"] = "0d3f6f0e-7b8a-4c1d-9e2f-3a4b5c6d7e8f"
+    same_unit["header"]["recipient"]["ouCode"] = same_unit["header"]["sender"]["ouCode"]
+    response = _post(court, same_unit)
+    assert response.status_code == 202, response.text
+    assert response.headers["Interopcheck-Advice"] == "HDR-002"
+    assert "Interopcheck-Advice" not in _post(court, VALID).headers
 
 
 def test_an_invalid_message_is_rejected_with_a_problem(court: str) -> None:
@@ -186,14 +209,33 @@ def test_every_actors_openapi_document_is_valid_openapi_3_1(actor: str, tmp_path
 
 
 def test_the_sandbox_serves_its_openapi_document(court: str, tmp_path: Path) -> None:
+    """The document the sandbox serves is the one `profiles openapi` writes, a valid OpenAPI
+    3.1 document (openapi-spec-validator), and as strict as the sandbox where JSON Schema can
+    say it: the profile's MUST code lists and identifiers narrow the body schema, and the MUST
+    rules it cannot say are published under x-interopcheck-rules."""
+    from openapi_spec_validator import validate
+
+    from interopcheck.profile.loader import load_profile
+
     served = httpx.get(f"{court}/openapi.json", timeout=20).json()
     out = tmp_path / "prison.json"
     run_cli("profiles", "openapi", "justice-ew", "--actor", "prison", "-o", str(out))
     assert served == json.loads(out.read_text())
-    request = served["paths"]["/v1/hearing-results"]["post"]["requestBody"]
-    schema = request["content"]["application/json"]["schema"]
-    body = served["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    assert jsonschema_rs.validator_for(body).is_valid(VALID)  # the real message fits it
+    validate(served)
+    media = served["paths"]["/v1/hearing-results"]["post"]["requestBody"]["content"]
+    schema = media["application/json"]["schema"]
+    body = jsonschema_rs.validator_for({**schema, "components": served["components"]})
+    assert body.is_valid(VALID)  # the real message fits it
+    unknown_code = json.loads(json.dumps(VALID))
+    unknown_code["defendant"]["offences"][0]["cjsOffenceCode"] = "ZZ99999"
+    assert VALIDATOR_FOR_HEARING.is_valid(unknown_code)  # the standard's schema alone allows it
+    assert not body.is_valid(unknown_code)  # the published document does not
+    profile = load_profile("justice-ew")
+    published = {r["id"] for r in media["application/json"].get("x-interopcheck-rules", [])}
+    assert published == {
+        r.id for r in profile.for_message("hearing-result") if r.kind == "cel" and r.level == "MUST"
+    }
+    assert "asn" in served["components"]["x-interopcheck-formats"]
 
 
 def test_a_body_over_the_limit_is_refused_without_reading_it_all(court: str) -> None:

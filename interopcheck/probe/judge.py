@@ -67,6 +67,9 @@ class Judge:
         for requirement in profile.http_requirements():
             self.requirements.setdefault(requirement.check["http"], []).append(requirement)
         self._check_of = {r.id: check for check, rs in self.requirements.items() for r in rs}
+        #: Requirements a receiver need not enforce: a case breaking only one of them may be
+        #: accepted (the sandbox does, naming it in Interopcheck-Advice) or refused.
+        self._advisory = {r.id for r in profile.requirements if r.level not in profile.deciding}
         self._catalog = catalog
         self._validators: dict[str, jsonschema_rs.Validator | None] = {}
 
@@ -147,7 +150,8 @@ class Judge:
                 else f"answered {status} to {what}{_detail(answer)}",
                 f"{endpoint.accepted}",
             )
-        if exchange.kind == "invalid":
+        breaks = (exchange.breaks or {}).get("requirement")
+        if exchange.kind == "invalid" and breaks not in self._advisory:
             if status < 300:
                 yield (
                     "rejects-invalid",

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from interopcheck.errors import SetupError
 from interopcheck.profile.model import Endpoint
+from interopcheck.sandbox.published_rules import ADVICE_HEADER, MAX_CORRELATION_ID
 from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
@@ -96,6 +97,7 @@ def create_app(config: SandboxConfig) -> Starlette:
             f"{', '.join(profile.actors)}"
         )
     endpoints = profile.api.for_actor(config.actor)
+    deciding = profile.deciding
     if not endpoints:
         raise SetupError(f"profile {profile.id} declares no endpoint for {config.actor}")
     checker.warm()
@@ -168,6 +170,14 @@ def create_app(config: SandboxConfig) -> Starlette:
             refusal = denied(request, endpoint)
             if refusal is not None:
                 return refusal
+            if len(request.headers.get(api.correlation_header, "")) > MAX_CORRELATION_ID:
+                return problem(
+                    request,
+                    400,
+                    "Bad Request",
+                    f"{api.correlation_header} is longer than {MAX_CORRELATION_ID} characters",
+                    endpoint,
+                )
             content_type = request.headers.get("content-type", "").split(";")[0].strip()
             if content_type != "application/json":
                 return problem(
@@ -189,7 +199,14 @@ def create_app(config: SandboxConfig) -> Starlette:
                 wrong = f"this endpoint receives {endpoint.receives}, not {declared}"
                 return problem(request, 422, "Unprocessable Content", wrong[:300], endpoint)
             result = typed.check(Payload(source="request", syntax="json", value=message), 0)
-            findings = list(result.findings)
+            # Rejected: what breaks the standard or a deciding requirement of the profile.
+            # A SHOULD breach is accepted and named in the Interopcheck-Advice header: what
+            # a receiver must refuse is what the published OpenAPI (and its x-interopcheck-
+            # rules) says, and nothing a client could not know.
+            findings = [f for f in result.findings if f.level is None or f.level in deciding]
+            advice = sorted(
+                {f.requirement for f in result.findings if f not in findings and f.requirement}
+            )
             if findings and "accept-invalid" not in faults:
                 if "stack-trace" in faults:
                     return PlainTextResponse(_TRACE, status_code=500)
@@ -221,9 +238,12 @@ def create_app(config: SandboxConfig) -> Starlette:
             if shaped is not None:
                 receipt = {} if "bad-receipt" in faults else shaped
             status = 200 if "wrong-status" in faults else endpoint.accepted
+            extra = {ADVICE_HEADER: " ".join(str(a) for a in advice)} if advice else None
             if "wrong-content-type" in faults:
-                return correlation(request, PlainTextResponse(json.dumps(receipt), status))
-            return correlation(request, JSONResponse(receipt, status_code=status))
+                return correlation(
+                    request, PlainTextResponse(json.dumps(receipt), status, headers=extra)
+                )
+            return correlation(request, JSONResponse(receipt, status_code=status, headers=extra))
 
         return receive
 
