@@ -373,7 +373,7 @@ def test_lint_catches_each_kind_of_mistake(tmp_path: Path) -> None:
     lines = proc.stdout.strip().splitlines()
     expected = {
         ":8:16:": "no message type 'parole-decision'",
-        ":10:47:": "colours.csv not found",
+        ":10:47:": "'colours.csv' not found",
         ":15:21:": "no message schema 'parole-decision'",
         ":19:25:": "unknown identifier 'passport'",
         ":23:23:": "no code list 'planets'",

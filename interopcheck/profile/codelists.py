@@ -18,6 +18,7 @@ from pathlib import Path
 
 from interopcheck.errors import SetupError
 from interopcheck.profile.model import Codelist
+from interopcheck.profile.paths import contained, quoted
 
 DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
 PREPARED_ROOT = DATA_ROOT / "prepared"
@@ -50,8 +51,7 @@ def parse_csv(path: Path, text: str, code: str, label: str, name: str) -> dict[s
     for column in (code, label):
         if column not in fields:
             raise SetupError(
-                f"code list {name!r}: {path} has no column {column!r} "
-                f"(columns: {', '.join(fields)})"
+                f"code list {name!r}: {path} has no column {column!r} (columns: {quoted(fields)})"
             )
     code_at, label_at = fields.index(code), fields.index(label)
     codes: dict[str, str] = {}
@@ -62,14 +62,14 @@ def parse_csv(path: Path, text: str, code: str, label: str, name: str) -> dict[s
 
 
 def codelist_path(spec: Codelist) -> Path | None:
-    """Where a file-backed list is: bundled data first, then beside the profile."""
+    """Where a file-backed list is: bundled data first, then in the profile's directory tree;
+    never anywhere else (an absolute name, ``..`` or a link out of the tree finds nothing)."""
     if spec.file is None:
         return None
-    bundled = DATA_ROOT / spec.file
-    if bundled.is_file():
-        return bundled
-    if spec.base is not None and (spec.base / spec.file).is_file():
-        return spec.base / spec.file
+    for root in (DATA_ROOT, spec.base):
+        found = contained(root, spec.file) if root is not None else None
+        if found is not None and found.is_file():
+            return found
     return None
 
 
@@ -83,8 +83,8 @@ class CodelistStore:
         for spec in specs.values():
             if spec.file is not None and codelist_path(spec) is None:
                 raise SetupError(
-                    f"code list {spec.name!r}: file {spec.file} is neither bundled nor beside "
-                    f"the profile ({spec.base})"
+                    f"code list {spec.name!r}: file {spec.file!r} is neither bundled nor in the "
+                    f"profile's directory tree ({spec.base}); a profile may name only files there"
                 )
 
     def title(self, name: str) -> str:

@@ -27,6 +27,7 @@ from interopcheck.profile.loader import (
     schema_problems,
 )
 from interopcheck.profile.model import Profile
+from interopcheck.profile.paths import quoted
 from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.standard.schema_paths import describes
@@ -288,18 +289,25 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
             yield _at(
                 raw,
                 f"/codelists/{name}/file",
-                f"code list file {spec.file} not found (neither bundled nor beside the profile)",
+                f"code list file {spec.file!r} not found (neither bundled nor in the profile's "
+                "directory tree; a profile may name only files there)",
             )
             continue
-        with found.open(encoding="utf-8", newline="") as handle:
-            columns = next(csv.reader(handle), [])
+        try:
+            with found.open(encoding="utf-8-sig", newline="") as handle:
+                columns = next(csv.reader(handle), [])
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            unreadable = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "unreadable"
+            problem = f"code list file {found.name} is {unreadable}"
+            yield _at(raw, f"/codelists/{name}/file", problem)
+            continue
         for key in ("code", "label"):
             if getattr(spec, key) not in columns:
                 yield _at(
                     raw,
                     f"/codelists/{name}/{key}",
                     f"{found.name} has no column "
-                    f"{getattr(spec, key)!r} (columns: {', '.join(columns)})",
+                    f"{getattr(spec, key)!r} (columns: {quoted(columns)})",
                 )
 
     from interopcheck.checks.cel_env import CelEvaluator

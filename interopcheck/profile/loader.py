@@ -28,6 +28,7 @@ from interopcheck.profile.model import (
     Profile,
     Requirement,
 )
+from interopcheck.profile.paths import contained
 from interopcheck.sources.parse import ParseProblem, compose_yaml, yaml_node_to_json
 from interopcheck.sources.positions import KEY_PREFIX, pointer_of, yaml_positions
 from interopcheck.standard.catalog import bundled_root
@@ -75,13 +76,20 @@ def bundled_profiles() -> dict[str, Path]:
 
 
 def resolve_profile_path(name: str, relative_to: Path | None = None) -> Path:
-    """A profile named by bundled id or by path (relative to ``relative_to`` when given)."""
-    candidates = [Path(name)]
+    """A profile named by bundled id or by path. On the command line (``relative_to`` None) a
+    path is the user's own; named by another profile (``extends``), it must be inside that
+    profile's directory tree."""
     if relative_to is not None:
-        candidates.insert(0, relative_to / name)
-    for candidate in candidates:
-        if candidate.suffix in PROFILE_SUFFIXES and candidate.is_file():
-            return candidate
+        if Path(name).suffix in PROFILE_SUFFIXES:
+            found = contained(relative_to, name)
+            if found is None or not found.is_file():
+                raise SetupError(
+                    f"extends {name!r}: no such profile in the profile's directory tree "
+                    f"({relative_to}); a profile may name only files there, or a bundled id"
+                )
+            return found
+    elif Path(name).suffix in PROFILE_SUFFIXES and Path(name).is_file():
+        return Path(name)
     bundled = bundled_profiles()
     if name in bundled:
         return bundled[name]
@@ -332,7 +340,13 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
     what the profile states itself (auth, headers, time limit) wins."""
     from interopcheck.standard.openapi_source import load_openapi
 
-    source = load_openapi(base / data["openapi"], data["actor"])
+    document = contained(base, data["openapi"])
+    if document is None:
+        raise SetupError(
+            f"api.openapi {data['openapi']!r} is outside the profile's directory tree ({base}); "
+            "a profile may name only files there"
+        )
+    source = load_openapi(document, data["actor"])
     return Api(
         endpoints=tuple(
             Endpoint(
