@@ -534,7 +534,8 @@ def test_a_failing_case_is_shrunk_to_a_smaller_one_that_fails_the_same_way() -> 
         record = shrunk[0].exchange
         assert record["shrunk"]["toBytes"] < record["shrunk"]["fromBytes"]
         assert record["shrunk"]["requests"] <= 50  # the default budget
-        body = record["reproduction"].split("<<'JSON'\n", 1)[1].rsplit("\nJSON", 1)[0]
+        body = record["reproduction"].split("<<'INTEROPCHECK_BODY'\n", 1)[1]
+        body = body.rsplit("\nINTEROPCHECK_BODY", 1)[0]
         smaller = json.loads(body)
         assert len(body.encode()) == record["shrunk"]["toBytes"]
         assert "'" in body  # what the server falls over on is kept

@@ -162,8 +162,8 @@ def test_api_requirements_are_listed_once_and_once_per_endpoint(probed: Path) ->
 
 
 def _reproduction_ok(text: str) -> None:
-    assert text.startswith("curl -i -X POST http://127.0.0.1:"), text[:200]
-    assert f'"Authorization: Bearer ${TOKEN_ENV}"' in text
+    assert text.startswith("curl -g -i -X POST http://127.0.0.1:"), text[:200]
+    assert f"'Authorization: Bearer '\"${TOKEN_ENV}\"" in text
     assert SECRET not in text
 
 
@@ -264,7 +264,7 @@ def test_verbose_prints_each_failing_exchange_with_its_curl_command(faulty_court
     proc = _probe_court(faulty_court, "-n", "0", "--verbose")
     assert proc.returncode == 1, proc.stderr
     assert "send it again with:" in proc.stdout
-    assert f"curl -i -X POST {faulty_court}/v1/" in proc.stdout
-    assert f'"Authorization: Bearer ${TOKEN_ENV}"' in proc.stdout
+    assert f"curl -g -i -X POST {faulty_court}/v1/" in proc.stdout
+    assert f"'Authorization: Bearer '\"${TOKEN_ENV}\"" in proc.stdout
     assert SECRET not in proc.stdout + proc.stderr
     assert "(source: docs/profiles.md#" in proc.stdout  # each requirement's source, whole

@@ -8,6 +8,7 @@ secret's absence.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shlex
 import ssl
@@ -18,6 +19,8 @@ from interopcheck.errors import SetupError
 from interopcheck.profile.model import Api
 
 SCHEMES = ("bearer", "api-key", "mtls")
+#: What ``$NAME`` may expand in a reproduction: a portable environment variable name.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 USAGE = (
     "--auth takes bearer:ENV_VAR, bearer:file:PATH, api-key:ENV_VAR, api-key:file:PATH or "
     "mtls:CERT.pem[:KEY.pem] (secrets come from the environment or files, never the command line)"
@@ -32,7 +35,8 @@ class Credentials:
     header: str | None = None
     secret: str | None = None
     shown: str | None = None
-    """How a reproduction writes the secret: ``$ENV_VAR`` or ``$(cat 'PATH')``."""
+    """How a reproduction writes the secret, a shell expansion meant to stand inside double
+    quotes: ``$ENV_VAR`` (a checked name) or ``$(cat 'PATH')`` (the path shell-quoted)."""
     cert: Path | None = None
     key: Path | None = None
 
@@ -52,6 +56,15 @@ class Credentials:
         if self.scheme == "bearer":
             return {self.header: f"Bearer {self.shown}"}
         return {self.header: self.shown}
+
+    def shell_header_words(self) -> list[str]:
+        """``-H`` and the credential header as shell words: the name and the fixed part
+        single-quoted, the secret's expansion alone in double quotes (nothing else of the
+        header can expand, whatever characters a hostile profile put in its name)."""
+        if self.header is None or self.shown is None:
+            return []
+        fixed = f"{self.header}: " + ("Bearer " if self.scheme == "bearer" else "")
+        return ["-H", shlex.quote(fixed) + f'"{self.shown}"']
 
     def ssl_context(self, ca_bundle: Path | None) -> ssl.SSLContext:
         context = ssl.create_default_context(cafile=str(ca_bundle) if ca_bundle else None)
@@ -101,7 +114,7 @@ def parse_auth(spec: str | None, api: Api) -> Credentials:
             raise SetupError(f"{path}: cannot read the {scheme} secret: {exc}") from None
         shown = f"$(cat {shlex.quote(str(path))})"
     else:
-        if not rest.replace("_", "A").isalnum():
+        if not ENV_NAME.fullmatch(rest):
             raise SetupError(
                 f"--auth {scheme}:{rest[:20]}…: after '{scheme}:' comes the NAME of an "
                 "environment variable (or file:PATH), not the secret itself"

@@ -206,16 +206,17 @@ def _record(
 
 
 def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> str:
-    """The exchange as a curl command; a secret appears only as the variable or file holding
-    it (in double quotes, so that the shell expands it there and nowhere else)."""
-    parts = ["curl", "-i", "-X", exchange.endpoint.method]
+    """The exchange as a curl command that a person may paste into a shell: every part
+    single-quoted (``-g``: brackets and braces in the URL are not curl globs), a secret only as
+    the expansion of the variable or file holding it, and the body in a here-document whose
+    delimiter it cannot contain (JSON on one line never is a line of its own)."""
+    parts = ["curl", "-g", "-i", "-X", shlex.quote(exchange.endpoint.method)]
     parts.append(shlex.quote(request.target + exchange.endpoint.path))
     parts += ["-H", shlex.quote("Content-Type: application/json")]
     parts += ["-H", shlex.quote(f"{correlation_header}: {exchange.correlation_id}")]
     credentials = request.credentials
     if exchange.credentials == "given":
-        for name, value in credentials.shown_headers().items():
-            parts += ["-H", f'"{name}: {value}"']
+        parts += credentials.shell_header_words()
         if credentials.cert is not None:
             parts += ["--cert", shlex.quote(str(credentials.cert))]
             if credentials.key is not None:
@@ -225,4 +226,7 @@ def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> 
             wrong = "Bearer wrong-token" if credentials.scheme == "bearer" else "wrong-key"
             parts += ["-H", shlex.quote(f"{name}: {wrong}")]
     body = exchange.body.decode("utf-8")
-    return " ".join(parts) + " --data-binary @- <<'JSON'\n" + body + "\nJSON"
+    delimiter = "INTEROPCHECK_BODY"
+    while delimiter in body.splitlines():
+        delimiter += "_"
+    return " ".join(parts) + f" --data-binary @- <<'{delimiter}'\n{body}\n{delimiter}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from interopcheck.domain.http import is_token
 from interopcheck.errors import SetupError
 from interopcheck.sources.parse import ParseProblem, compose_yaml, parse_json, yaml_node_to_json
 from interopcheck.standard.catalog import SchemaEntry
@@ -217,7 +218,13 @@ def _security(document: dict[str, Any], path: Path) -> tuple[str, str]:
         if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
             return "bearer", "X-Api-Key"
         if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            return "api-key", str(scheme.get("name") or "X-Api-Key")
+            header = str(scheme.get("name") or "X-Api-Key")
+            if not is_token(header):
+                raise SetupError(
+                    f"{path}: securitySchemes {name}: header name {header[:60]!r} is not an HTTP "
+                    "field name (an RFC 9110 token)"
+                )
+            return "api-key", header
         if scheme.get("type") in ("mutualTLS", "oauth2", "openIdConnect"):
             return "bearer" if scheme["type"] != "mutualTLS" else "none", "X-Api-Key"
     return "none", "X-Api-Key"
@@ -232,7 +239,7 @@ def _correlation_header(document: dict[str, Any]) -> str | None:
                     continue
                 name = str(parameter.get("name", ""))
                 said = f"{name} {parameter.get('description', '')}".lower()
-                if "correlation" in said or name.lower() in CORRELATION_NAMES:
+                if ("correlation" in said or name.lower() in CORRELATION_NAMES) and is_token(name):
                     return name
     return None
 
