@@ -10,6 +10,7 @@ the identifiers or dates they compare (personal data); they point at both places
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,14 @@ class Journey:
     number: int
     messages: list[JourneyMessage]
     outcomes: dict[str, str] = field(default_factory=dict)
+
+
+def _hashable(value: Any) -> Any:
+    """A value as a set member: an object or list where an identifier belongs (a hostile or
+    broken message) is compared by its canonical JSON, never a crash."""
+    if isinstance(value, (dict, list)):
+        return "json:" + json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return value
 
 
 def _values(message: JourneyMessage, locations: Locations) -> list[tuple[Path, Any]]:
@@ -150,11 +159,11 @@ class JourneyChecker:
         if not reuse:
             return None
         reference = origin or reuse[:1]
-        allowed = {value for _, _, value in reference}
+        allowed = {_hashable(value) for _, _, value in reference}
         where = f"{reference[0][0].source} at {pointer_of(reference[0][1])}"
         failed = False
         for message, path, value in reuse:
-            if value not in allowed:
+            if _hashable(value) not in allowed:
                 failed = True
                 _add(
                     message,
@@ -211,7 +220,7 @@ class JourneyChecker:
         def key(value: Any) -> tuple[Any, ...] | None:
             if not isinstance(value, dict):
                 return None
-            return tuple(value.get(f) for f in fields)
+            return tuple(_hashable(value.get(f)) for f in fields)
 
         within = {
             k

@@ -83,6 +83,38 @@ class SchemaChecker:
                     self.catalog.validator(entry)
 
     def check(self, payload: Payload, index: int) -> PayloadResult:
+        """Everything found about one payload. Whatever one payload holds, the run goes on:
+        a failure of ours on it is a finding about that payload (``internal``: not conformant,
+        and reported as a bug), never the end of the run and every other file's report."""
+        try:
+            return self._check(payload, index)
+        except SetupError:
+            raise
+        except (
+            RecursionError,
+            MemoryError,
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            UnicodeError,
+            OverflowError,
+        ) as exc:
+            result = PayloadResult(source=payload.source, index=index)
+            result.findings.append(
+                Finding(
+                    check="internal",
+                    message=(
+                        f"interopcheck could not check this payload ({type(exc).__name__}: "
+                        f"{str(exc)[:160]}); a bug in interopcheck, please report it"
+                    ),
+                    personal=False,
+                )
+            )
+            return result
+
+    def _check(self, payload: Payload, index: int) -> PayloadResult:
         result = PayloadResult(source=payload.source, index=index)
         if payload.problem is not None:
             problem = payload.problem

@@ -28,6 +28,7 @@ TOOL_RULES = {
     "type": "The payload has a message type and standard version the standard knows.",
     "schema": "The payload matches its message schema.",
     "journey": "The message can be checked with the other messages of its case.",
+    "internal": "interopcheck could check the payload (a failure of ours on it is a bug).",
 }
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:(?![\\/])")
 _JSONL_LINE = re.compile(r"^(.*\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)

@@ -66,8 +66,57 @@ def _line_col(text: str, offset: int) -> tuple[int | None, int | None]:
     return line, column
 
 
+#: Deeper than any real message (the standard's nest under 15 levels); beyond it a validator's
+#: own recursion gives out (jsonschema-rs at 256 to 999), so it is refused here, as a finding.
+MAX_DEPTH = 128
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F])")
+
+
+def check_value(value: Any, text: str) -> None:
+    """Refuse what parses but no validator or report can carry: nesting deeper than
+    ``MAX_DEPTH``, and lone surrogates (``\\ud800``: not Unicode text, in a key or a string).
+    The walk runs only when the text could hold either (cheap scans of the text first)."""
+    deep = text.count("{") + text.count("[") > MAX_DEPTH
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    if not deep and not surrogates:
+        return
+    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
+    while stack:
+        item, depth, pointer = stack.pop()
+        if isinstance(item, (dict, list)) and depth >= MAX_DEPTH:
+            raise ParseProblem(
+                f"nested more than {MAX_DEPTH} levels deep (at {pointer[:120]}…): no real "
+                "message is; refused rather than risk the validator"
+            )
+        if isinstance(item, dict):
+            for key, child in item.items():
+                step = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+                if _lone_surrogate(key):
+                    raise ParseProblem(f"a lone surrogate (not Unicode text) in a key at {step!r}")
+                stack.append((child, depth + 1, step))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1, f"{pointer}/{i}") for i, child in enumerate(item))
+        elif isinstance(item, str) and _lone_surrogate(item):
+            raise ParseProblem(f"a lone surrogate (not Unicode text) in the string at {pointer!r}")
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def parse_json(text: str) -> Any:
-    """Parse one JSON text strictly (RFC 8259 plus: no duplicate keys, no NaN/Infinity)."""
+    """Parse one JSON text strictly (RFC 8259 plus: no duplicate keys, no NaN/Infinity, no
+    lone surrogates, no absurd nesting)."""
+    value = _decode_json(text)
+    check_value(value, text)
+    return value
+
+
+def _decode_json(text: str) -> Any:
     try:
         return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
@@ -187,6 +236,12 @@ def yaml_node_to_json(root: yaml.Node) -> Any:
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
         ) from None
+    except ValueError as exc:  # an integer beyond Python's digit limit
+        if "integer string conversion" not in str(exc):
+            raise
+        raise ParseProblem(
+            "an integer with more than 4,300 digits: too long to be a real value"
+        ) from None
     finally:
         loader.dispose()
     _require_json_compatible(value, root)
@@ -225,4 +280,6 @@ def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     root = compose_yaml(text)
     if root is None:
         raise ParseProblem("empty YAML document")
-    return yaml_node_to_json(root), root
+    value = yaml_node_to_json(root)
+    check_value(value, text)
+    return value, root

@@ -1,0 +1,123 @@
+"""One bad payload never ends the run: each of these ended `validate` or `journey` with exit 2,
+"internal error" and no report for any file. Now each is a finding about its own file, every
+input is listed, every format is written, and the good file beside it is still checked."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+
+from interopcheck.checks.schema import SchemaChecker
+from interopcheck.report.document import REPORT_SCHEMA_PATH
+from interopcheck.sources.payloads import Payload
+from interopcheck.validation import ValidationSpec, build_checker
+from tests.conftest import EXAMPLES, run_cli
+
+REPORT = jsonschema_rs.validator_for(json.loads(REPORT_SCHEMA_PATH.read_text()))
+GOOD = EXAMPLES / "journeys" / "theft-and-knife" / "01-charge-file.json"
+HEADER = '{"header": {"messageType": "charge-file", "standardVersion": "1.0"}'
+
+
+def _deep(levels: int, open_: str, close: str) -> str:
+    return HEADER + ', "a": ' + open_ * levels + close * levels + "}"
+
+
+HOSTILE = {
+    "deep-object.json": (HEADER + ', "a": ' + '{"x": ' * 600 + "1" + "}" * 600 + "}", "nested"),
+    "deep-list.json": (_deep(900, "[", "]"), "nested"),
+    "surrogate-key.json": (HEADER + ', "\\ud800": 1}', "lone surrogate"),
+    "surrogate-value.json": (HEADER + ', "note": "a\\udfffb"}', "lone surrogate"),
+    "huge-integer.yaml": (
+        'header: {messageType: charge-file, standardVersion: "1.0"}\nn: ' + "9" * 5000,
+        "4,300 digits",
+    ),
+    "huge-integer.json": (HEADER + ', "n": ' + "9" * 5000 + "}", "4,300 digits"),
+    "lines.jsonl": (_deep(300, "[", "]") + "\n" + HEADER + "}\n", "nested"),
+}
+
+
+def test_each_hostile_payload_is_a_finding_about_its_own_file(tmp_path: Path) -> None:
+    shutil.copy(GOOD, tmp_path / "good.json")
+    for name, (text, _) in HOSTILE.items():
+        (tmp_path / name).write_text(text)
+    out = tmp_path / "reports"
+    proc = run_cli("validate", str(tmp_path), "--report-dir", str(out), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+    document = json.loads((out / "report.json").read_text())
+    REPORT.validate(document)
+    by_source = {Path(r["source"]).name: r for r in document["results"]}
+    by_source["lines.jsonl"] = by_source.pop("lines.jsonl:1")
+    assert by_source.pop("lines.jsonl:2")["findings"][0]["check"] == "schema"  # read, checked
+    assert set(by_source) == {"good.json", *HOSTILE}  # every input listed
+    assert by_source["good.json"]["valid"]
+    for name, (_, words) in HOSTILE.items():
+        findings = by_source[name]["findings"]
+        assert findings and findings[0]["check"] == "parse", (name, findings)
+        assert words in findings[0]["message"], (name, findings[0]["message"])
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html",
+        "report.json",
+        "report.junit.xml",
+        "report.md",
+        "report.sarif",
+    ]
+
+
+def test_a_journey_with_objects_where_identifiers_belong_is_checked_not_crashed(
+    tmp_path: Path,
+) -> None:
+    journey = EXAMPLES / "journeys" / "theft-and-knife"
+    for source in journey.glob("*.json"):
+        shutil.copy(source, tmp_path / source.name)
+    decision = tmp_path / "02-charging-decision.json"
+    value = json.loads(decision.read_text())
+    value["ptiUrn"] = ["not", "an", "identifier"]
+    decision.write_text(json.dumps(value))
+    case = tmp_path / "03-prosecution-case.json"
+    value = json.loads(case.read_text())
+    value["defendants"][0]["asn"] = {"an": "object"}
+    case.write_text(json.dumps(value))
+    proc = run_cli("journey", "-p", "justice-ew", str(tmp_path), "-f", "json")
+    assert proc.returncode == 1, proc.stderr
+    document = json.loads(proc.stdout)
+    REPORT.validate(document)
+    assert len(document["results"]) == 8
+    failed = {r["id"] for r in document["requirements"] if r["outcome"] == "failed"}
+    assert "JR-001" in failed  # the ASN that became an object differs from the one issued
+
+
+class _Breaks(SchemaChecker):
+    """A checker with a bug that shows on one payload (a stand-in for a bug not yet found)."""
+
+    def _check(self, payload: Payload, index: int) -> Any:
+        if payload.source == "the-one":
+            raise TypeError("unhashable type: 'dict'")
+        return super()._check(payload, index)
+
+
+def test_a_failure_of_ours_on_one_payload_is_a_finding_on_it_not_the_end_of_the_run() -> None:
+    checker = build_checker(ValidationSpec())
+    checker.__class__ = _Breaks
+    value = json.loads(GOOD.read_text())
+    broken = checker.check(Payload(source="the-one", syntax="json", value=value), 0)
+    fine = checker.check(Payload(source="other", syntax="json", value=value), 1)
+    assert fine.valid
+    [finding] = broken.findings
+    assert finding.check == "internal" and "TypeError" in finding.message
+    assert "please report it" in finding.message
+
+
+@pytest.mark.parametrize("levels", [127, 128])
+def test_the_depth_limit_is_exact(tmp_path: Path, levels: int) -> None:
+    """127 nested lists inside the document are read; 128 are refused (MAX_DEPTH)."""
+    (tmp_path / "p.json").write_text(_deep(levels, "[", "]"))
+    proc = run_cli("validate", str(tmp_path / "p.json"), "-f", "json")
+    document = json.loads(proc.stdout)
+    checks = [f["check"] for f in document["results"][0]["findings"]]
+    assert ("parse" in checks) == (levels >= 128), checks
