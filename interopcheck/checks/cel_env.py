@@ -9,6 +9,7 @@ requirement, the file and the expression, never later and never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sys
 import types
@@ -22,7 +23,14 @@ if "cel" not in sys.modules:
     sys.modules.setdefault("cel.cli", types.ModuleType("cel.cli"))
 import cel
 
-from interopcheck.checks.cel_native import EvalError, Unsupported, compile_native
+from interopcheck.checks.cel_cost import growth, list_items
+from interopcheck.checks.cel_native import (
+    MAX_STEPS,
+    EvalError,
+    Unsupported,
+    compile_native,
+    new_env,
+)
 from interopcheck.domain import identifiers as ids
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore
@@ -143,9 +151,37 @@ def functions(codelists: CodelistStore) -> dict[str, Callable[..., Any]]:
             "ageOn": _age_on,
             "inCodelist": lambda name, code: codelists.contains(str(name), code),
             "codelistLabel": lambda name, code: codelists.label(str(name), code) or "",
+            "uniqueBy": _unique_by,
         }
     )
     return table
+
+
+def _unique_by(items: Any, field: Any) -> bool:
+    """Whether no two items share a value of ``field``: uniqueness in one pass, where
+    ``xs.all(x, xs.exists_one(y, y.f == x.f))`` takes a pass per item (2,000 offences: 26 s).
+    Values compare as CEL compares them: 1 and 1.0 are equal, "1" and 1 are not."""
+    if not isinstance(items, list) or not isinstance(field, str):
+        raise TypeError("uniqueBy takes a list and a field name")
+    seen: set[tuple[str, Any]] = set()
+    for item in items:
+        if not isinstance(item, dict) or field not in item:
+            raise KeyError(f"no such key: {field}")
+        key = _comparable(item[field])
+        if key in seen:
+            return False
+        seen.add(key)
+    return True
+
+
+def _comparable(value: Any) -> tuple[str, Any]:
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", float(value))
+    if isinstance(value, str):
+        return ("string", value)
+    return ("json", json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
 #: A named function, as opposed to an operator overload such as ``_&&_`` or ``!_``.
@@ -163,6 +199,8 @@ class CelRule:
         self.origin = origin
         self.native: Callable[[dict[str, Any]], Any] | None = None
         """The same rule in plain Python when it is within cel_native's subset."""
+        self.growth = growth(expression)
+        """How its cost grows with the message (the engine's budget is estimated from it)."""
         try:
             self.program = cel.compile(expression)
         except ValueError as exc:
@@ -254,7 +292,7 @@ class CelEvaluator:
     def _run_native(self, batch: CelBatch, value: Any) -> tuple[tuple[bool, Any], ...]:
         """The batch in plain Python (cel_native.py): no binding, so no memo either."""
         assert batch.native is not None
-        env = {"self": value}
+        env = new_env(value)
         outcomes: list[tuple[bool, Any]] = []
         passing = True
         for native in batch.native:
@@ -277,6 +315,7 @@ class CelEvaluator:
         outcomes: list[tuple[bool, Any]] = []
         for rule in batch.rules:
             try:
+                _within_budget(rule, projected)
                 outcomes.append((True, self._execute(rule)))
             except RuleError as exc:
                 outcomes.append((False, str(exc)))
@@ -295,7 +334,7 @@ class CelEvaluator:
         when it cannot be evaluated."""
         if rule.native is not None:
             try:
-                return rule.native({"self": value})
+                return rule.native(new_env(value))
             except EvalError as exc:
                 raise RuleError(str(exc)[:300]) from None
         return self.evaluate_with_engine(rule, value)
@@ -303,6 +342,7 @@ class CelEvaluator:
     def evaluate_with_engine(self, rule: CelRule, value: Any) -> Any:
         """The rule's result from the CEL engine itself (the reference the native path is
         tested against)."""
+        _within_budget(rule, value)
         self._bound = None
         self._context.add_variable("self", value)
         return self._execute(rule)
@@ -325,6 +365,20 @@ _MEMO_LIMIT = 50_000
 
 class RuleError(Exception):
     """A rule that could not be evaluated on a value (a type error, a missing field, ...)."""
+
+
+def _within_budget(rule: CelRule, value: Any) -> None:
+    """The engine cannot be stopped once it runs: a rule with nested macros is not started on
+    a value where its items to the power of its nesting exceed the budget (the native path
+    counts its steps exactly instead)."""
+    if rule.growth.depth < 2:
+        return
+    items = list_items(value)
+    if items**rule.growth.depth > MAX_STEPS:
+        raise RuleError(
+            f"over the evaluation budget: {items:,} list items under {rule.growth.depth} "
+            f"nested macros is more than {MAX_STEPS:,} steps"
+        )
 
 
 # -- projections: bind only what a rule reads -------------------------------------------------

@@ -30,13 +30,26 @@ class EvalError(Exception):
     """The rule cannot be evaluated on this value (the engine would raise too)."""
 
 
+#: Macro steps (items an ``all``/``exists``/``exists_one`` visits) one evaluation may take: a
+#: hostile payload or rule meets a located "could not be evaluated", not a run without end.
+MAX_STEPS = 1_000_000
+#: Where an environment keeps the steps it has left (a one-item list, shared by the copies
+#: each macro makes of the environment).
+BUDGET = "\0budget"
+
+
+def new_env(value: Any) -> Env:
+    """The environment of one evaluation: ``self`` and a fresh step budget."""
+    return {"self": value, BUDGET: [MAX_STEPS]}
+
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
     r"|(?P<op>&&|\|\||==|!=|<=|>=|[<>!().,\[\]])|(?P<name>[A-Za-z_][A-Za-z0-9_]*))"
 )
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+def tokenize(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     position = 0
     text = text.rstrip()
@@ -60,7 +73,7 @@ _RELATIONS = ("==", "!=", "<", "<=", ">", ">=", "in")
 
 class _Parser:
     def __init__(self, text: str, functions: dict[str, Callable[..., Any]]) -> None:
-        self.tokens = _tokens(text)
+        self.tokens = tokenize(text)
         self.at = 0
         self.functions = functions
 
@@ -372,6 +385,14 @@ def _macro(kind: str, target: Evaluator, variable: str, body: Evaluator) -> Eval
             items = list(items)
         if not isinstance(items, list):
             raise EvalError("no such overload")
+        budget = env.get(BUDGET)
+        if budget is not None:  # charged up front: an upper bound of the steps it may take
+            budget[0] -= len(items)
+            if budget[0] < 0:
+                raise EvalError(
+                    f"over the evaluation budget of {MAX_STEPS:,} steps (a macro nested over "
+                    "a large list: the rule's cost grows faster than the message)"
+                )
         count = 0
         for item in items:
             result = body({**env, variable: item})

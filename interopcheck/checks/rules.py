@@ -21,7 +21,7 @@ from interopcheck.checks.cel_env import (
     merge,
     projection,
 )
-from interopcheck.checks.cel_native import EvalError
+from interopcheck.checks.cel_native import EvalError, new_env
 from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve, value_getter
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore
@@ -315,7 +315,7 @@ class RuleChecker:
             natives = batch.native
             for value in values:
                 if natives is not None:
-                    env = {"self": value}
+                    env = new_env(value)
                     try:
                         if any(native(env) is not True for native in natives):
                             return False

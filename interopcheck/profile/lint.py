@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from interopcheck.checks.cel_cost import growth
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore, codelist_path
 from interopcheck.profile.loader import (
@@ -345,6 +346,16 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
                     evaluator.compile(expression, item["id"], str(raw.path))
                 except SetupError as exc:
                     yield _at(raw, expression_pointer, str(exc).split(": ", 1)[-1])
+                    continue
+                nested = growth(expression).superlinear
+                if nested is not None:
+                    yield _at(
+                        raw,
+                        expression_pointer,
+                        f"the rule's cost grows faster than the message: a macro nested over a "
+                        f"list that is not the outer item's own ({nested} ...); a large message "
+                        "meets the evaluation budget. For uniqueness use uniqueBy(list, 'field')",
+                    )
         for where, locations in _locations(check):
             for message_type, pointers in locations.items():
                 for pointer in pointers:

@@ -14,6 +14,7 @@ import datetime as dt
 import hmac
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,8 @@ def create_app(config: SandboxConfig) -> Starlette:
         )
     endpoints = profile.api.for_actor(config.actor)
     deciding = profile.deciding
+    # One thread: the checker keeps per-check state, so checks run one at a time, off the loop.
+    checking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="interopcheck-check")
     if not endpoints:
         raise SetupError(f"profile {profile.id} declares no endpoint for {config.actor}")
     checker.warm()
@@ -198,7 +201,12 @@ def create_app(config: SandboxConfig) -> Starlette:
             if declared is not None and declared != endpoint.receives:
                 wrong = f"this endpoint receives {endpoint.receives}, not {declared}"
                 return problem(request, 422, "Unprocessable Content", wrong[:300], endpoint)
-            result = typed.check(Payload(source="request", syntax="json", value=message), 0)
+            # Checked on the checking thread, never on the event loop: a large message with
+            # costly rules must not stop the sandbox answering anyone else (health included).
+            payload = Payload(source="request", syntax="json", value=message)
+            result = await asyncio.get_running_loop().run_in_executor(
+                checking, typed.check, payload, 0
+            )
             # Rejected: what breaks the standard or a deciding requirement of the profile.
             # A SHOULD breach is accepted and named in the Interopcheck-Advice header: what
             # a receiver must refuse is what the published OpenAPI (and its x-interopcheck-
