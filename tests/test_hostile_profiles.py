@@ -141,3 +141,14 @@ def test_an_api_document_outside_the_profile_tree_is_refused(tmp_path: Path) -> 
     proc = run_cli("validate", "-p", str(path), str(PAYLOAD), cwd=tmp_path)
     assert proc.returncode == 2
     assert "outside the profile's directory tree" in proc.stderr and MARKER not in proc.stderr
+
+
+def test_a_name_the_system_refuses_is_a_clear_error(tmp_path: Path) -> None:
+    """Found by the fuzzer: a 5,000-character code list name ended lint with an internal
+    error (OSError: file name too long); the name is shown cut short."""
+    profile = _hostile(tmp_path, "x" * 5000)
+    lint = run_cli("profiles", "lint", str(profile), cwd=tmp_path)
+    assert lint.returncode == 1 and "internal error" not in lint.stderr
+    assert "a profile may name only files there" in lint.stdout and len(lint.stdout) < 1000
+    proc = run_cli("validate", "-p", str(profile), str(PAYLOAD), cwd=tmp_path)
+    assert proc.returncode == 2 and "internal error" not in proc.stderr

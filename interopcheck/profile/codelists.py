@@ -18,7 +18,7 @@ from pathlib import Path
 
 from interopcheck.errors import SetupError
 from interopcheck.profile.model import Codelist
-from interopcheck.profile.paths import contained, quoted
+from interopcheck.profile.paths import contained, is_file, quoted, shown_name
 
 DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
 PREPARED_ROOT = DATA_ROOT / "prepared"
@@ -68,7 +68,7 @@ def codelist_path(spec: Codelist) -> Path | None:
         return None
     for root in (DATA_ROOT, spec.base):
         found = contained(root, spec.file) if root is not None else None
-        if found is not None and found.is_file():
+        if found is not None and is_file(found):
             return found
     return None
 
@@ -83,8 +83,9 @@ class CodelistStore:
         for spec in specs.values():
             if spec.file is not None and codelist_path(spec) is None:
                 raise SetupError(
-                    f"code list {spec.name!r}: file {spec.file!r} is neither bundled nor in the "
-                    f"profile's directory tree ({spec.base}); a profile may name only files there"
+                    f"code list {spec.name!r}: file {shown_name(spec.file)} is neither bundled "
+                    f"nor in the profile's directory tree ({spec.base}); a profile may name only "
+                    "files there"
                 )
 
     def title(self, name: str) -> str:

@@ -28,7 +28,7 @@ from interopcheck.profile.loader import (
     schema_problems,
 )
 from interopcheck.profile.model import Profile
-from interopcheck.profile.paths import quoted
+from interopcheck.profile.paths import quoted, shown_name
 from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.standard.schema_paths import describes
@@ -290,8 +290,8 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
             yield _at(
                 raw,
                 f"/codelists/{name}/file",
-                f"code list file {spec.file!r} not found (neither bundled nor in the profile's "
-                "directory tree; a profile may name only files there)",
+                f"code list file {shown_name(spec.file)} not found (neither bundled nor in the "
+                "profile's directory tree; a profile may name only files there)",
             )
             continue
         try:

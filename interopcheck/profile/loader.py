@@ -28,7 +28,7 @@ from interopcheck.profile.model import (
     Profile,
     Requirement,
 )
-from interopcheck.profile.paths import contained
+from interopcheck.profile.paths import contained, is_file, shown_name
 from interopcheck.sources.parse import ParseProblem, compose_yaml, yaml_node_to_json
 from interopcheck.sources.positions import KEY_PREFIX, pointer_of, yaml_positions
 from interopcheck.standard.catalog import bundled_root
@@ -82,13 +82,13 @@ def resolve_profile_path(name: str, relative_to: Path | None = None) -> Path:
     if relative_to is not None:
         if Path(name).suffix in PROFILE_SUFFIXES:
             found = contained(relative_to, name)
-            if found is None or not found.is_file():
+            if found is None or not is_file(found):
                 raise SetupError(
-                    f"extends {name!r}: no such profile in the profile's directory tree "
+                    f"extends {shown_name(name)}: no such profile in the profile's directory tree "
                     f"({relative_to}); a profile may name only files there, or a bundled id"
                 )
             return found
-    elif Path(name).suffix in PROFILE_SUFFIXES and Path(name).is_file():
+    elif Path(name).suffix in PROFILE_SUFFIXES and is_file(Path(name)):
         return Path(name)
     bundled = bundled_profiles()
     if name in bundled:
@@ -343,7 +343,8 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
     document = contained(base, data["openapi"])
     if document is None:
         raise SetupError(
-            f"api.openapi {data['openapi']!r} is outside the profile's directory tree ({base}); "
+            f"api.openapi {shown_name(data['openapi'])} is outside the profile's directory tree "
+            f"({base}); "
             "a profile may name only files there"
         )
     source = load_openapi(document, data["actor"])

@@ -31,6 +31,20 @@ def contained(root: Path, name: str) -> Path | None:
     return None
 
 
+def is_file(path: Path) -> bool:
+    """``path.is_file()`` that says no, rather than raising, for a name the system refuses
+    (too long, a NUL, a link loop)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def shown_name(name: str) -> str:
+    """A name from a profile, for a message: bounded and escaped."""
+    return repr(name[: MAX_QUOTED * 2] + ("…" if len(name) > MAX_QUOTED * 2 else ""))
+
+
 def quoted(items: list[str]) -> str:
     """Names read from a file, for a message: bounded in count and length, escaped."""
     shown = [repr(item[:MAX_QUOTED]) for item in items[:MAX_QUOTED_ITEMS]]
