@@ -121,3 +121,21 @@ def test_the_depth_limit_is_exact(tmp_path: Path, levels: int) -> None:
     document = json.loads(proc.stdout)
     checks = [f["check"] for f in document["results"][0]["findings"]]
     assert ("parse" in checks) == (levels >= 128), checks
+
+
+def test_control_characters_from_inputs_never_reach_the_reader_raw(tmp_path: Path) -> None:
+    """A payload's property name and a file's name could clear a terminal (or a CI log viewer)
+    and paint a forged green line; a bidi override makes a name read backwards. Each is shown
+    as its escape in the console (normal, quiet, verbose), Markdown and HTML."""
+    name = "evil\x1b[31m\u202e.json"
+    (tmp_path / name).write_text(
+        HEADER + ', "\\u001b[2J\\u001b[32m\\u2714 valid\\u0007": 1}', encoding="utf-8"
+    )
+    outputs = [
+        run_cli("validate", str(tmp_path), *flags, cwd=tmp_path).stdout
+        for flags in ((), ("-q",), ("-v",), ("-f", "markdown"), ("-f", "html"))
+    ]
+    for output in outputs:
+        assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+    assert "evil\\x1b[31m\\u202e.json" in outputs[0]
+    assert "/\\x1b[2J\\x1b[32m" in outputs[0]  # the pointer, escaped

@@ -12,12 +12,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from interopcheck.formats.text import OUTCOME_ORDER
+from interopcheck.formats.text import OUTCOME_ORDER, printable
 from interopcheck.formats.verbosity import Verbosity
 from interopcheck.results import Finding, PayloadResult, RunSummary, Verdict, plural
 
 #: List valid payloads one by one only for runs of at most this many payloads.
 LIST_VALID_UP_TO = 20
+
+
+def _shown(text: str) -> str:
+    """Text from an input, for the console: controls escaped, then rich's markup."""
+    return escape(printable(text))
 
 
 def _location(line: int | None, column: int | None) -> str:
@@ -33,16 +38,16 @@ def _table(result: PayloadResult, show_personal_data: bool) -> Table:
     table.add_column("problem", overflow="fold", ratio=5)
     table.add_column("value", overflow="fold", ratio=2)
     for finding in result.findings:
-        problem = escape(finding.message)
+        problem = _shown(finding.message)
         if finding.requirement:
-            problem = f"[bold]{escape(finding.requirement)}[/bold] {finding.level}: {problem}"
+            problem = f"[bold]{_shown(finding.requirement)}[/bold] {finding.level}: {problem}"
         if finding.expected:
-            problem += f"\n[dim]expected {escape(finding.expected)}[/dim]"
+            problem += f"\n[dim]expected {_shown(finding.expected)}[/dim]"
         table.add_row(
             _location(finding.line, finding.column),
-            escape(finding.pointer or "(document)"),
+            _shown(finding.pointer or "(document)"),
             problem,
-            escape(finding.shown_value(show_personal_data) or ""),
+            _shown(finding.shown_value(show_personal_data) or ""),
         )
     return table
 
@@ -87,16 +92,16 @@ class ConsoleWriter:
         self._print(result, list_valid=False)
 
     def _print(self, result: PayloadResult, list_valid: bool) -> None:
-        label = f" [dim]({escape(result.message_type)})[/dim]" if result.message_type else ""
+        label = f" [dim]({_shown(result.message_type)})[/dim]" if result.message_type else ""
         if result.valid:
             if list_valid:
-                self._console.print(f"[green]✓[/green] {escape(result.source)}{label}")
+                self._console.print(f"[green]✓[/green] {_shown(result.source)}{label}")
             return
         count = plural(len(result.findings), "finding")
-        self._console.print(f"[red]✗[/red] {escape(result.source)}{label}: {count}")
+        self._console.print(f"[red]✗[/red] {_shown(result.source)}{label}: {count}")
         if self._verbosity is Verbosity.quiet:
             for finding in result.findings:
-                self._console.print("  " + escape(_one_line(finding, self._summary)))
+                self._console.print("  " + _shown(_one_line(finding, self._summary)))
             return
         if result.exchange is not None:
             exchange = result.exchange
@@ -112,7 +117,10 @@ class ConsoleWriter:
                 f"{where}[/dim]"
             )
             if self._verbosity is Verbosity.verbose:
-                self._console.print(escape(str(exchange.get("reproduction", ""))))
+                reproduction = str(exchange.get("reproduction", ""))
+                self._console.print(
+                    "\n".join(_shown(line) for line in reproduction.split("\n")), soft_wrap=True
+                )
         self._console.print(_table(result, self._summary.show_personal_data))
         self._console.print()
 
@@ -147,11 +155,11 @@ class ConsoleWriter:
             colour = {Verdict.conformant: "green", Verdict.incomplete: "yellow"}.get(verdict, "red")
             profile = summary.profile
             levels = ", ".join(summary.achieved_levels()) or "none"
-            scope = f" as {escape(summary.scope)}" if summary.scope else ""
+            scope = f" as {_shown(summary.scope)}" if summary.scope else ""
             self._console.print(
-                f"[bold {colour}]{verdict.words}[/bold {colour}] to {escape(profile['id'])} "
-                f"{escape(profile['version'])}{scope} (deciding: {', '.join(summary.deciding)}; "
-                f"levels reached: {escape(levels)})"
+                f"[bold {colour}]{verdict.words}[/bold {colour}] to {_shown(profile['id'])} "
+                f"{_shown(profile['version'])}{scope} (deciding: {', '.join(summary.deciding)}; "
+                f"levels reached: {_shown(levels)})"
             )
             untested = summary.untested_deciding()
             if untested:
@@ -161,7 +169,7 @@ class ConsoleWriter:
                 )
         redaction = summary.redaction_words()
         if redaction:
-            self._console.print(f"[dim]{escape(redaction)}[/dim]")
+            self._console.print(f"[dim]{_shown(redaction)}[/dim]")
 
     def _requirements(self) -> None:
         summary = self._summary
@@ -170,8 +178,8 @@ class ConsoleWriter:
                 if tally.outcome in ("failed", "error"):
                     bad = tally.failed + tally.errored
                     self._console.print(
-                        f"[red]{tally.outcome}[/red] {escape(tally.id)} {tally.level}: "
-                        f"{bad} of {tally.applicable}: {escape(tally.text)}"
+                        f"[red]{tally.outcome}[/red] {_shown(tally.id)} {tally.level}: "
+                        f"{bad} of {tally.applicable}: {_shown(tally.text)}"
                     )
             return
         verbose = self._verbosity is Verbosity.verbose
@@ -192,13 +200,13 @@ class ConsoleWriter:
         for tally in ordered:
             outcome = tally.outcome
             table.add_row(
-                escape(tally.id),
+                _shown(tally.id),
                 tally.level,
                 f"[{styles[outcome]}]{outcome}[/{styles[outcome]}]",
                 str(tally.passed),
                 str(tally.failed + tally.errored),
                 str(summary.not_applicable(tally)),
-                escape(
+                _shown(
                     tally.text + (f" (source: {tally.source})" if verbose and tally.source else "")
                 ),
             )
@@ -218,4 +226,4 @@ class ConsoleWriter:
             findings = plural(journey.findings, "finding")
             self._console.print(f"{mark} journey {journey.number}: {count}, {findings}")
             for source in journey.sources:
-                self._console.print(f"    {escape(source)}")
+                self._console.print(f"    {_shown(source)}")

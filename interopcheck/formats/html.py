@@ -21,6 +21,7 @@ from interopcheck.formats.text import (
     finding_line,
     is_api_requirement,
     omitted_words,
+    printable,
     redaction_of,
     reproduction_of,
     sorted_requirements,
@@ -84,6 +85,7 @@ def render(document: dict[str, Any]) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["printable"] = printable
     template = environment.get_template("report.html.j2")
     failing = [
         (result, [finding_line(result, f) for f in result.get("findings", [])])

@@ -16,6 +16,7 @@ from interopcheck.formats.text import (
     endpoint_matrix,
     finding_line,
     omitted_words,
+    printable,
     redaction_of,
     reproduction_of,
     sorted_requirements,
@@ -31,7 +32,7 @@ MAX_FINDINGS_PER_PAYLOAD = 10
 
 def _esc(text: object) -> str:
     """Markdown- and HTML-inert text for a table cell or list item."""
-    escaped = html.escape(str(text), quote=False)
+    escaped = html.escape(printable(str(text)), quote=False)
     for char in "\\`*_[]|#":
         escaped = escaped.replace(char, "\\" + char)
     return escaped.replace("\n", " ")

@@ -14,13 +14,25 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 OUTCOME_ORDER = {"failed": 0, "error": 1, "untested": 2, "passed": 3}
 
 
+#: What a terminal, a CI log viewer or a reader's eye would act on rather than show: C0 and C1
+#: controls (ESC clears a screen and paints a forged green line), and the bidirectional
+#: overrides that make "evil\u202egnp.json" read as "evil.json".
+_NOT_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from a payload, a file name or a server, safe to print: every control character
+    shown as its escape (``\\x1b``), so that nothing in an input can act on the reader."""
+    return _NOT_PRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
 def location(result: dict[str, Any], finding: dict[str, Any]) -> str:
     """``source:line:col`` as far as known."""
-    where = str(result["source"])
+    where = printable(str(result["source"]))
     if finding.get("line"):
         where += f":{finding['line']}"
         if finding.get("column"):
@@ -31,14 +43,14 @@ def location(result: dict[str, Any], finding: dict[str, Any]) -> str:
 def finding_line(result: dict[str, Any], finding: dict[str, Any]) -> str:
     """One finding in words: where, what, what was expected, the value (already redacted)."""
     if finding.get("check") == "compat":  # its message says where the counterexample fails
-        text = f"{location(result, finding)}: {finding['message']}"
+        text = f"{location(result, finding)}: {printable(finding['message'])}"
     else:
-        pointer = finding.get("pointer") or "(document)"
-        text = f"{location(result, finding)} {pointer}: {finding['message']}"
+        pointer = printable(finding.get("pointer") or "(document)")
+        text = f"{location(result, finding)} {pointer}: {printable(finding['message'])}"
     if finding.get("expected"):
-        text += f" (expected {finding['expected']})"
+        text += f" (expected {printable(finding['expected'])})"
     if finding.get("value") is not None:
-        text += f" [value: {finding['value']}]"
+        text += f" [value: {printable(finding['value'])}]"
     return text
 
 
