@@ -5,6 +5,7 @@ input is listed, every format is written, and the good file beside it is still c
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -139,3 +140,45 @@ def test_control_characters_from_inputs_never_reach_the_reader_raw(tmp_path: Pat
         assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
     assert "evil\\x1b[31m\\u202e.json" in outputs[0]
     assert "/\\x1b[2J\\x1b[32m" in outputs[0]  # the pointer, escaped
+
+
+def test_inputs_that_cannot_be_read_are_findings_never_skipped(tmp_path: Path) -> None:
+    """A dangling link with a payload's name and a link loop were skipped silently (the run
+    passed); a file name that is not UTF-8 ended the run with an internal error. Each is now
+    a located finding, or read and named with the bytes escaped."""
+    import os
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "good.json")
+    os.symlink("nowhere.json", folder / "dangling.json")
+    os.symlink("..", folder / "loop")
+    odd = os.fsencode(folder) + b"/bad\xff name.json"
+    with open(odd, "wb") as handle:
+        handle.write(GOOD.read_bytes())
+    proc = run_cli("validate", str(folder), "-f", "json", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    document = json.loads(proc.stdout)
+    REPORT.validate(document)
+    by_name = {r["source"].removeprefix(str(folder) + "/"): r for r in document["results"]}
+    assert by_name["good.json"]["valid"] and by_name["bad\\xff name.json"]["valid"]
+    assert "cannot read" in by_name["dangling.json"]["findings"][0]["message"]
+    assert "a symbolic link leads back to it" in by_name["loop/d"]["findings"][0]["message"]
+    # named on the command line, the odd name is read and shown escaped too
+    named = run_cli("validate", os.fsdecode(odd), cwd=tmp_path)
+    assert named.returncode == 0 and "bad\\xff name.json" in named.stdout, named.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any directory: nothing to refuse")
+def test_a_directory_that_cannot_be_listed_is_a_finding(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "x.json").write_text("{}")
+    locked.chmod(0)
+    try:
+        proc = run_cli("validate", str(tmp_path), "-f", "json", cwd=tmp_path)
+    finally:
+        locked.chmod(0o755)
+    document = json.loads(proc.stdout)
+    [result] = document["results"]
+    assert proc.returncode == 1 and "cannot be listed" in result["findings"][0]["message"]

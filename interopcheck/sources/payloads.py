@@ -86,19 +86,35 @@ def _expand(plan: list[tuple[str, str]]) -> Iterator[str]:
             yield name
 
 
-def _walk(directory: str) -> Iterator[str]:
-    """Payload files under ``directory``: entries in name order, descending as met."""
+def _walk(directory: str, seen: set[tuple[int, int]] | None = None) -> Iterator[str]:
+    """Payload files under ``directory``: entries in name order, descending as met. What
+    cannot be read is not skipped: a directory that cannot be listed, a directory reached
+    again through a link (a loop) and a dangling link with a payload's name are yielded as
+    sources, and reading each is a finding about it (an input that cannot be read is a
+    failure, never a silent pass)."""
+    seen = set() if seen is None else seen
     try:
+        status = os.stat(directory)
+        here = (status.st_dev, status.st_ino)
+        if here in seen:
+            yield directory  # a link loop: reported, not walked again
+            return
+        seen.add(here)
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
+        yield directory
         return
     for entry in entries:
-        if entry.is_dir():
-            yield from _walk(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError:  # ELOOP and the like: a link that leads nowhere readable
+            is_dir = False
+        if is_dir:
+            yield from _walk(entry.path, seen)
         elif entry.name == GENERATOR_MANIFEST:
             continue  # generate's metadata, never a payload (named as a file, it is read)
-        elif os.path.splitext(entry.name)[1].lower() in PAYLOAD_SUFFIXES and entry.is_file():
-            yield entry.path
+        elif os.path.splitext(entry.name)[1].lower() in PAYLOAD_SUFFIXES:
+            yield entry.path  # a file, or a link that does not lead to one: read says which
 
 
 def syntax_for(name: str) -> str:
@@ -135,6 +151,11 @@ def read_bytes(source: str, max_bytes: int) -> bytes | ParseProblem:
                 if size > max_bytes:
                     return _too_large(size, max_bytes)
                 data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        return ParseProblem(
+            "a directory whose payloads could not be read: it cannot be listed (permissions), "
+            "or a symbolic link leads back to it (a loop)"
+        )
     except OSError as exc:
         return ParseProblem(f"cannot read: {exc.strerror or exc}")
     if len(data) > max_bytes:
@@ -168,8 +189,24 @@ def decode(data: bytes) -> str | ParseProblem:
         )
 
 
+def shown_source(source: str) -> str:
+    """A file name as a report may carry it: bytes that are not UTF-8 (a name the file system
+    gave us with surrogate escapes) shown as ``\\xff``, so that no output fails on it."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return source
+
+
 def read_payloads(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Payload]:
     """The payloads in one named source: one, or one per line of a JSON Lines file."""
+    for payload in _read_payloads(source, max_bytes):
+        payload.source = shown_source(payload.source)
+        yield payload
+
+
+def _read_payloads(source: str, max_bytes: int) -> Iterator[Payload]:
     syntax = syntax_for(source)
     data = read_bytes(source, max_bytes)
     if isinstance(data, ParseProblem):
