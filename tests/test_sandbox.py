@@ -62,7 +62,7 @@ def test_a_long_correlation_id_with_spaces_is_echoed_whole(court: str) -> None:
     response = _post(court, VALID, {"X-Correlation-Id": long_id})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert "longer than 200 characters" in response.json()["detail"]
+    assert "at most 200 printable characters" in response.json()["detail"]
     assert response.headers["X-Correlation-Id"] == long_id
     edge = "y" * 199 + "z"
     response = _post(court, VALID, {"X-Correlation-Id": edge})

@@ -28,8 +28,13 @@ def sandbox(
         typer.Option(
             "--token",
             help="Bearer token callers must send (default: $INTEROPCHECK_SANDBOX_TOKEN, else "
-            "the documented development token).",
+            "the documented development token). On a shared machine prefer --token-file or "
+            "the variable: a command line is visible to other users.",
         ),
+    ] = None,
+    token_file: Annotated[
+        Path | None,
+        typer.Option("--token-file", help="Read the bearer token from this file."),
     ] = None,
     fault: Annotated[
         list[str] | None,
@@ -71,6 +76,8 @@ def sandbox(
 
     import uvicorn
 
+    from interopcheck.sandbox.serve import limits
+
     if (tls_key or client_ca) and tls_cert is None:
         raise SetupError("--tls-key and --client-ca need --tls-cert (https)")
     tls: dict[str, Any] = {}
@@ -81,10 +88,19 @@ def sandbox(
         tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key) if tls_key else None}
         if client_ca is not None:
             tls.update(ssl_ca_certs=str(client_ca), ssl_cert_reqs=ssl.CERT_REQUIRED)
+    if token is not None and token_file is not None:
+        raise SetupError("give --token or --token-file, not both")
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SetupError(f"{token_file}: cannot read the token: {exc}") from None
+        if not token:
+            raise SetupError(f"{token_file}: the token file is empty")
     chosen = token or os.environ.get(TOKEN_ENV) or DEVELOPMENT_TOKEN
     app = create_app(SandboxConfig(profile, actor, chosen, frozenset(fault or ())))
     source = (
-        "--token"
+        ("--token-file" if token_file else "--token")
         if token
         else f"${TOKEN_ENV}"
         if os.environ.get(TOKEN_ENV)
@@ -97,4 +113,4 @@ def sandbox(
     )
     for line in describe(app.state.endpoints):
         sys.stderr.write(f"  {line}\n")
-    uvicorn.run(app, host=host, port=port, log_level="warning", **tls)
+    uvicorn.run(app, host=host, port=port, log_level="warning", **limits(), **tls)

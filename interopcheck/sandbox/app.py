@@ -62,24 +62,54 @@ class SandboxConfig:
     """How long ``slow`` waits (default: twice the profile's maxResponseMs)."""
 
 
+#: What the store keeps at most: the oldest message goes first beyond either bound.
+STORE_MESSAGES = 10_000
+STORE_BYTES = 64 * 1024 * 1024
+
+
 @dataclass
 class Store:
-    """What the sandbox accepted: by message id, and by PTI-URN for case look-ups."""
+    """What the sandbox accepted: by message id, and by PTI-URN for case look-ups. Bounded in
+    count and bytes (oldest out), so a client cannot grow it without end."""
 
-    messages: dict[str, Any] = field(default_factory=dict)
+    messages: dict[str, tuple[Any, int]] = field(default_factory=dict)
     by_case: dict[str, list[Any]] = field(default_factory=dict)
+    size: int = 0
+    max_messages: int = STORE_MESSAGES
+    max_bytes: int = STORE_BYTES
 
-    def keep(self, message: Any) -> bool:
-        """Keep a message; False when its message id was seen before (a duplicate)."""
+    def keep(self, message: Any, size: int) -> bool:
+        """Keep a message of ``size`` bytes; False when its message id was seen before."""
         header = message.get("header", {})
         message_id = str(header.get("messageId"))
         if message_id in self.messages:
             return False
-        self.messages[message_id] = message
-        urn = message.get("ptiUrn") or (message.get("case") or {}).get("ptiUrn")
-        if isinstance(urn, str):
+        self.messages[message_id] = (message, size)
+        self.size += size
+        urn = _urn(message)
+        if urn is not None:
             self.by_case.setdefault(urn, []).append(message)
+        while len(self.messages) > self.max_messages or self.size > self.max_bytes:
+            self._forget_oldest()
         return True
+
+    def _forget_oldest(self) -> None:
+        oldest = next(iter(self.messages))
+        message, size = self.messages.pop(oldest)
+        self.size -= size
+        urn = _urn(message)
+        if urn is not None:
+            kept = [m for m in self.by_case.get(urn, []) if m is not message]
+            if kept:
+                self.by_case[urn] = kept
+            else:
+                self.by_case.pop(urn, None)
+
+
+def _urn(message: Any) -> str | None:
+    case = message.get("case")
+    urn = message.get("ptiUrn") or (case.get("ptiUrn") if isinstance(case, dict) else None)
+    return urn if isinstance(urn, str) else None
 
 
 def create_app(config: SandboxConfig) -> Starlette:
@@ -113,7 +143,8 @@ def create_app(config: SandboxConfig) -> Starlette:
 
     def correlation(request: Request, response: Response) -> Response:
         value = request.headers.get(api.correlation_header)
-        if value and "no-correlation-id" not in faults:
+        if value and value.isprintable() and "no-correlation-id" not in faults:
+            # (never a control character back: ESC or BEL would reach whoever reads the logs)
             # Echoed whole: it arrived as a valid header value, and a cut one can end in a space,
             # which no HTTP/1.1 server may send (the connection was dropped).
             response.headers[api.correlation_header] = value
@@ -173,16 +204,18 @@ def create_app(config: SandboxConfig) -> Starlette:
             refusal = denied(request, endpoint)
             if refusal is not None:
                 return refusal
-            if len(request.headers.get(api.correlation_header, "")) > MAX_CORRELATION_ID:
+            correlation_id = request.headers.get(api.correlation_header, "")
+            if len(correlation_id) > MAX_CORRELATION_ID or not correlation_id.isprintable():
                 return problem(
                     request,
                     400,
                     "Bad Request",
-                    f"{api.correlation_header} is longer than {MAX_CORRELATION_ID} characters",
+                    f"{api.correlation_header} must be at most {MAX_CORRELATION_ID} printable "
+                    "characters",
                     endpoint,
                 )
             content_type = request.headers.get("content-type", "").split(";")[0].strip()
-            if content_type != "application/json":
+            if content_type.lower() != "application/json":  # media types are case-insensitive
                 return problem(
                     request, 415, "Unsupported Media Type", "send application/json", endpoint
                 )
@@ -231,7 +264,7 @@ def create_app(config: SandboxConfig) -> Starlette:
                     errors=errors,
                 )
             header = message.get("header", {}) if isinstance(message, dict) else {}
-            fresh = store.keep(message) if isinstance(message, dict) else True
+            fresh = store.keep(message, len(body)) if isinstance(message, dict) else True
             receipt: dict[str, Any] = {
                 "receiptId": str(uuid.uuid4()),
                 "messageId": header.get("messageId"),
@@ -281,7 +314,20 @@ def create_app(config: SandboxConfig) -> Starlette:
         Route("/v1/health", health, methods=["GET"]),
         Route("/v1/cases/{urn}", case, methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 500)
+        titles = {404: "Not Found", 405: "Method Not Allowed"}
+        title = titles.get(status, "Internal Server Error")
+        return problem(request, status, title, f"{request.method} {request.url.path[:100]}")
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        return problem(request, 500, "Internal Server Error", "the sandbox failed on this request")
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={404: not_found, 405: not_found, 500: failed, Exception: failed},
+    )
     app.state.store = store
     app.state.endpoints = endpoints
     return app

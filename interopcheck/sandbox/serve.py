@@ -10,6 +10,40 @@ from typing import Any
 
 from interopcheck.errors import SetupError
 
+#: Seconds a new connection has to send its request's headers.
+HEADER_SECONDS = 10.0
+
+
+def _headers_in_time() -> type:
+    """uvicorn's h11 protocol, closing a connection that has not sent a whole request head
+    within ``HEADER_SECONDS`` (uvicorn times out only idle connections after a response, so
+    1,100 connections that never spoke held the sandbox's file descriptors for good)."""
+    import asyncio
+
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeadersInTime(H11Protocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._head_deadline = self.loop.call_later(HEADER_SECONDS, self._no_head)
+
+        def _no_head(self) -> None:
+            if getattr(self, "cycle", None) is None and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._head_deadline.cancel()
+            super().connection_lost(exc)
+
+    return HeadersInTime
+
+
+def limits() -> dict[str, Any]:
+    """uvicorn's bounds for a server anyone who reaches its port may call: a head within
+    ``HEADER_SECONDS``, an idle connection closed after 5 s, and past 200 connections at once
+    a 503 for new ones instead of file descriptors running out for everyone."""
+    return {"http": _headers_in_time(), "timeout_keep_alive": 5, "limit_concurrency": 200}
+
 
 @contextlib.contextmanager
 def serving(
@@ -20,7 +54,9 @@ def serving(
     ``ssl_*`` options (``ssl_certfile`` makes it https)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=0, log_level="warning", lifespan="off", **tls)
+    config = uvicorn.Config(
+        app, host=host, port=0, log_level="warning", lifespan="off", **limits(), **tls
+    )
     server = uvicorn.Server(config)
     # uvicorn installs signal handlers only in the main thread; here Ctrl-C reaches ours.
     thread = threading.Thread(target=server.run, daemon=True, name="interopcheck-server")
