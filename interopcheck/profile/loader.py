@@ -273,7 +273,8 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
     standard = data.get("standard")
     verdict = data.get("verdict")
     journey = data.get("journey")
-    digest = hashlib.sha256((raw.digest + (parent.digest if parent else "")).encode()).hexdigest()
+    api = _api(data["api"], raw.path.parent) if "api" in data else (parent.api if parent else None)
+    digest = _digest(raw, parent, codelists, api if "api" in data else None)
     return Profile(
         id=data["id"],
         version=str(data["version"]),
@@ -301,14 +302,38 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
         journey_join={k: _locations(v) for k, v in journey["join"].items()}
         if journey
         else (parent.journey_join if parent else {}),
-        api=_api(data["api"], raw.path.parent)
-        if "api" in data
-        else (parent.api if parent else None),
+        api=api,
         journey_order=tuple(journey.get("order", ()))
         if journey
         else (parent.journey_order if parent else ()),
         digest=digest,
     )
+
+
+def _digest(
+    raw: RawProfile, parent: Profile | None, codelists: dict[str, Codelist], api: Api | None
+) -> str:
+    """SHA-256 over every file the profile reads: its YAML, each code list in its own tree and
+    its API document (a widened code list must not still verify), then its parent's digest.
+    Bundled code lists are the tool's own, named by its version in every report."""
+    from interopcheck.profile.codelists import DATA_ROOT, codelist_path
+
+    parts = [raw.digest, parent.digest if parent else ""]
+    read = [
+        (f"codelist {name}", codelist_path(spec))
+        for name, spec in sorted(codelists.items())
+        if spec.file is not None and spec.base == raw.path.parent
+    ]
+    if api is not None and api.openapi is not None:
+        read.append(("openapi", Path(api.openapi)))
+    for what, path in read:
+        if path is None or DATA_ROOT in path.parents:
+            continue  # missing: said where the list is used; bundled: the tool's own
+        try:
+            parts.append(f"{what}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+        except OSError as exc:
+            raise SetupError(f"{path}: cannot read the profile's {what}: {exc.strerror}") from None
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _api(data: dict[str, Any], base: Path) -> Api:

@@ -103,6 +103,28 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
+#: Encodings of the Ed25519 points of small order (the identity among them), canonical and
+#: not, as libsodium's blocklist has them: a "public key" among these verifies forgeries.
+SMALL_ORDER_KEYS = frozenset(
+    {
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "0100000000000000000000000000000000000000000000000000000000000080",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    }
+)
+
+
 def load_public_key(path: Path) -> Ed25519PublicKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -114,6 +136,12 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
         raise SetupError(f"{path}: not a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
         raise SetupError(f"{path}: not an Ed25519 public key")
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if raw.hex() in SMALL_ORDER_KEYS:
+        raise SetupError(
+            f"{path}: a small-order Ed25519 point, not a real public key (signatures under it "
+            "prove nothing)"
+        )
     return key
 
 
@@ -157,6 +185,7 @@ def check_signature(
         signature = base64.b64decode(document["signature"], validate=True)
         algorithm = document["algorithm"]
         signer = document["keyFingerprint"]
+        recorded_sha256 = document["reportSha256"]
     except (ValueError, KeyError, TypeError):
         return SignatureCheck(False, "the signature file is not an interopcheck signature")
     expected = fingerprint(public_key)
@@ -173,5 +202,9 @@ def check_signature(
             False,
             "the signature does not match the report's bytes: the report was changed after "
             "it was signed",
+        )
+    if recorded_sha256 != hashlib.sha256(data).hexdigest():
+        return SignatureCheck(
+            False, "the signature file records another report's SHA-256 (reportSha256)"
         )
     return SignatureCheck(True, f"signed by {expected}")

@@ -7,8 +7,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from interopcheck.errors import SetupError
+
+if TYPE_CHECKING:
+    from interopcheck.profile.model import Profile
 from interopcheck.report.signing import (
     _read,
     check_signature,
@@ -58,6 +62,10 @@ def verify_report(
     except (ValueError, KeyError, TypeError):
         outcome.fail("the signed file is not an interopcheck report with a manifest")
         return _close(outcome)
+    # A signature says who vouches for the bytes, not that they make sense: a report re-signed
+    # after editing must still be a report, and agree with itself, before it is VERIFIED.
+    for problem in consistency_problems(document):
+        outcome.fail(problem)
     signer = (manifest.get("signer") or {}).get("keyFingerprint")
     if signer != fingerprint(key):
         outcome.fail(f"the report names signer {signer!r}, not the key given")
@@ -69,8 +77,8 @@ def verify_report(
             if v
         )
         outcome.ok(f"self-certification by {who}")
-    _check_profile(outcome, manifest.get("profile"), profile)
-    _check_schemas(outcome, manifest.get("schemas") or [], ref_schemas, schema_file)
+    loaded = _check_profile(outcome, manifest.get("profile"), profile)
+    _check_schemas(outcome, manifest.get("schemas") or [], ref_schemas, schema_file, loaded)
     from interopcheck.formats.text import untested_words, verdict_of
 
     verdict = verdict_of(document).words
@@ -88,12 +96,21 @@ def _close(outcome: Verification) -> Verification:
 
 def _check_profile(
     outcome: Verification, recorded: dict[str, str] | None, given: str | None
-) -> None:
+) -> Profile | None:
+    """The profile here, when its digest is the one recorded. Without ``--profile`` only a
+    bundled profile is looked up by the id the report records: a report never names a file
+    that is then read."""
     if recorded is None:
-        return
-    from interopcheck.profile.loader import load_profile
+        return None
+    from interopcheck.profile.loader import bundled_profiles, load_profile
 
     name = given or recorded["id"]
+    if given is None and name not in bundled_profiles():
+        outcome.fail(
+            f"profile {str(recorded['id'])[:60]!r} is not a bundled profile: give the profile "
+            "the run used with --profile FILE"
+        )
+        return None
     try:
         profile = load_profile(name)
     except SetupError as exc:
@@ -101,14 +118,15 @@ def _check_profile(
             f"profile {recorded['id']} {recorded['version']} is not available here "
             f"({exc.message}); give it with --profile FILE"
         )
-        return
+        return None
     if profile.digest != recorded["digest"]:
         outcome.fail(
             f"profile {profile.id} {profile.version} here has digest {profile.digest[:16]}…, "
             f"the report was made with {recorded['digest'][:16]}… (the profile changed)"
         )
-    else:
-        outcome.ok(f"profile {profile.id} {profile.version} has the digest the report records")
+        return None
+    outcome.ok(f"profile {profile.id} {profile.version} has the digest the report records")
+    return profile
 
 
 def _check_schemas(
@@ -116,12 +134,15 @@ def _check_schemas(
     recorded: list[dict[str, str]],
     ref_schemas: list[Path],
     schema_file: Path | None,
+    profile: Profile | None,
 ) -> None:
     from interopcheck.standard.catalog import Catalog
 
     catalog = Catalog.bundled(ref_schemas)
     if schema_file is not None:
         catalog.add_user_schema(schema_file)
+    if profile is not None and profile.api is not None and profile.api.schemas:
+        catalog.add_entries(profile.api.schemas)  # an OpenAPI-sourced profile's own schemas
     here = {e.uri: e.path for e in catalog.entries()}
     changed = 0
     for entry in recorded:
@@ -136,3 +157,67 @@ def _check_schemas(
             changed += 1
     if recorded and not changed:
         outcome.ok(f"all {len(recorded)} schemas have the digests the report records")
+
+
+def consistency_problems(document: dict[str, Any]) -> list[str]:
+    """Ways a report contradicts its schema or itself (empty: none). Checked before a report
+    is called VERIFIED: a re-signed, edited report must still agree with itself."""
+    import jsonschema_rs
+
+    from interopcheck.report.document import REPORT_SCHEMA_PATH
+
+    validator = jsonschema_rs.validator_for(json.loads(REPORT_SCHEMA_PATH.read_text()))
+    errors = list(validator.iter_errors(document))
+    if errors:
+        first = errors[0]
+        where = "/" + "/".join(str(step) for step in first.instance_path)
+        return [f"the report does not match the report schema at {where}: {first.message[:200]}"]
+    problems = []
+    manifest = document["manifest"]
+    verdict = document.get("verdict")
+    if verdict is not None and document["conformant"] != (verdict == "conformant"):
+        problems.append(f"the report says conformant {document['conformant']} beside {verdict}")
+    if not manifest.get("schemas"):
+        problems.append("the manifest records no schemas: nothing to check the standard against")
+    body_profile = document.get("profile")
+    recorded = manifest.get("profile")
+    if body_profile is not None and document.get("command") != "compat":
+        if recorded is None:
+            problems.append("the manifest records no profile, though the report was made with one")
+        elif any(recorded.get(k) != body_profile.get(k) for k in ("id", "version", "digest")):
+            problems.append("the manifest and the report name different profiles")
+    requirements = document.get("requirements") or []
+    if body_profile is not None and document.get("command") != "compat":
+        deciding = set(document.get("deciding") or [])
+        scope = document.get("scope")
+        in_scope = [
+            r
+            for r in requirements
+            if r["level"] in deciding and (not scope or scope in r["actors"])
+        ]
+        failing = [r["id"] for r in in_scope if r["outcome"] in ("failed", "error")]
+        untested = [r["id"] for r in in_scope if r["outcome"] == "untested"]
+        if verdict == "conformant" and (failing or untested):
+            how = "failed" if failing else "were not tested"
+            problems.append(
+                f"the report says CONFORMANT beside deciding requirements that {how}: "
+                f"{', '.join((failing or untested)[:8])}"
+            )
+        if verdict == "incomplete" and failing:
+            problems.append(f"the report says INCOMPLETE beside failed {', '.join(failing[:8])}")
+        if sorted(document.get("untestedDeciding") or []) != sorted(untested):
+            problems.append("untestedDeciding does not list the untested deciding requirements")
+    results = document.get("results") or []
+    invalid = sum(1 for r in results if r.get("findings"))
+    if document.get("resultsShown", "all") == "all" and invalid != document["summary"]["invalid"]:
+        problems.append(
+            f"the summary counts {document['summary']['invalid']} results with findings, "
+            f"the report holds {invalid}"
+        )
+    if document["conformant"] and any(
+        f.get("requirement") is None and f.get("check") != "compat"
+        for r in results
+        for f in r.get("findings", [])
+    ):
+        problems.append("the report says conformant beside findings no requirement owns")
+    return problems
