@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -116,6 +117,9 @@ def _worker_init(spec: ValidationSpec) -> None:
     """Give the worker its checker: inherited from the parent when the pool forks (the
     profile, code lists and compiled validators are then not built again), else built anew."""
     global _worker_checker, _worker_max_bytes
+    # Ctrl-C is the parent's to handle (it stops the pool and says so once); a worker that
+    # took it too printed a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _worker_checker is None:
         _worker_checker = build_checker(spec)
     _worker_max_bytes = spec.max_bytes

@@ -184,6 +184,29 @@ def _comparable(value: Any) -> tuple[str, Any]:
     return ("json", json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
+#: How deep a rule may nest (member links in one chain, brackets inside brackets): deeper
+#: than any message, and well inside every evaluator's stack (a 3,000-link chain ended a run).
+MAX_RULE_DEPTH = 64
+_LONG_CHAIN = re.compile(rf"(?:\.\s*[A-Za-z_]\w*){{{MAX_RULE_DEPTH + 1},}}")
+
+
+def _too_deep(expression: str) -> str | None:
+    """Why the expression nests too deeply, or None."""
+    text = _STRING.sub("''", expression)
+    if _LONG_CHAIN.search(text):
+        return f"a member chain of over {MAX_RULE_DEPTH} links"
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    if deepest > MAX_RULE_DEPTH:
+        return f"nested {deepest} brackets deep"
+    return None
+
+
 #: A named function, as opposed to an operator overload such as ``_&&_`` or ``!_``.
 _NAMED = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*$")
 
@@ -201,6 +224,12 @@ class CelRule:
         """The same rule in plain Python when it is within cel_native's subset."""
         self.growth = growth(expression)
         """How its cost grows with the message (the engine's budget is estimated from it)."""
+        deep = _too_deep(expression)
+        if deep is not None:
+            raise SetupError(
+                f"{origin}: requirement {requirement}: the rule is {deep}, deeper than any "
+                f"message (at most {MAX_RULE_DEPTH}): refused before it can exhaust a stack"
+            )
         try:
             self.program = cel.compile(expression)
         except ValueError as exc:
@@ -398,6 +427,10 @@ _MACRO = re.compile(
 _CHAIN = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\s*\()?")
 
 
+#: A field path longer than this is bound whole rather than projected (no message is deeper).
+MAX_PROJECTED_DEPTH = 64
+
+
 def projection(expression: str) -> Trie | None:
     """The fields of ``self`` an expression reads, as a trie (``*`` = every item), or None
     when the expression may read more than that (then bind the whole value)."""
@@ -420,8 +453,11 @@ def projection(expression: str) -> Trie | None:
         fields = [f for f in rest.split(".") if f]
         if call and fields:
             fields = fields[:-1]  # a method or macro call, not a field
+        path = (*bound[root], *fields)
+        if len(path) > MAX_PROJECTED_DEPTH:
+            return None  # deeper than any message: bind the whole value, build no deep trie
         node = trie
-        for field in (*bound[root], *fields):
+        for field in path:
             node = node.setdefault(field, {})
     return trie
 

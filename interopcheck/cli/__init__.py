@@ -93,6 +93,9 @@ def main() -> None:
         fail(exc.message)
     except KeyboardInterrupt:
         _interrupted()
+    except OSError as exc:  # the machine, not the input nor a bug: a full disk, a lost mount
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}{exc.strerror or exc} (nothing was written in its place)")
     except SystemExit as exc:
         if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130: say what happened
             _interrupted()
@@ -114,16 +117,28 @@ def _watch_for_ctrl_c() -> threading.Event:
     """Remember that Ctrl-C was pressed (and raise KeyboardInterrupt as Python does), unless
     SIGINT is ignored (a background job), which stays as it is."""
     pressed = threading.Event()
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        pressed.set()
+        _STOPPED_BY.append(signum)
+        raise KeyboardInterrupt
+
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-
-        def on_ctrl_c(signum: int, frame: object) -> None:
-            pressed.set()
-            raise KeyboardInterrupt
-
         signal.signal(signal.SIGINT, on_ctrl_c)
+    # A CI job cancelled sends SIGTERM: the same orderly stop (temporary report files removed,
+    # sandboxes stopped) instead of a hidden partial .report.json.* left behind.
+    main_thread = threading.current_thread() is threading.main_thread()
+    if main_thread and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, on_ctrl_c)
     return pressed
 
 
+#: The signal that stopped the run, when one did (SIGINT or SIGTERM).
+_STOPPED_BY: list[int] = []
+
+
 def _interrupted() -> NoReturn:
-    sys.stderr.write("interopcheck: interrupted (no report file was written)\n")
-    raise SystemExit(130)
+    terminated = bool(_STOPPED_BY) and _STOPPED_BY[-1] == getattr(signal, "SIGTERM", None)
+    what = "terminated" if terminated else "interrupted"
+    sys.stderr.write(f"interopcheck: {what} (no report file was written)\n")
+    raise SystemExit(143 if terminated else 130)

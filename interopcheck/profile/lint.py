@@ -8,6 +8,7 @@ not compile; pointers that no valid message could reach (the requirement could n
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -214,6 +215,10 @@ def _endpoints(raw: RawProfile, profile: Profile, api_given: bool) -> Iterator[P
         seen_routes.add(route)
 
 
+#: A code list a rule names by a literal: ``inCodelist('forces', ...)``.
+CODELIST_NAMED = re.compile(r"\b(?:inCodelist|codelistLabel)\(\s*['\"]([^'\"]*)['\"]")
+
+
 def catalog_for(profile: Profile) -> Catalog:
     """The bundled standard, plus the schemas of the profile's OpenAPI document if it has one."""
     catalog = Catalog.bundled()
@@ -347,6 +352,13 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
                 except SetupError as exc:
                     yield _at(raw, expression_pointer, str(exc).split(": ", 1)[-1])
                     continue
+                for named in CODELIST_NAMED.findall(expression):
+                    if named not in profile.codelists:
+                        yield _at(
+                            raw,
+                            expression_pointer,
+                            _unknown("code list", named, sorted(profile.codelists)),
+                        )
                 nested = growth(expression).superlinear
                 if nested is not None:
                     yield _at(

@@ -235,6 +235,7 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
         requirements[index] = replace(old, level=level)
     items = data.get("requirements", []) or []
     lines = yaml_positions(raw.root, {f"/requirements/{i}" for i in range(len(items))})
+    position = {r.id: i for i, r in enumerate(requirements)}  # linear on any profile size
     for index, item in enumerate(items):
         line, _ = lines.get(f"/requirements/{index}", (None, None))
         requirement = Requirement(
@@ -247,8 +248,9 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
             defined_in=raw.path,
             line=line,
         )
-        existing = next((i for i, r in enumerate(requirements) if r.id == requirement.id), None)
+        existing = position.get(requirement.id)
         if existing is None:
+            position[requirement.id] = len(requirements)
             requirements.append(requirement)
         else:
             requirements[existing] = requirement  # a child's requirement replaces its parent's

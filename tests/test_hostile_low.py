@@ -1,0 +1,82 @@
+"""The smaller findings of the attack on the tool (issue 14, "Low"), each as it was seen: a rule
+nested thousands of links deep, a code list named wrong in CEL, a cancelled CI job, a full
+disk. None may be an internal error or leave a partial report behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from tests.conftest import EXAMPLES, interopcheck_command, run_cli
+
+PAYLOAD = EXAMPLES / "journeys" / "theft-and-knife" / "01-charge-file.json"
+
+
+def _profile(tmp_path: Path, cel: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "id: nested-rule\nversion: '1'\ntitle: P\nextends: justice-ew\nrequirements:\n"
+        "  - id: P-001\n    level: MUST\n    text: A rule for the test.\n    check:\n"
+        f"      cel: {cel!r}\n      at: {{charge-file: [/header]}}\n"
+    )
+    return path
+
+
+def test_a_rule_nested_thousands_deep_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    for cel in ("has(self" + ".a" * 3000 + ")", "(" * 500 + "true" + ")" * 500):
+        profile = _profile(tmp_path, cel)
+        proc = run_cli("validate", "-p", str(profile), str(PAYLOAD))
+        assert proc.returncode == 2 and "internal error" not in proc.stderr, proc.stderr
+        assert "deeper than any message" in proc.stderr
+        lint = run_cli("profiles", "lint", str(profile))
+        assert lint.returncode == 1 and ":10:" in lint.stdout
+
+
+def test_lint_finds_a_code_list_named_wrong_inside_cel(tmp_path: Path) -> None:
+    profile = _profile(tmp_path, "inCodelist('forcez', self.sender.ouCode)")
+    lint = run_cli("profiles", "lint", str(profile))
+    assert lint.returncode == 1, lint.stdout
+    assert "no code list 'forcez'; did you mean forces?" in lint.stdout
+
+
+def test_a_cancelled_run_stops_in_order_and_leaves_nothing(tmp_path: Path) -> None:
+    """SIGTERM, as a CI system cancels a job: exit 143, no report and no hidden temporary file
+    (before, a partial .report.json.* was left in the report directory)."""
+    many = tmp_path / "many"
+    many.mkdir()
+    for number in range(30_000):  # links to one file: a long run, cheaply made
+        os.link(PAYLOAD, many / f"{number:05d}.json")
+    out = tmp_path / "reports"
+    process = subprocess.Popen(
+        [
+            *interopcheck_command(),
+            "validate",
+            "-p",
+            "justice-ew",
+            "-j",
+            "1",
+            str(many),
+            "--report-dir",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    time.sleep(1.5)  # well into the run (a start, not a measurement)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 143
+    assert process.stderr is not None
+    said = process.stderr.read()
+    assert "terminated (no report file was written)" in said and "Traceback" not in said
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_full_disk_is_one_clear_line_not_a_bug_report() -> None:
+    proc = run_cli("validate", str(PAYLOAD), "-f", "json", "-o", "/dev/full")
+    assert proc.returncode == 2
+    assert "No space left on device" in proc.stderr and "bug" not in proc.stderr
