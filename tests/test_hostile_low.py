@@ -47,8 +47,10 @@ def test_a_cancelled_run_stops_in_order_and_leaves_nothing(tmp_path: Path) -> No
     (before, a partial .report.json.* was left in the report directory)."""
     many = tmp_path / "many"
     many.mkdir()
-    for number in range(30_000):  # links to one file: a long run, cheaply made
-        os.link(PAYLOAD, many / f"{number:05d}.json")
+    one = tmp_path / "one.json"
+    one.write_bytes(PAYLOAD.read_bytes())
+    for number in range(30_000):  # links to one file of our own: a long run, cheaply made
+        os.link(one, many / f"{number:05d}.json")
     out = tmp_path / "reports"
     process = subprocess.Popen(
         [
@@ -80,3 +82,36 @@ def test_a_full_disk_is_one_clear_line_not_a_bug_report() -> None:
     proc = run_cli("validate", str(PAYLOAD), "-f", "json", "-o", "/dev/full")
     assert proc.returncode == 2
     assert "No space left on device" in proc.stderr and "bug" not in proc.stderr
+
+
+BROKEN_API_DOCUMENTS = [
+    "just a string",
+    "openapi: 3.1.0",
+    "openapi: 3.1.0\npaths: []",
+    "openapi: 3.1.0\npaths: {/x: {post: {requestBody: {content: {application/json: "
+    "{schema: 5}}}}}}",
+    "openapi: 3.1.0\npaths: {/x: {post: {operationId: [1], requestBody: {content: "
+    "{application/json: {schema: {$ref: '#/nope'}}}}, responses: 7}}}\ncomponents: 3",
+    "openapi: 3.1.0\npaths: {/x: {post: {requestBody: {content: {application/json: {schema: "
+    "{$ref: '#/components/schemas/m'}}}}, responses: {'202': {description: ok}}}}}\n"
+    "components: {schemas: {m: {type: object}}, securitySchemes: 5}\nsecurity: [5]",
+]
+
+
+def test_a_malformed_api_document_is_a_clear_error_located_where_it_is_named(
+    tmp_path: Path,
+) -> None:
+    """Two of these were internal errors ('int' object has no attribute 'get'), and lint put
+    every one at the profile's 1:1."""
+    for text in BROKEN_API_DOCUMENTS:
+        (tmp_path / "api.yaml").write_text(text + "\n")
+        profile = tmp_path / "p.yaml"
+        profile.write_text(
+            "id: api-test\nversion: '1'\ntitle: API\nextends: justice-ew\n"
+            "api:\n  openapi: api.yaml\n  actor: court\n"
+        )
+        proc = run_cli("validate", "-p", str(profile), str(PAYLOAD))
+        assert proc.returncode == 2 and "internal error" not in proc.stderr, (text, proc.stderr)
+        assert "api.yaml" in proc.stderr
+        lint = run_cli("profiles", "lint", str(profile))
+        assert lint.returncode == 1 and f"{profile}:6:12:" in lint.stdout, (text, lint.stdout)

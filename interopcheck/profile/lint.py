@@ -58,7 +58,13 @@ def lint_profile(path: Path) -> list[ProfileProblem]:
     try:
         profile = build_profile(replace(raw, data=built), parent)
     except SetupError as exc:
-        problems.append(_at(raw, "/", str(exc).split(": ", 1)[-1]))
+        # an API document's problem is placed where the profile names the document
+        api = usable.get("api")
+        document = str(api.get("openapi", "")) if isinstance(api, dict) else ""
+        if document and Path(document).name in str(exc):
+            problems.append(_at(raw, "/api/openapi", str(exc)))
+        else:
+            problems.append(_at(raw, "/", str(exc).split(": ", 1)[-1]))
         return _in_order(problems)
     checked = replace(raw, data=usable)
     return _in_order(

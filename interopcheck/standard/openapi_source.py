@@ -70,7 +70,19 @@ def read_document(path: Path) -> dict[str, Any]:
 
 def load_openapi(path: Path, actor: str) -> OpenApiSource:
     """Read ``path`` and take its endpoints for ``actor``; ``SetupError`` naming the place
-    when it cannot be used."""
+    when it cannot be used. An API document is another organisation's: a part of the wrong
+    shape (a number where an object belongs) is a clear error about the document, never a
+    crash of ours."""
+    try:
+        return _load_openapi(path, actor)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise SetupError(
+            f"{path}: not a usable OpenAPI document: a part has the wrong shape "
+            f"({type(exc).__name__}: {str(exc)[:120]}); check it with an OpenAPI validator"
+        ) from None
+
+
+def _load_openapi(path: Path, actor: str) -> OpenApiSource:
     document = read_document(path)
     version_30 = str(document["openapi"]).startswith("3.0")
     if version_30:
