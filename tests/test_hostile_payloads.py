@@ -61,6 +61,9 @@ def test_each_hostile_payload_is_a_finding_about_its_own_file(tmp_path: Path) ->
         findings = by_source[name]["findings"]
         assert findings and findings[0]["check"] == "parse", (name, findings)
         assert words in findings[0]["message"], (name, findings[0]["message"])
+    for name in ("surrogate-key.json", "surrogate-value.json", "deep-object.json"):
+        finding = by_source[name]["findings"][0]  # located, as other parse findings are
+        assert finding["line"] == 1 and finding["column"] > 60, (name, finding)
     assert sorted(p.name for p in out.iterdir()) == [
         "report.html",
         "report.json",

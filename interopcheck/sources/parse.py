@@ -26,6 +26,9 @@ class ParseProblem(Exception):
     message: str
     line: int | None = None
     column: int | None = None
+    pointer: str = ""
+    """Where in the value, when the problem is found after parsing (the position is then
+    looked up from it)."""
 
     def __str__(self) -> str:
         if self.line is None:
@@ -86,18 +89,25 @@ def check_value(value: Any, text: str) -> None:
         if isinstance(item, (dict, list)) and depth >= MAX_DEPTH:
             raise ParseProblem(
                 f"nested more than {MAX_DEPTH} levels deep (at {pointer[:120]}…): no real "
-                "message is; refused rather than risk the validator"
+                "message is; refused rather than risk the validator",
+                pointer=pointer,
             )
         if isinstance(item, dict):
             for key, child in item.items():
                 step = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
                 if _lone_surrogate(key):
-                    raise ParseProblem(f"a lone surrogate (not Unicode text) in a key at {step!r}")
+                    raise ParseProblem(
+                        f"a lone surrogate (not Unicode text) in a key at {step!r}",
+                        pointer="~key~" + step,
+                    )
                 stack.append((child, depth + 1, step))
         elif isinstance(item, list):
             stack.extend((child, depth + 1, f"{pointer}/{i}") for i, child in enumerate(item))
         elif isinstance(item, str) and _lone_surrogate(item):
-            raise ParseProblem(f"a lone surrogate (not Unicode text) in the string at {pointer!r}")
+            raise ParseProblem(
+                f"a lone surrogate (not Unicode text) in the string at {pointer!r}",
+                pointer=pointer,
+            )
 
 
 def _lone_surrogate(text: str) -> bool:
@@ -112,8 +122,25 @@ def parse_json(text: str) -> Any:
     """Parse one JSON text strictly (RFC 8259 plus: no duplicate keys, no NaN/Infinity, no
     lone surrogates, no absurd nesting)."""
     value = _decode_json(text)
-    check_value(value, text)
+    try:
+        check_value(value, text)
+    except ParseProblem as problem:
+        raise _located(problem, text) from None
     return value
+
+
+def _located(problem: ParseProblem, text: str) -> ParseProblem:
+    """The problem with the line and column of its pointer, looked up in the JSON text."""
+    from interopcheck.sources.positions import KEY_PREFIX, json_positions
+
+    wanted = problem.pointer.replace("~key~", KEY_PREFIX)
+    if problem.line is None and problem.pointer:
+        try:
+            found = json_positions(text, {wanted})
+        except (RecursionError, ValueError):
+            found = {}
+        problem.line, problem.column = found.get(wanted, (None, None))
+    return problem
 
 
 def _decode_json(text: str) -> Any:
