@@ -115,3 +115,21 @@ def test_a_malformed_api_document_is_a_clear_error_located_where_it_is_named(
         assert "api.yaml" in proc.stderr
         lint = run_cli("profiles", "lint", str(profile))
         assert lint.returncode == 1 and f"{profile}:6:12:" in lint.stdout, (text, lint.stdout)
+
+
+def test_lint_finds_a_journey_rule_that_compares_objects(tmp_path: Path) -> None:
+    """A journey rule pointed at an object crashed `journey` on valid data, and lint said
+    nothing; `journey` now compares such values whole, and lint says where the rule is wrong."""
+    profile = tmp_path / "j.yaml"
+    profile.write_text(
+        "id: journey-objects\nversion: '1'\ntitle: J\nextends: justice-ew\nrequirements:\n"
+        "  - id: J-001\n    level: MUST\n    text: The same defendant throughout.\n"
+        "    check:\n      journey: same-identifier\n"
+        "      origin: {charge-file: [/defendants/*/person]}\n"
+        "      reuse: {prosecution-case: [/defendants/*/person]}\n"
+    )
+    lint = run_cli("profiles", "lint", str(profile))
+    assert lint.returncode == 1, lint.stdout
+    assert ":11:" in lint.stdout and "is an object in a charge-file message" in lint.stdout
+    journey = run_cli("journey", "-p", str(profile), str(EXAMPLES / "journeys"), "-f", "json")
+    assert journey.returncode in (0, 1) and "internal error" not in journey.stderr

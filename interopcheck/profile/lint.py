@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from interopcheck.checks.cel_cost import growth
+from interopcheck.checks.pointers import parse_pointer
 from interopcheck.errors import SetupError
 from interopcheck.profile.codelists import CodelistStore, codelist_path
 from interopcheck.profile.loader import (
@@ -32,7 +33,7 @@ from interopcheck.profile.model import Profile
 from interopcheck.profile.paths import quoted, shown_name
 from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.formats import JUSTICE_FORMATS
-from interopcheck.standard.schema_paths import describes
+from interopcheck.standard.schema_paths import asserted, describes
 
 
 def lint_profile(path: Path) -> list[ProfileProblem]:
@@ -225,6 +226,15 @@ def _endpoints(raw: RawProfile, profile: Profile, api_given: bool) -> Iterator[P
 CODELIST_NAMED = re.compile(r"\b(?:inCodelist|codelistLabel)\(\s*['\"]([^'\"]*)['\"]")
 
 
+def _container_at(documents: dict[str, Any], uri: str, pointer: str) -> str | None:
+    """``an object`` or ``an array`` when every valid message has one at the pointer."""
+    for schema in asserted(documents, uri, list(parse_pointer(pointer))):
+        kind = schema.get("type")
+        if kind in ("object", "array"):
+            return f"an {kind}"
+    return None
+
+
 def catalog_for(profile: Profile) -> Catalog:
     """The bundled standard, plus the schemas of the profile's OpenAPI document if it has one."""
     catalog = Catalog.bundled()
@@ -374,12 +384,22 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
                         f"list that is not the outer item's own ({nested} ...); a large message "
                         "meets the evaluation budget. For uniqueness use uniqueBy(list, 'field')",
                     )
+        compares_values = check.get("journey") in ("same-identifier", "dates-in-order")
         for where, locations in _locations(check):
             for message_type, pointers in locations.items():
                 for pointer in pointers:
-                    yield from pointer_problem(
-                        base + where + "/" + message_type, message_type, pointer
-                    )
+                    place = base + where + "/" + message_type
+                    problems = list(pointer_problem(place, message_type, pointer))
+                    yield from problems
+                    if compares_values and not problems and message_type in schemas:
+                        container = _container_at(documents, schemas[message_type].uri, pointer)
+                        if container is not None:
+                            yield _at(
+                                raw,
+                                place,
+                                f"{pointer} is {container} in a {message_type} message: a "
+                                "journey rule compares identifiers and dates, not containers",
+                            )
         for key in ("message",):
             if key in check and check[key] not in schemas:
                 yield _at(raw, base + "/" + key, f"no message type {check[key]!r} in the standard")
