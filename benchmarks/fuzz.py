@@ -171,10 +171,12 @@ def mutate_profile(rng: random.Random, profile: dict[str, Any]) -> dict[str, Any
                 _set(value, rng.choice(rules), text[:cut] + rng.choice(["(", ".all(", "'", "))"]))
         elif kind == 3:  # a pointer changed
             _set(value, target, rng.choice(["/", "/~2", "/defendants/*/*/x", "//", "/a/-1"]))
-        elif kind == 4:
+        elif kind == 4 and isinstance(value, dict):
             value[rng.choice(["surprise", "Requirements", "api "])] = {"x": 1}
         elif kind == 5:  # a file out of the tree
-            value.setdefault("codelists", {})["evil"] = {
+            if not isinstance(value.get("codelists"), dict):
+                value["codelists"] = {}
+            value["codelists"]["evil"] = {
                 "title": "e",
                 "source": "s",
                 "file": rng.choice(["/etc/passwd", "../../x.csv", "/proc/self/environ"]),
