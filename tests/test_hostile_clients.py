@@ -120,3 +120,33 @@ def test_the_token_can_come_from_a_file(tmp_path: Path) -> None:
     empty.write_text("\n")
     proc = run_cli("sandbox", "--actor", "court", "--token-file", str(empty))
     assert proc.returncode == 2 and "empty" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"header": {}, "a": ' + b"[" * 1500 + b"]" * 1500 + b"}",
+        b'{"header": {}, "note": "a\\udfffb"}',
+    ],
+    ids=["nested 1,500 deep", "lone surrogate"],
+)
+def test_hostile_bodies_are_refused_with_a_problem_and_the_sandbox_goes_on(
+    court: str, body: bytes
+) -> None:
+    """Both were a 500 text/plain (and a stored surrogate then made every look-up of its case
+    a 500): now a 400 problem+json, and the next valid message is accepted."""
+    answer = httpx.post(
+        f"{court}/v1/hearing-results",
+        content=body,
+        headers={**AUTH, "Content-Type": "application/json"},
+        timeout=20,
+    )
+    assert (
+        answer.status_code == 400 and answer.headers["content-type"] == "application/problem+json"
+    )
+    message = json.loads(json.dumps(VALID))
+    message["header"]["messageId"] = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d"
+    again = httpx.post(f"{court}/v1/hearing-results", json=message, headers=AUTH, timeout=20)
+    assert again.status_code == 202
+    case = httpx.get(f"{court}/v1/cases/{VALID['ptiUrn']}", headers=AUTH, timeout=20)
+    assert case.status_code == 200

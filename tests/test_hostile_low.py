@@ -133,3 +133,50 @@ def test_lint_finds_a_journey_rule_that_compares_objects(tmp_path: Path) -> None
     assert ":11:" in lint.stdout and "is an object in a charge-file message" in lint.stdout
     journey = run_cli("journey", "-p", str(profile), str(EXAMPLES / "journeys"), "-f", "json")
     assert journey.returncode in (0, 1) and "internal error" not in journey.stderr
+
+
+def test_lint_says_a_code_list_is_not_utf8_instead_of_failing(tmp_path: Path) -> None:
+    (tmp_path / "latin.csv").write_bytes("code,label\n01,Gwynedd \xe2\n".encode("latin-1"))
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "id: latin\nversion: '1'\ntitle: L\nextends: justice-ew\ncodelists:\n"
+        "  latin: {title: L, source: me, file: latin.csv, code: code, label: label}\n"
+    )
+    lint = run_cli("profiles", "lint", str(profile))
+    assert lint.returncode == 1 and "internal error" not in lint.stderr
+    assert "latin.csv is not UTF-8 text" in lint.stdout
+
+
+def test_ctrl_c_with_workers_says_so_once(tmp_path: Path) -> None:
+    """Each worker printed a traceback of its own before."""
+    many = tmp_path / "many"
+    many.mkdir()
+    one = tmp_path / "one.json"
+    one.write_bytes(PAYLOAD.read_bytes())
+    for number in range(30_000):
+        os.link(one, many / f"{number:05d}.json")
+    process = subprocess.Popen(
+        [
+            *interopcheck_command(),
+            "validate",
+            "-p",
+            "justice-ew",
+            "-j",
+            "2",
+            str(many),
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)  # the workers are at work (a start, not a measurement)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 130
+    assert process.stderr is not None
+    said = process.stderr.read()
+    assert "Traceback" not in said and said.count("interrupted") == 1, said
+    assert not (tmp_path / "r.json").exists()
