@@ -567,7 +567,7 @@ def test_must_reject_means_a_deciding_requirement_or_the_schema(
     from interopcheck.probe.client import Answer
     from interopcheck.probe.judge import Judge
     from interopcheck.probe.plan import Exchange
-    from interopcheck.profile.lint import catalog_for
+    from interopcheck.profile.catalog import catalog_for
 
     endpoint = next(e for e in API.endpoints if e.id == "court-prosecution-cases")
     exchange = Exchange(1, endpoint, "invalid", "invalid case", {}, "c-1", {"requirement": breaks})

@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from interopcheck.errors import SetupError
-from interopcheck.profile.lint import lint_profile
 from interopcheck.profile.loader import load_profile
+from interopcheck.profile_lint import lint_profile
 from interopcheck.sources.payloads import Payload
 from interopcheck.standard.openapi_source import load_openapi
 from interopcheck.validation import ValidationSpec, build_checker

@@ -472,14 +472,14 @@ def test_lint_catches_endpoints_that_do_not_fit(tmp_path: Path) -> None:
 
 def test_prepared_code_lists_are_in_step_with_their_csv(tmp_path: Path) -> None:
     """The shipped prepared forms equal a fresh preparation from the CSVs (regenerate with
-    ``python -m interopcheck.profile.codelists``), and a stale one is ignored, not trusted."""
+    ``python -m interopcheck.profile.prepare``), and a stale one is ignored, not trusted."""
     from interopcheck.profile.codelists import (
         PREPARED_ROOT,
         parse_csv,
-        prepare,
         prepared_path,
         read_prepared,
     )
+    from interopcheck.profile.prepare import prepare
 
     fresh = tmp_path / "prepared"
     written = prepare(fresh)
@@ -487,7 +487,7 @@ def test_prepared_code_lists_are_in_step_with_their_csv(tmp_path: Path) -> None:
     for path in written:
         shipped = PREPARED_ROOT / path.name
         assert shipped.is_file(), (
-            f"{path.name} is not shipped: run python -m interopcheck.profile.codelists"
+            f"{path.name} is not shipped: run python -m interopcheck.profile.prepare"
         )
         assert shipped.read_bytes() == path.read_bytes(), f"{path.name} is stale"
     offences = load_profile("justice-ew").codelists["offences"]

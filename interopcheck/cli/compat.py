@@ -180,8 +180,8 @@ def _publish(
     """Every planned format through the shared writers, except the console, which shows the
     comparison as a table of its own; exit 0 compatible, 1 not or not proven."""
     from interopcheck.cli.options import FailOn
-    from interopcheck.cli.output import open_output
     from interopcheck.cli.reporting import publish
+    from interopcheck.output import open_output
     from interopcheck.validation import now_iso
 
     summary.finished_at = now_iso()
@@ -217,8 +217,8 @@ def _matrix(
     """The matrix is a view, not a gate: it exits 0 once drawn."""
     import json
 
-    from interopcheck.cli.output import open_output
     from interopcheck.compat import matrix as views
+    from interopcheck.output import open_output
 
     chosen = list(dict.fromkeys(formats or [OutputFormat.console]))
     if len(chosen) > 1:

@@ -129,7 +129,7 @@ def lint(
 ) -> None:
     """Report every mistake in a profile file; exit 0 clean, 1 problems, 2 cannot read it."""
     from interopcheck.errors import SetupError
-    from interopcheck.profile.lint import lint_profile
+    from interopcheck.profile_lint import lint_profile
 
     if not path.is_file():
         raise SetupError(f"{path}: no such profile file")
@@ -152,8 +152,8 @@ def openapi_profile(
 ) -> None:
     """The OpenAPI 3.1 document of an actor's endpoints (what the sandbox serves at
     /openapi.json): for API gateways, low-code connectors and other testing tools."""
-    from interopcheck.cli.output import open_output
-    from interopcheck.profile.lint import catalog_for
+    from interopcheck.output import open_output
+    from interopcheck.profile.catalog import catalog_for
     from interopcheck.profile.loader import load_profile
     from interopcheck.sandbox.openapi import openapi_document
 

@@ -34,8 +34,8 @@ def report(
 ) -> None:
     """Render a saved report as html (default), markdown, junit, sarif or json. Exit 0 when
     written, 2 when the file is not a report."""
-    from interopcheck.cli.output import open_output
     from interopcheck.cli.reporting import FILE_NAMES, RENDERERS
+    from interopcheck.output import open_output
     from interopcheck.report.document import failing_only, load_report
 
     chosen = list(dict.fromkeys(output_format or [OutputFormat.html]))

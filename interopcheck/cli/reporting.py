@@ -196,7 +196,7 @@ def write_reports(
     results: Iterable[PayloadResult],
 ) -> None:
     """Write every planned format from the results, then sign report.json if asked."""
-    from interopcheck.cli.output import open_output
+    from interopcheck.output import open_output
 
     rendered = [f for f in plan.targets if f not in STREAMING]
     with contextlib.ExitStack() as stack:
@@ -230,7 +230,7 @@ def write_reports(
 
 
 def _sign(plan: ReportPlan) -> None:
-    from interopcheck.cli.output import open_output
+    from interopcheck.output import open_output
     from interopcheck.report.signing import sign_bytes, signature_path
 
     report = plan.json_file

@@ -40,7 +40,7 @@ def verify(
 ) -> None:
     """Check a signed report: every byte as signed, by this key, and the profile and schemas it
     names still have the digests it records. Exit 0 verified, 1 not, 2 error."""
-    from interopcheck.report.verification import verify_report
+    from interopcheck.verification import verify_report
 
     outcome = verify_report(report, public_key, signature, profile, ref_schemas or [], schema)
     for line in outcome.lines:

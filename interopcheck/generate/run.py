@@ -126,7 +126,7 @@ def case_name(message_type: str, number: int, case: Case) -> str:
 def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any]) -> None:
     """One file per case and the manifest (``interopcheck-manifest.json``, which a directory
     walk skips), each written whole or not at all."""
-    from interopcheck.cli.output import open_output
+    from interopcheck.output import open_output
     from interopcheck.sources.payloads import GENERATOR_MANIFEST
 
     if directory.exists() and not directory.is_dir():

@@ -5,7 +5,7 @@ The bundled files (``interopcheck/data/``) hold the complete published CJS lists
 requirement first asks for it, and a bundled list is read from its prepared form
 (``data/prepared/``: code -> label as JSON, with the SHA-256 of the CSV it was made from). A
 prepared file whose digest no longer matches its CSV is ignored, so the CSV stays the source.
-Regenerate with ``python -m interopcheck.profile.codelists``; a test checks they are in step.
+Regenerate with ``python -m interopcheck.profile.prepare``; a test checks they are in step.
 """
 
 from __future__ import annotations
@@ -155,34 +155,3 @@ def _as_code(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def prepare(root: Path = PREPARED_ROOT) -> list[Path]:
-    """Write the prepared form of every bundled CSV list the bundled profiles use."""
-    from interopcheck.profile.loader import bundled_profiles, load_profile
-
-    written: list[Path] = []
-    root.mkdir(parents=True, exist_ok=True)
-    for name in bundled_profiles():
-        for spec in load_profile(name).codelists.values():
-            path = codelist_path(spec)
-            if path is None or spec.code is None or spec.label is None:
-                continue
-            target = prepared_path(path, spec.code, spec.label, root)
-            if target is None or target in written:
-                continue
-            data = path.read_bytes()
-            codes = parse_csv(path, data.decode("utf-8-sig"), spec.code, spec.label, spec.name)
-            document = {
-                "source": "/".join(path.resolve().relative_to(DATA_ROOT).parts),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "codes": codes,
-            }
-            target.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")))
-            written.append(target)
-    return written
-
-
-if __name__ == "__main__":
-    for written_path in prepare():
-        print(written_path)

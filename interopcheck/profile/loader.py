@@ -143,7 +143,7 @@ def read_raw(path: Path) -> RawProfile:
 
 def schema_problems(raw: RawProfile) -> list[ProfileProblem]:
     """Every way the file breaks the profile schema, located and worded for a person."""
-    from interopcheck.checks.schema import describe_error
+    from interopcheck.standard.wording import describe_error
 
     problems = []
     for error in _profile_validator().iter_errors(raw.data):

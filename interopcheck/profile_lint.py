@@ -17,6 +17,7 @@ from typing import Any
 from interopcheck.checks.cel_cost import growth
 from interopcheck.checks.pointers import parse_pointer
 from interopcheck.errors import SetupError
+from interopcheck.profile.catalog import catalog_for
 from interopcheck.profile.codelists import CodelistStore, codelist_path
 from interopcheck.profile.loader import (
     ProfileProblem,
@@ -31,7 +32,6 @@ from interopcheck.profile.loader import (
 )
 from interopcheck.profile.model import Profile
 from interopcheck.profile.paths import quoted, shown_name
-from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.standard.schema_paths import asserted, describes
 
@@ -233,14 +233,6 @@ def _container_at(documents: dict[str, Any], uri: str, pointer: str) -> str | No
         if kind in ("object", "array"):
             return f"an {kind}"
     return None
-
-
-def catalog_for(profile: Profile) -> Catalog:
-    """The bundled standard, plus the schemas of the profile's OpenAPI document if it has one."""
-    catalog = Catalog.bundled()
-    if profile.api is not None and profile.api.schemas:
-        catalog.add_entries(profile.api.schemas)
-    return catalog
 
 
 def _at(raw: RawProfile, pointer: str, message: str) -> ProfileProblem:

@@ -1,0 +1,1 @@
+"""Schema-version and profile compatibility: will the next version break a neighbour?"""

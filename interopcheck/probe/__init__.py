@@ -1,0 +1,1 @@
+"""Probing an agency's HTTP endpoints: plan, send, judge, shrink, report."""
