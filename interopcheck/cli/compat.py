@@ -11,7 +11,6 @@ import typer
 
 from interopcheck.cli.options import (
     FormatsOption,
-    OutputFormat,
     OutputOption,
     ProductOption,
     ProductVersionOption,
@@ -22,6 +21,7 @@ from interopcheck.cli.options import (
     VerboseOption,
 )
 from interopcheck.errors import SetupError
+from interopcheck.formats.registry import OutputFormat
 
 if TYPE_CHECKING:
     from interopcheck.cli.reporting import ReportPlan

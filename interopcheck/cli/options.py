@@ -9,16 +9,8 @@ from typing import Annotated
 import typer
 
 from interopcheck.errors import SetupError
+from interopcheck.formats.registry import OutputFormat
 from interopcheck.formats.verbosity import Verbosity
-
-
-class OutputFormat(str, Enum):
-    console = "console"
-    json = "json"
-    junit = "junit"
-    sarif = "sarif"
-    markdown = "markdown"
-    html = "html"
 
 
 class FailOn(str, Enum):

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import OutputFormat, OutputOption, ReportDirOption
+from interopcheck.cli.options import OutputOption, ReportDirOption
 from interopcheck.errors import SetupError
+from interopcheck.formats.registry import OutputFormat
 
 #: ``report`` renders files, so its formats and default differ from the checking commands'.
 RenderedFormatsOption = Annotated[
@@ -34,7 +35,7 @@ def report(
 ) -> None:
     """Render a saved report as html (default), markdown, junit, sarif or json. Exit 0 when
     written, 2 when the file is not a report."""
-    from interopcheck.cli.reporting import FILE_NAMES, RENDERERS
+    from interopcheck.formats.registry import FILE_NAMES, renderer
     from interopcheck.output import open_output
     from interopcheck.report.document import failing_only, load_report
 
@@ -55,4 +56,4 @@ def report(
             if output_format_ is OutputFormat.json:
                 out.write(source.read_text(encoding="utf-8"))
             else:
-                out.write(RENDERERS[output_format_]()(shown))
+                out.write(renderer(output_format_)(shown))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from interopcheck.cli.options import FailOn, OutputFormat
+from interopcheck.cli.options import FailOn
 from interopcheck.errors import SetupError
+from interopcheck.formats.registry import FILE_NAMES, STREAMING, OutputFormat, renderer
 from interopcheck.formats.verbosity import Verbosity
 
 if TYPE_CHECKING:
@@ -26,14 +27,6 @@ if TYPE_CHECKING:
     from interopcheck.results import PayloadResult, RunSummary
     from interopcheck.standard.catalog import Catalog
 
-FILE_NAMES: dict[OutputFormat, str] = {
-    OutputFormat.json: "report.json",
-    OutputFormat.junit: "report.junit.xml",
-    OutputFormat.sarif: "report.sarif",
-    OutputFormat.markdown: "report.md",
-    OutputFormat.html: "report.html",
-}
-STREAMING = (OutputFormat.console, OutputFormat.json)
 #: The console's width where output is not a terminal: wide enough that nothing wraps.
 UNWRAPPED_WIDTH = 4000
 
@@ -224,7 +217,7 @@ def write_reports(
             document = collector.document()
             for output_format in rendered:
                 out = stack.enter_context(open_output(plan.targets[output_format]))
-                out.write(RENDERERS[output_format]()(document))
+                out.write(renderer(output_format)(document))
     if plan.key is not None:
         _sign(plan)
 
@@ -269,26 +262,6 @@ def _writer(
     else:
         console = Console(file=sys.stdout, highlight=False, soft_wrap=False)
     return ConsoleWriter(console, summary, verbosity)
-
-
-def _renderer(module: str) -> Callable[[], Callable[[dict[str, Any]], str]]:
-    def load() -> Callable[[dict[str, Any]], str]:
-        import importlib
-
-        render: Callable[[dict[str, Any]], str] = importlib.import_module(
-            f"interopcheck.formats.{module}"
-        ).render
-        return render
-
-    return load
-
-
-RENDERERS = {
-    OutputFormat.junit: _renderer("junit"),
-    OutputFormat.sarif: _renderer("sarif"),
-    OutputFormat.markdown: _renderer("markdown"),
-    OutputFormat.html: _renderer("html"),
-}
 
 
 def exit_code(summary: RunSummary, policy: frozenset[FailOn]) -> int:

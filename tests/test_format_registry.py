@@ -1,0 +1,46 @@
+"""The format registry is the one list of formats: every name the CLI offers has an
+implementation of the kind the registry says, every implementation has a name, and each file
+format has a file name of its own (pip-audit keeps its formats honest the same way)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import typer.main
+
+import interopcheck.formats as formats_package
+from interopcheck.cli import app
+from interopcheck.formats.registry import FILE_NAMES, FORMATS, STREAMING, OutputFormat, renderer
+
+#: Modules of the package that are not formats themselves.
+HELPERS = {"registry", "text", "verbosity"}
+
+
+def test_every_format_named_is_implemented_as_the_registry_says() -> None:
+    assert set(FORMATS) == set(OutputFormat)
+    for name, spec in FORMATS.items():
+        module = importlib.import_module(f"interopcheck.formats.{spec.module}")
+        if spec.made == "rendered":
+            assert callable(renderer(name)), name
+            assert not hasattr(module, "ConsoleWriter") and not hasattr(module, "JsonWriter")
+        else:
+            assert name in STREAMING
+            writers = [v for k, v in vars(module).items() if k.endswith("Writer")]
+            assert writers and all(callable(getattr(w, "add", None)) for w in writers), name
+
+
+def test_every_format_module_has_a_name() -> None:
+    modules = {m.name for m in pkgutil.iter_modules(formats_package.__path__)} - HELPERS
+    assert modules == {spec.module for spec in FORMATS.values()}
+
+
+def test_file_names_are_distinct_and_only_the_console_has_none() -> None:
+    assert len(set(FILE_NAMES.values())) == len(FILE_NAMES)
+    assert set(FORMATS) - set(FILE_NAMES) == {OutputFormat.console}
+
+
+def test_the_cli_offers_exactly_the_registry() -> None:
+    command = typer.main.get_command(app).commands["validate"]  # type: ignore[attr-defined]
+    option = next(p for p in command.params if p.name == "output_format")
+    assert set(option.type.choices) == {f.value for f in OutputFormat}
