@@ -69,13 +69,29 @@ def test_a_cancelled_run_stops_in_order_and_leaves_nothing(tmp_path: Path) -> No
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
     )
-    time.sleep(1.5)  # well into the run (a start, not a measurement)
+    _wait_until_it_catches(process.pid, signal.SIGTERM)
+    time.sleep(0.5)  # into the run (a start, not a measurement)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 143
     assert process.stderr is not None
     said = process.stderr.read()
     assert "terminated (no report file was written)" in said and "Traceback" not in said
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def _wait_until_it_catches(pid: int, signum: int, timeout: float = 60) -> None:
+    """Until the process has its handler for ``signum`` (Linux: SigCgt in /proc), so that a
+    loaded machine's slow start-up cannot turn the test into a kill."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        caught = int(
+            next(li for li in status.splitlines() if li.startswith("SigCgt:")).split()[1], 16
+        )
+        if caught >> (signum - 1) & 1:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the process never caught signal {signum}")
 
 
 def test_a_full_disk_is_one_clear_line_not_a_bug_report() -> None:
