@@ -7,11 +7,16 @@ import os
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from interopcheck.errors import SetupError
+
+#: Set when the user asked the run to stop (Ctrl-C, SIGTERM): no output is renamed into place
+#: after that, whatever swallowed the KeyboardInterrupt the signal raised.
+STOP_REQUESTED = threading.Event()
 
 
 @contextlib.contextmanager
@@ -21,6 +26,8 @@ def open_output(destination: Path | None) -> Iterator[TextIO]:
     A run that fails part-way (a setup error, an interruption) leaves no file behind, so a
     half-written report is never presented as complete.
     """
+    if STOP_REQUESTED.is_set():
+        raise KeyboardInterrupt  # asked to stop: not even a directory is made
     if destination is None:
         yield sys.stdout
         sys.stdout.flush()
@@ -45,6 +52,10 @@ def open_output(destination: Path | None) -> Iterator[TextIO]:
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is for reading
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             yield handle
+        if STOP_REQUESTED.is_set():
+            # Ctrl-C or SIGTERM came and was swallowed on its way (raised inside a callback
+            # whose exceptions are ignored): the run still stops before anything is written.
+            raise KeyboardInterrupt
         os.replace(temporary, destination)
     except BaseException:
         with contextlib.suppress(OSError):

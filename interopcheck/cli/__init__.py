@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -97,7 +97,9 @@ def main() -> None:
         where = f"{exc.filename}: " if exc.filename else ""
         fail(f"{where}{exc.strerror or exc} (nothing was written in its place)")
     except SystemExit as exc:
-        if exc.code == 130:  # Typer turns Ctrl-C into a silent exit 130: say what happened
+        if exc.code == 130 or interrupted.is_set():
+            # Typer turns Ctrl-C into a silent exit 130; and a Ctrl-C swallowed on its way
+            # (inside a callback whose exceptions are ignored) is still the user's: say so
             _interrupted()
         raise
     except Exception as exc:  # a bug of ours: say so in one line, keep the traceback on request
@@ -116,7 +118,9 @@ def main() -> None:
 def _watch_for_ctrl_c() -> threading.Event:
     """Remember that Ctrl-C was pressed (and raise KeyboardInterrupt as Python does), unless
     SIGINT is ignored (a background job), which stays as it is."""
-    pressed = threading.Event()
+    from interopcheck.output import STOP_REQUESTED
+
+    pressed = STOP_REQUESTED
 
     def on_ctrl_c(signum: int, frame: object) -> None:
         pressed.set()
@@ -125,6 +129,16 @@ def _watch_for_ctrl_c() -> threading.Event:
 
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, on_ctrl_c)
+    # The KeyboardInterrupt a signal raises can land in a callback whose exceptions Python
+    # ignores (a gc callback of Hypothesis's), which then prints a traceback: the stop is
+    # handled all the same (STOP_REQUESTED), so that report is not shown.
+    default_hook = sys.unraisablehook
+
+    def unraisable(report: Any) -> None:
+        if not isinstance(report.exc_value, KeyboardInterrupt):
+            default_hook(report)
+
+    sys.unraisablehook = unraisable
     # A CI job cancelled sends SIGTERM: the same orderly stop (temporary report files removed,
     # sandboxes stopped) instead of a hidden partial .report.json.* left behind.
     main_thread = threading.current_thread() is threading.main_thread()

@@ -8,16 +8,14 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import FailOn
+from interopcheck.cli.options import FailOn, profile_option
 
 
 def demo(
     report_dir: Annotated[
         Path, typer.Option("--report-dir", help="Where the report goes, in every format.")
     ] = Path("interopcheck-report"),
-    profile: Annotated[
-        str, typer.Option("--profile", "-p", help="Profile to demonstrate.")
-    ] = "justice-ew",
+    profile: Annotated[str, profile_option("the one to demonstrate.")] = "justice-ew",
     max_examples: Annotated[
         int,
         typer.Option(

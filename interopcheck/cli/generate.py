@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from interopcheck.cli.options import profile_option
+
 
 def generate(
     message_type: Annotated[
@@ -19,11 +21,7 @@ def generate(
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            help="Valid cases also pass the profile's rules (code lists, identifiers, dates).",
-        ),
+        profile_option("valid cases also pass its rules (code lists, identifiers, dates)."),
     ] = None,
     count: Annotated[int, typer.Option("--count", "-n", help="How many cases.", min=1)] = 10,
     invalid: Annotated[

@@ -22,6 +22,7 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
     VerboseOption,
+    profile_option,
 )
 from interopcheck.errors import SetupError
 
@@ -38,13 +39,7 @@ def journey(
         ),
     ],
     profile: Annotated[
-        str,
-        typer.Option(
-            "--profile",
-            "-p",
-            help="Conformance profile (bundled id or YAML file).",
-            show_default=False,
-        ),
+        str, profile_option("its journey and message requirements.", show_default=False)
     ],
     output_format: FormatsOption = None,
     output: OutputOption = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -120,3 +120,14 @@ def verbosity_of(quiet: bool, verbose: bool) -> Verbosity:
     if quiet and verbose:
         raise SetupError("give --quiet or --verbose, not both")
     return Verbosity.quiet if quiet else Verbosity.verbose if verbose else Verbosity.normal
+
+
+def profile_option(role: str, *, show_default: bool = True) -> Any:
+    """``--profile``/``-p``, declared once for every command: the same flags and the same first
+    words everywhere, then what this command uses the profile for."""
+    return typer.Option(
+        "--profile",
+        "-p",
+        help=f"Conformance profile, a bundled id or a YAML file: {role}",
+        show_default=show_default,
+    )

@@ -18,6 +18,7 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
     VerboseOption,
+    profile_option,
 )
 from interopcheck.cli.progress import ProgressBar
 
@@ -36,9 +37,7 @@ def probe(
     context: typer.Context,
     target: Annotated[str, typer.Option("--target", help="Base URL of the system under test.")],
     actor: Annotated[str, typer.Option("--actor", help="The actor the target plays (e.g. court).")],
-    profile: Annotated[
-        str, typer.Option("--profile", "-p", help="Profile declaring the endpoints.")
-    ] = "justice-ew",
+    profile: Annotated[str, profile_option("it declares the endpoints.")] = "justice-ew",
     auth: AuthOption = None,
     ca_bundle: Annotated[
         str | None,

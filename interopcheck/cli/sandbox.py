@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from interopcheck.cli.options import profile_option
 from interopcheck.errors import SetupError
 
 
@@ -16,9 +17,7 @@ def sandbox(
     actor: Annotated[
         str, typer.Option("--actor", help="The actor whose endpoints to serve (e.g. court).")
     ],
-    profile: Annotated[
-        str, typer.Option("--profile", "-p", help="Profile declaring the endpoints.")
-    ] = "justice-ew",
+    profile: Annotated[str, profile_option("it declares the endpoints.")] = "justice-ew",
     host: Annotated[
         str, typer.Option("--host", help="Address to bind (loopback unless you say otherwise).")
     ] = "127.0.0.1",

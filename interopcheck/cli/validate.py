@@ -23,6 +23,7 @@ from interopcheck.cli.options import (
     StrictOption,
     SupplierOption,
     VerboseOption,
+    profile_option,
 )
 from interopcheck.cli.progress import ProgressBar
 from interopcheck.errors import SetupError
@@ -80,14 +81,7 @@ def validate(
             "--workers", "-j", help="Worker processes (default: the machine's cores).", min=1
         ),
     ] = None,
-    profile: Annotated[
-        str | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            help="Conformance profile (bundled id or YAML file): check its requirements too.",
-        ),
-    ] = None,
+    profile: Annotated[str | None, profile_option("check its requirements too.")] = None,
     strict: StrictOption = False,
     fail_on: FailOnOption = None,
     actor: ActorScopeOption = None,

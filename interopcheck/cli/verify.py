@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from interopcheck.cli.options import profile_option
+
 
 def verify(
     report: Annotated[
@@ -24,11 +26,7 @@ def verify(
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            help="The profile to compare digests with (default: the bundled one the report names).",
-        ),
+        profile_option("the one to compare digests with (default: the bundled one named)."),
     ] = None,
     ref_schemas: Annotated[
         list[Path] | None,

@@ -1,7 +1,7 @@
 """Every output format, in one table: its name, its file under ``--report-dir``, and how it is
 made (streamed as results come, or rendered from the report document at the end).
 
-The CLI's ``--format`` choices are this table's keys, and ``tests/test_format_registry.py``
+The CLI's ``--format`` choices are this table's keys, and ``tests/test_declarations.py``
 checks the table against the modules (each streaming format has its writer, each rendered one
 a ``render(document) -> str``): a format cannot be named without an implementation, nor
 implemented without a name (the way pip-audit's ``_format/interface.py`` is kept honest).

@@ -237,9 +237,12 @@ def create_app(config: SandboxConfig) -> Starlette:
             # Checked on the checking thread, never on the event loop: a large message with
             # costly rules must not stop the sandbox answering anyone else (health included).
             payload = Payload(source="request", syntax="json", value=message)
-            result = await asyncio.get_running_loop().run_in_executor(
-                checking, typed.check, payload, 0
-            )
+            try:
+                result = await asyncio.get_running_loop().run_in_executor(
+                    checking, typed.check, payload, 0
+                )
+            except RuntimeError:  # the process is stopping (Ctrl-C): no new checks start
+                return problem(request, 503, "Service Unavailable", "the sandbox is stopping")
             # Rejected: what breaks the standard or a deciding requirement of the profile.
             # A SHOULD breach is accepted and named in the Interopcheck-Advice header: what
             # a receiver must refuse is what the published OpenAPI (and its x-interopcheck-

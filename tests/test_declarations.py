@@ -1,6 +1,7 @@
-"""The format registry is the one list of formats: every name the CLI offers has an
-implementation of the kind the registry says, every implementation has a name, and each file
-format has a file name of its own (pip-audit keeps its formats honest the same way)."""
+"""Things declared once and checked against their uses. The format registry is the one list
+of formats: every name the CLI offers has an implementation of the kind the registry says,
+every implementation has a name, and each file format has a file name of its own (pip-audit
+keeps its formats honest the same way). ``--profile`` is declared once for every command."""
 
 from __future__ import annotations
 
@@ -44,3 +45,17 @@ def test_the_cli_offers_exactly_the_registry() -> None:
     command = typer.main.get_command(app).commands["validate"]  # type: ignore[attr-defined]
     option = next(p for p in command.params if p.name == "output_format")
     assert set(option.type.choices) == {f.value for f in OutputFormat}
+
+
+def test_profile_is_declared_once_for_every_command() -> None:
+    """``--profile`` has the same flags and first words wherever it appears (it was declared
+    seven times with six help texts)."""
+    group = typer.main.get_command(app)
+    seen = 0
+    for command in group.commands.values():  # type: ignore[attr-defined]
+        for param in getattr(command, "params", []):
+            if param.name == "profile" and "--profile" in param.opts:
+                seen += 1
+                assert set(param.opts) | set(param.secondary_opts) >= {"--profile", "-p"}
+                assert param.help.startswith("Conformance profile, a bundled id or a YAML file: ")
+    assert seen == 7
