@@ -117,18 +117,16 @@ def test_each_fault_is_found_by_its_requirement(fault: str) -> None:
     assert finding.check == "http" and finding.level == "MUST" and finding.message
 
 
+@pytest.mark.timeout(60)  # late answers waited for side by side, not one after another
 def test_the_slow_fault_is_found_by_the_response_time_requirement() -> None:
     config = SandboxConfig(
         "justice-ew", "court", token=SECRET, faults=frozenset({"slow"}), slow_seconds=2.1
     )
     with serving(create_app(config)) as url:
-        started = time.monotonic()
         results = _probe(url, max_examples=0, concurrency=64)
-        took = time.monotonic() - started
     failed = _failed(results)
     assert failed.get("API-009") == len(results)  # every answer was late
     assert "API-001" not in failed  # late, but right
-    assert took < 30
 
 
 def test_probe_cli_writes_every_report_format_and_never_the_secret(tmp_path: Path) -> None:
@@ -282,15 +280,16 @@ async def _answer(
     await send({"type": "http.response.body", "body": body})
 
 
+@pytest.mark.timeout(30)  # the 0.5 s timeout ends it, not the server's 60 s silence
 def test_a_server_that_never_answers_is_a_clear_error_in_bounded_time() -> None:
     async def silent(scope: Any, receive: Any, send: Any) -> None:
         await asyncio.sleep(60)
 
-    with serving(_app(silent)) as url:
-        started = time.monotonic()
-        with pytest.raises(SetupError, match=r"cannot reach the target: no (complete )?answer"):
-            _probe(url, max_examples=0, timeout=0.5)
-        assert time.monotonic() - started < 10
+    with (
+        serving(_app(silent)) as url,
+        pytest.raises(SetupError, match=r"cannot reach the target: no (complete )?answer"),
+    ):
+        _probe(url, max_examples=0, timeout=0.5)
 
 
 class _Resetter:
@@ -340,6 +339,7 @@ def test_a_server_that_resets_the_connection_is_a_clear_error() -> None:
 ONE_GB = 1024**3
 
 
+@pytest.mark.timeout(120)  # the cap stops the reading: a gigabyte is never waited for
 def test_a_gigabyte_answer_is_cut_at_the_cap_in_bounded_time_and_memory() -> None:
     async def flood(scope: Any, receive: Any, send: Any) -> None:
         chunk = b"x" * (1024 * 1024)
@@ -354,10 +354,7 @@ def test_a_gigabyte_answer_is_cut_at_the_cap_in_bounded_time_and_memory() -> Non
 
     with serving(_app(flood)) as url:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.monotonic()
         results = _probe(url, max_examples=0, max_response_bytes=256 * 1024, concurrency=4)
-        took = time.monotonic() - started
-    assert took < 60
     findings = [f for r in results for f in r.findings]
     assert any(f.requirement == "API-005" and "size cap" in f.message for f in findings)
     assert all(r.exchange["status"] == 202 for r in results)
@@ -414,24 +411,25 @@ def test_broken_answers_are_findings(
     assert findings and words in findings[0].message
 
 
+@pytest.mark.timeout(60)  # an hour's Retry-After is never waited for
 def test_429_is_retried_after_its_retry_after() -> None:
     calls = {"n": 0}
+    arrived: list[float] = []
 
     async def busy_once(scope: Any, receive: Any, send: Any) -> None:
         calls["n"] += 1
+        arrived.append(time.monotonic())
         if calls["n"] == 1:
             await _answer(send, 429, b"", [(b"retry-after", b"1")])
             return
         await _answer(send, 503, b"", [(b"retry-after", b"3600")])  # too long: not waited for
 
     with serving(_app(busy_once)) as url:
-        started = time.monotonic()
         results = _probe(url, max_examples=0, concurrency=1)
-        took = time.monotonic() - started
     assert results[0].exchange["retries"] == 1  # the 429 was retried once
     assert results[0].exchange["status"] == 503
     assert all(r.exchange["retries"] == 0 for r in results[1:])  # an hour is not waited for
-    assert 1.0 <= took < 30
+    assert arrived[1] - arrived[0] >= 1.0  # its Retry-After (1 s) was waited for
 
 
 @pytest.mark.parametrize(
