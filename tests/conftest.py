@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 TEST_DATA = ROOT / "tests" / "data"
+#: The OASIS SARIF 2.1.0 schema every SARIF report is checked against.
+SARIF_SCHEMA = json.loads((TEST_DATA / "sarif" / "sarif-schema-2.1.0.json").read_text())
 
 # Hypothesis headless: no deadline (a shared machine's speed varies), and the example database
 # under a directory of the developer's choosing, or none at all in CI (runs stay independent).

@@ -9,61 +9,28 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import jsonschema_rs
 import pytest
 from hypothesis import given, settings
 
 from interopcheck.generate.cases import CaseGenerator
-from interopcheck.generate.strategies import StrategyBuilder
-from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.conftest import run_cli
-from tests.oracle import format_checker, oracle_validator
-
-CATALOG = Catalog.bundled()
-MESSAGE_TYPES = CATALOG.message_types()
-BASE = "https://schemas.interopcheck.org/justice/1.0/"
+from tests.generation_checks import (
+    BASE,
+    CATALOG,
+    MESSAGE_TYPES,
+    OWN_SCHEMA,
+    check_invalid_cases,
+    check_valid_cases,
+    strategy_for,
+)
+from tests.oracle import format_checker
 
 
 @pytest.fixture(scope="module")
 def profiled() -> Any:
     return build_checker(ValidationSpec(profile="justice-ew"))
-
-
-def check_valid_cases(checker: Any, message_type: str, seed: int, count: int) -> None:
-    """``count`` valid cases, each valid for jsonschema-rs, the oracle and the profile."""
-    entry = checker.catalog.for_message(message_type, "1.0")
-    generator = CaseGenerator(checker, entry, seed=seed)
-    generation = generator.valid(count)
-    assert len(generation.cases) == count
-    oracle = oracle_validator(checker.catalog, entry)
-    engine = checker.catalog.validator(entry)
-    for case in generation.cases:
-        value = json.loads(case.text())  # what a user gets, read back
-        assert engine.is_valid(value)
-        assert not list(oracle.iter_errors(value)), message_type
-        payload_findings = generator.findings(value)
-        assert payload_findings == [], [f.message for f in payload_findings]
-
-
-def check_invalid_cases(message_type: str, seed: int, count: int) -> None:
-    """``count`` invalid cases, each failing for the oracle and on the place it claims."""
-    checker = build_checker(ValidationSpec())
-    entry = checker.catalog.for_message(message_type, "1.0")
-    generator = CaseGenerator(checker, entry, seed=seed)
-    generation = generator.invalid(count)
-    assert len(generation.cases) == count
-    oracle = oracle_validator(checker.catalog, entry)
-    for case in generation.cases:
-        value = json.loads(case.text())
-        breaks = case.breaks
-        assert breaks is not None
-        assert list(oracle.iter_errors(value)), (message_type, breaks)  # the oracle agrees
-        findings = generator.findings(value)
-        assert any(
-            f.pointer == breaks["pointer"] and f.keyword == breaks["keyword"] for f in findings
-        ), (breaks, [(f.pointer, f.keyword) for f in findings])
 
 
 @pytest.mark.parametrize("message_type", MESSAGE_TYPES)
@@ -91,13 +58,6 @@ def test_break_targets_one_requirement_and_the_finding_says_so(profiled: Any) ->
 # -- the edge cases ----------------------------------------------------------------------------
 
 
-def _strategy(uri: str) -> Any:
-    canonical = jsonschema_rs.canonicalize(
-        {"$ref": uri}, registry=CATALOG.registry(), validate_formats=True
-    )
-    return StrategyBuilder(canonical).root()
-
-
 def _reaches(strategy: Any, wanted: Any, examples: int = 300) -> bool:
     seen = []
 
@@ -111,64 +71,17 @@ def _reaches(strategy: Any, wanted: Any, examples: int = 300) -> bool:
 
 
 def test_the_generator_reaches_the_edges_of_real_data() -> None:
-    name = _strategy(BASE + "person.schema.json#/$defs/name")
+    name = strategy_for(BASE + "person.schema.json#/$defs/name")
     assert _reaches(name, lambda n: "'" in n["familyName"])
     assert _reaches(name, lambda n: len(n["familyName"]) == 35)
-    date = _strategy(BASE + "common.schema.json#/$defs/date")
+    date = strategy_for(BASE + "common.schema.json#/$defs/date")
     assert _reaches(date, lambda d: d.endswith("-02-29"))
-    asn = _strategy(BASE + "identifiers.schema.json#/$defs/asn")
+    asn = strategy_for(BASE + "identifiers.schema.json#/$defs/asn")
     assert _reaches(asn, lambda a: not a[2:4].isdigit())  # a force code with letters
     assert _reaches(asn, lambda a: JUSTICE_FORMATS["asn"](a) and a[2:4].isdigit())
 
 
 # -- a user's own schema -----------------------------------------------------------------------
-
-OWN_SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "urn:example:referral",
-    "type": "object",
-    "required": ["kind", "ref", "tags", "pair", "person"],
-    "additionalProperties": False,
-    "properties": {
-        "kind": {"enum": ["bail", "custody"]},
-        "ref": {"type": "string", "pattern": "^RF-[0-9]{4}$"},
-        "score": {"type": "integer", "minimum": 0, "maximum": 10, "multipleOf": 2},
-        "ratio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-        "tags": {
-            "type": "array",
-            "items": {"type": "string", "minLength": 1},
-            "uniqueItems": True,
-            "maxItems": 4,
-        },
-        "pair": {
-            "type": "array",
-            "prefixItems": [{"type": "string"}, {"type": "integer"}],
-            "items": False,
-        },
-        "person": {"$ref": "#/$defs/person"},
-        "when": {"type": "string", "format": "date"},
-        "extra": {
-            "type": "object",
-            "patternProperties": {"^x-": {"type": "boolean"}},
-            "additionalProperties": False,
-        },
-        "note": {"oneOf": [{"type": "string", "maxLength": 5}, {"type": "integer"}]},
-    },
-    "dependentRequired": {"score": ["ratio"]},
-    "if": {"properties": {"kind": {"const": "custody"}}},
-    "then": {"required": ["when"]},
-    "$defs": {
-        "person": {
-            "type": "object",
-            "required": ["name"],
-            "properties": {
-                "name": {"type": "string", "minLength": 1, "maxLength": 35},
-                "nino": {"type": "string", "format": "nino"},
-                "guardian": {"$ref": "#/$defs/person"},
-            },
-        }
-    },
-}
 
 
 def test_a_users_own_schema(tmp_path: Path) -> None:

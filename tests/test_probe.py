@@ -33,9 +33,8 @@ from interopcheck.report.document import REPORT_SCHEMA_PATH
 from interopcheck.sandbox.app import FAULTS, SandboxConfig, create_app
 from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
-from tests.conftest import run_cli
+from tests.conftest import SARIF_SCHEMA, run_cli
 from tests.servers import serving
-from tests.test_reports import SARIF_SCHEMA
 
 REPORT = jsonschema_rs.validator_for(json.loads(REPORT_SCHEMA_PATH.read_text()))
 TOKEN_ENV = "INTEROPCHECK_SANDBOX_TOKEN"

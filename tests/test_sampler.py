@@ -21,15 +21,15 @@ from interopcheck.generate.cases import CaseGenerator
 from interopcheck.generate.sampler import FastData, Rejected
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.validation import ValidationSpec, build_checker
-from tests.oracle import format_checker
-from tests.test_generate import (
+from tests.generation_checks import (
     BASE,
     MESSAGE_TYPES,
     OWN_SCHEMA,
-    _strategy,
     check_invalid_cases,
     check_valid_cases,
+    strategy_for,
 )
+from tests.oracle import format_checker
 
 
 @pytest.fixture(autouse=True)
@@ -67,13 +67,14 @@ def _samples(strategy: Any, count: int = 2000, seed: int = 0) -> list[Any]:
 
 
 def test_the_sampler_reaches_the_edges_of_real_data() -> None:
-    names = _samples(_strategy(BASE + "person.schema.json#/$defs/name"))
+    names = _samples(strategy_for(BASE + "person.schema.json#/$defs/name"))
     assert any("'" in n["familyName"] for n in names)
     assert any(len(n["familyName"]) == 35 for n in names)
     assert any(
-        d.endswith("-02-29") for d in _samples(_strategy(BASE + "common.schema.json#/$defs/date"))
+        d.endswith("-02-29")
+        for d in _samples(strategy_for(BASE + "common.schema.json#/$defs/date"))
     )
-    asns = _samples(_strategy(BASE + "identifiers.schema.json#/$defs/asn"))
+    asns = _samples(strategy_for(BASE + "identifiers.schema.json#/$defs/asn"))
     assert all(JUSTICE_FORMATS["asn"](a) for a in asns)
     assert any(not a[2:4].isdigit() for a in asns)  # a force code with letters
 
