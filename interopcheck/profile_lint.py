@@ -269,7 +269,7 @@ def _references(raw: RawProfile, profile: Profile) -> Iterator[ProfileProblem]:
                 f"no message type {message_type!r} in the standard ({', '.join(sorted(schemas))})",
             )
             return
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+        tokens = list(parse_pointer(pointer))
         if pointer and not describes(documents, schemas[message_type].uri, tokens):
             yield _at(
                 raw,

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from interopcheck.sources.positions import unescape_pointer_token
+
 Path = list[str | int]
 
 
@@ -13,7 +15,7 @@ Path = list[str | int]
 def parse_pointer(pointer: str) -> tuple[str, ...]:
     if not pointer:
         return ()
-    return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/"))
+    return tuple(unescape_pointer_token(t) for t in pointer[1:].split("/"))
 
 
 def resolve(document: Any, pointer: str) -> list[tuple[Path, Any]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.domain.identifiers import CHECK_ALPHABET
+from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.schema_paths import asserted
 
 Path = tuple[str | int, ...]
@@ -37,7 +38,7 @@ class Mutation:
     description: str
 
     def pointer(self) -> str:
-        return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in self.path)
+        return pointer_of(self.path)
 
     def applied_to(self, document: Any) -> Any:
         changed = copy.deepcopy(document)

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from jsonschema_rs import canonical
 
 from interopcheck.generate.formats import FORMAT_STRATEGIES, NAME_EDGES
+from interopcheck.sources.positions import pointer_of, unescape_pointer_token
 from interopcheck.standard.formats import JUSTICE_FORMATS
 
 Strategy = st.SearchStrategy[Any]
@@ -61,7 +62,7 @@ def json_values() -> Strategy:
 
 
 def pointer(path: Path) -> str:
-    return "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in path) or "(root)"
+    return pointer_of(path) or "(root)"
 
 
 @dataclass
@@ -168,7 +169,7 @@ class StrategyBuilder:
         base, _, fragment = original.partition("#")
         node: Any = self.documents.get(base)
         for token in fragment.split("/")[1:] if fragment else []:
-            token = token.replace("~1", "/").replace("~0", "~")
+            token = unescape_pointer_token(token)
             node = node.get(token) if isinstance(node, dict) else None
         if not isinstance(node, dict):
             return []

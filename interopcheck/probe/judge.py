@@ -20,6 +20,7 @@ from interopcheck.probe.client import Answer
 from interopcheck.probe.plan import Exchange
 from interopcheck.profile.model import Api, Profile, Requirement
 from interopcheck.results import Finding
+from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.catalog import Catalog
 
 #: What a server's internals look like when they leak into an error body.
@@ -290,4 +291,4 @@ def _summary(body: bytes) -> str:
 
 
 def _pointer(path: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+    return pointer_of(path)

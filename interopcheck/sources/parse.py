@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from interopcheck.sources.positions import escape_pointer_token
+
 _YAML_LOADER_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -94,7 +96,7 @@ def check_value(value: Any, text: str) -> None:
             )
         if isinstance(item, dict):
             for key, child in item.items():
-                step = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+                step = pointer + "/" + escape_pointer_token(key)
                 if _lone_surrogate(key):
                     raise ParseProblem(
                         f"a lone surrogate (not Unicode text) in a key at {step!r}",

@@ -30,6 +30,11 @@ def escape_pointer_token(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+def unescape_pointer_token(token: str) -> str:
+    """One reference token as the key it names (RFC 6901: ``~1`` is ``/``, then ``~0`` is ``~``)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def pointer_of(path: Iterable[str | int]) -> str:
     """The JSON pointer for a path of keys and indices."""
     return "".join("/" + escape_pointer_token(part) for part in path)
@@ -46,7 +51,7 @@ def value_at(document: Any, pointer: str) -> Any:
     """The value an RFC 6901 pointer names in a parsed document, or ``MISSING``."""
     node = document
     for token in pointer.split("/")[1:] if pointer else ():
-        token = token.replace("~1", "/").replace("~0", "~")
+        token = unescape_pointer_token(token)
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):

@@ -18,6 +18,7 @@ from typing import Any
 from interopcheck.domain.http import is_token
 from interopcheck.errors import SetupError
 from interopcheck.sources.parse import ParseProblem, compose_yaml, parse_json, yaml_node_to_json
+from interopcheck.sources.positions import unescape_pointer_token
 from interopcheck.standard.catalog import SchemaEntry
 
 METHODS = ("post", "put")
@@ -168,9 +169,7 @@ def _resolve(node: Any, document: dict[str, Any]) -> Any:
         target: Any = document
         for part in ref[2:].split("/"):
             target = (
-                target.get(part.replace("~1", "/").replace("~0", "~"), {})
-                if isinstance(target, dict)
-                else {}
+                target.get(unescape_pointer_token(part), {}) if isinstance(target, dict) else {}
             )
         node, seen = target, seen + 1
     return node

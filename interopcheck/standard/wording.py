@@ -13,6 +13,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from interopcheck.sources.positions import unescape_pointer_token
 from interopcheck.standard.formats import FORMAT_DESCRIPTIONS
 
 #: At most this many allowed values are listed in an "expected one of" message.
@@ -113,7 +114,7 @@ def _local_ref(schema: Any, ref: str) -> Any:
     node = schema
     for token in ref[1:].lstrip("/").split("/"):
         if token:
-            token = token.replace("~1", "/").replace("~0", "~")
+            token = unescape_pointer_token(token)
             node = node.get(token) if isinstance(node, dict) else None
     return node
 
