@@ -210,10 +210,6 @@ def run_cli(args: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-class _Html(HTMLParser):
-    pass
-
-
 def check_formats(folder: Path, names: list[str], tally: Tally, where: str) -> None:
     report = json.loads((folder / "report.json").read_text())
     schema = json.loads(REPORT_SCHEMA_PATH.read_text())
@@ -243,7 +239,7 @@ def check_formats(folder: Path, names: list[str], tally: Tally, where: str) -> N
         ET.parse(folder / "report.junit.xml")
     except ET.ParseError as exc:
         tally.fail(f"{where}: JUnit is not XML: {exc}")
-    _Html().feed((folder / "report.html").read_text())
+    HTMLParser().feed((folder / "report.html").read_text())
 
 
 def fuzz_payloads(count: int, seed: int, work: Path, tally: Tally, batch: int = 500) -> None:
