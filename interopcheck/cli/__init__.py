@@ -82,11 +82,12 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(EXIT_SETUP)
 
 
-def main() -> None:
-    """Console entry point: every setup problem is one line and exit code 2, never a traceback."""
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: every setup problem is one line and exit code 2, never a traceback.
+    ``argv`` (default: the process's own arguments) lets a test run the whole CLI in-process."""
     interrupted = _watch_for_ctrl_c()
     try:
-        app()
+        app(args=argv, prog_name="interopcheck")
     except SetupError as exc:
         if interrupted.is_set():
             _interrupted()

@@ -45,6 +45,10 @@ def limits() -> dict[str, Any]:
     return {"http": _headers_in_time(), "timeout_keep_alive": 5, "limit_concurrency": 200}
 
 
+#: How long a stopping server waits for requests in flight before it closes them.
+GRACE_SECONDS = 2.0
+
+
 @contextlib.contextmanager
 def serving(
     app: Any, host: str = "127.0.0.1", start_timeout: float = 20, **tls: Any
@@ -72,4 +76,9 @@ def serving(
         yield f"{'https' if tls.get('ssl_certfile') else 'http'}://{host}:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=20)
+        # A request still being answered gets a moment to finish; one that never ends (a
+        # deliberately silent handler, a stuck client) does not hold the stop for long.
+        thread.join(timeout=GRACE_SECONDS)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout=20)
