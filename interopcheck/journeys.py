@@ -8,26 +8,17 @@ all of its messages have been read.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from interopcheck import __version__
-from interopcheck.checks.journey import Journey, JourneyChecker, JourneyMessage, group
+from interopcheck.checks.journey import JourneyChecker, JourneyMessage, group
 from interopcheck.errors import SetupError
 from interopcheck.results import Finding, JourneySummary, PayloadResult, RunSummary
+from interopcheck.run import Run
 from interopcheck.sources.payloads import Payload, discover, read_payloads
-from interopcheck.standard.catalog import Catalog
 from interopcheck.validation import ValidationOptions, build_checker, describe_profile, now_iso
 
 
-@dataclass
-class JourneyRun:
-    summary: RunSummary
-    results: list[PayloadResult]
-    journeys: list[Journey]
-    catalog: Catalog
-
-
-def run_journeys(paths: Sequence[str], options: ValidationOptions) -> JourneyRun:
+def run_journeys(paths: Sequence[str], options: ValidationOptions) -> Run:
     """Check every payload and every journey they form; ``SetupError`` if it cannot start."""
     if options.spec.profile is None:
         raise SetupError("journey needs --profile (journeys are defined by a profile)")
@@ -93,4 +84,16 @@ def run_journeys(paths: Sequence[str], options: ValidationOptions) -> JourneyRun
     for result in results:
         summary.add(result)
     summary.finished_at = now_iso()
-    return JourneyRun(summary, results, journeys, checker.catalog)
+    return Run(
+        command="journey",
+        summary=summary,
+        inputs=list(paths),
+        options={
+            "profile": options.spec.profile,
+            "strict": options.strict,
+            "actor": options.scope,
+            "showPersonalData": options.show_personal_data,
+        },
+        results=results,
+        catalog=checker.catalog,
+    )

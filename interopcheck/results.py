@@ -34,6 +34,19 @@ class Verdict(str, Enum):
         return self.value.replace("-", " ").upper()
 
 
+class FailOn(str, Enum):
+    """What makes a run exit 1 (the verdict in the report does not change)."""
+
+    must = "must"
+    """A deciding requirement failed (NOT CONFORMANT): the default."""
+    should = "should"
+    """...or a SHOULD requirement failed."""
+    untested = "untested"
+    """...or a deciding requirement in scope was never tested (INCOMPLETE)."""
+    never = "never"
+    """Never: only setup errors exit non-zero."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing wrong with one payload, located as precisely as the source allows."""
@@ -351,18 +364,6 @@ class RunSummary:
 
     def untested(self) -> list[RequirementTally]:
         return [t for t in self.requirements.values() if t.applicable == 0]
-
-
-@dataclass
-class ValidationRun:
-    """A whole ``validate`` run held in memory: the summary and every result, in input order."""
-
-    summary: RunSummary
-    results: list[PayloadResult]
-
-    @property
-    def conformant(self) -> bool:
-        return self.summary.conformant
 
 
 def plural(count: int, noun: str) -> str:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from interopcheck import __version__
 from interopcheck.checks.schema import SchemaChecker, SchemaSelection
 from interopcheck.errors import SetupError
-from interopcheck.results import PayloadResult, RequirementTally, RunSummary, ValidationRun
+from interopcheck.results import PayloadResult, RequirementTally, RunSummary
+from interopcheck.run import Run
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
 from interopcheck.standard.catalog import Catalog
 
@@ -271,15 +272,41 @@ def _mentioned(check: Any, known: set[str]) -> set[str]:
     return found
 
 
+def validation_run(
+    paths: Sequence[str],
+    options: ValidationOptions,
+    on_progress: ProgressCallback | None = None,
+) -> Run:
+    """The ``validate`` run, its results streamed: set up now (a setup error raises before any
+    output), checked as ``publish`` or ``Run.collect`` consumes them."""
+    stream = ValidationStream(paths, options, on_progress)
+    spec = options.spec
+    return Run(
+        command="validate",
+        summary=stream.summary,
+        inputs=list(paths),
+        options={
+            "profile": spec.profile,
+            "messageType": spec.message_type,
+            "schemaFile": str(spec.schema_file) if spec.schema_file else None,
+            "standardVersion": spec.version,
+            "refSchemas": [str(p) for p in spec.ref_schemas],
+            "strict": options.strict,
+            "actor": options.scope,
+            "showPersonalData": options.show_personal_data,
+        },
+        results=stream,
+        catalog=stream.catalog,
+    )
+
+
 def run_validation(
     paths: Sequence[str],
     options: ValidationOptions,
     on_progress: ProgressCallback | None = None,
-) -> ValidationRun:
-    """Validate every payload named by ``paths`` and keep all results (the Python API)."""
-    stream = ValidationStream(paths, options, on_progress)
-    results = list(stream)
-    return ValidationRun(summary=stream.summary, results=results)
+) -> Run:
+    """Validate every payload named by ``paths`` and keep all results."""
+    return validation_run(paths, options, on_progress).collect()
 
 
 def now_iso() -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import Annotated
 
 import typer
 
@@ -22,11 +21,6 @@ from interopcheck.cli.options import (
 )
 from interopcheck.errors import SetupError
 from interopcheck.formats.registry import OutputFormat
-
-if TYPE_CHECKING:
-    from interopcheck.cli.reporting import ReportPlan
-    from interopcheck.results import PayloadResult, RunSummary
-    from interopcheck.standard.catalog import SchemaEntry
 
 
 class DirectionChoice(str, Enum):
@@ -110,114 +104,42 @@ def compat(
             raise SetupError(
                 "--report-dir, --sign and --supplier are for OLD NEW (a gate), not for --matrix"
             )
-        from interopcheck.compat.run import references
-
-        refs = references(ref_schemas or [])
-        _matrix(matrix, tries, seed, keep_version_label, refs, output_format, output)
+        _matrix(matrix, output_format, output, tries, seed, keep_version_label, ref_schemas)
         return
     if old is None or new is None:
         raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
     from interopcheck.cli.reporting import plan_from_options
+    from interopcheck.compat.command import compat_run
+    from interopcheck.compat.run import CompatOptions
+    from interopcheck.publish import publish
 
     plan = plan_from_options(context)
-
-    directions = (
-        ("backward", "forward") if direction is DirectionChoice.both else (direction.value,)
-    )
-    from interopcheck.compat.profiles import is_profile
-
-    if is_profile(old) != is_profile(new):
-        profile, other = (old, new) if is_profile(old) else (new, old)
-        raise SetupError(
-            f"{profile} is a profile and {other} is not: compare two profiles, or two versions "
-            "of the schemas"
-        )
-    if is_profile(old):
-        _profiles(old, new, directions, plan)
-        return
-    from interopcheck.compat.run import CompatRequest, run_compat
-    from interopcheck.validation import now_iso
-
-    run = run_compat(
-        CompatRequest(
+    run = compat_run(
+        CompatOptions(
             old,
             new,
-            directions,
+            direction.value,
             message_type,
             tries,
             seed,
             keep_version_label,
             tuple(ref_schemas or ()),
-        ),
-        now_iso(),
+        )
     )
-    options = {
-        "direction": direction.value,
-        "messageType": message_type,
-        "tries": tries,
-        "seed": seed,
-        "keepVersionLabel": keep_version_label,
-        "refSchemas": [str(p) for p in ref_schemas or ()],
-    }
-
-    def console(out: TextIO) -> None:
-        from interopcheck.compat.report import write_console
-
-        write_console(out, run.comparisons, run.summary.conformant)
-
-    _publish(plan, run.summary, [old, new], options, run.results, run.digests, console)
-
-
-def _publish(
-    plan: ReportPlan,
-    summary: RunSummary,
-    inputs: list[str],
-    options: dict[str, Any],
-    results: list[PayloadResult],
-    digests: list[dict[str, str]],
-    console: Callable[[TextIO], None],
-) -> None:
-    """Every planned format through the shared writers, except the console, which shows the
-    comparison as a table of its own; exit 0 compatible, 1 not or not proven."""
-    from interopcheck.cli.options import FailOn
-    from interopcheck.cli.reporting import publish
-    from interopcheck.output import open_output
-    from interopcheck.validation import now_iso
-
-    summary.finished_at = now_iso()
-    shown = OutputFormat.console in plan.targets
-    to_console = plan.targets.pop(OutputFormat.console, None)
-    code = publish(
-        plan,
-        summary,
-        "compat",
-        inputs,
-        None,
-        options,
-        results,
-        [FailOn.must],
-        schemas=digests,
-        profile_in_manifest=False,
-    )
-    if shown:
-        with open_output(to_console) as out:
-            console(out)
-    raise typer.Exit(code)
+    raise typer.Exit(publish(run, plan))
 
 
 def _matrix(
     folder: Path,
+    formats: list[OutputFormat] | None,
+    output: Path | None,
     tries: int,
     seed: int,
     keep_version_label: bool,
-    refs: list[SchemaEntry],
-    formats: list[OutputFormat] | None,
-    output: Path | None,
+    ref_schemas: list[Path] | None,
 ) -> None:
     """The matrix is a view, not a gate: it exits 0 once drawn."""
-    import json
-
-    from interopcheck.compat import matrix as views
+    from interopcheck.compat.command import draw_matrix, write_matrix
     from interopcheck.output import open_output
 
     chosen = list(dict.fromkeys(formats or [OutputFormat.console]))
@@ -229,35 +151,12 @@ def _matrix(
             f"--format {output_format.value} is for OLD NEW (a gate), not for --matrix (a view): "
             "use console, json, markdown or html"
         )
-    drawn = views.build(folder, tries, seed, keep_version_label, refs)
+    drawn = draw_matrix(
+        folder,
+        tries=tries,
+        seed=seed,
+        keep_version_label=keep_version_label,
+        ref_schemas=tuple(ref_schemas or ()),
+    )
     with open_output(output) as out:
-        if output_format is OutputFormat.json:
-            out.write(json.dumps(views.to_document(drawn), indent=2, ensure_ascii=False) + "\n")
-        elif output_format is OutputFormat.markdown:
-            out.write(views.to_markdown(drawn))
-        elif output_format is OutputFormat.html:
-            out.write(views.to_html(drawn))
-        else:
-            views.write_console(out, drawn)
-
-
-def _profiles(old: str, new: str, directions: tuple[str, ...], plan: ReportPlan) -> None:
-    from interopcheck.compat import profiles as diff
-    from interopcheck.profile.loader import load_profile
-    from interopcheck.validation import now_iso
-
-    started = now_iso()
-    before, after = load_profile(old), load_profile(new)
-    changes = diff.requirement_changes(before, after)
-    judged = {
-        name: verdict
-        for name, verdict in diff.verdicts(changes, after.deciding).items()
-        if name in directions
-    }
-    summary, results = diff.profile_report(before, after, changes, judged, started)
-
-    def console(out: TextIO) -> None:
-        diff.write_console(out, before, after, changes, judged)
-
-    options = {"direction": "both" if len(directions) == 2 else directions[0]}
-    _publish(plan, summary, [old, new], options, results, [], console)
+        write_matrix(drawn, out, output_format.value)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from interopcheck.cli.options import FailOn
 from interopcheck.errors import SetupError
 from interopcheck.formats.registry import OutputFormat
+from interopcheck.results import FailOn
 
 CONFIG_FILE = "interopcheck.toml"
 PYPROJECT = "pyproject.toml"

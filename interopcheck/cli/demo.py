@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import FailOn, profile_option
+from interopcheck.cli.options import profile_option
 
 
 def demo(
@@ -27,25 +27,15 @@ def demo(
     """Check the bundled example case at every level, start a sandbox for each agency on a free
     loopback port, probe it, write the report in every format, and stop the sandboxes.
     Exit 0 when everything conforms."""
-    from interopcheck.cli.reporting import plan_reports, publish
     from interopcheck.demo.run import run_demo
+    from interopcheck.publish import plan_reports, publish
 
-    plan = plan_reports(None, None, report_dir, None, None, None, None)
+    plan = plan_reports(report_dir=report_dir)
 
     def say(line: str) -> None:
         sys.stderr.write(f"interopcheck demo: {line}\n")
 
-    run = run_demo(profile, max_examples, seed, say)
-    code = publish(
-        plan,
-        run.summary,
-        "demo",
-        run.inputs,
-        run.catalog,
-        {"profile": profile, "maxExamples": max_examples, "seed": seed},
-        run.results,
-        [FailOn.must],
-    )
+    code = publish(run_demo(profile, max_examples, seed, say), plan)
     html = report_dir / "report.html"
     say(f"the report, in every format, is in {report_dir}/ — open {html} in a browser")
     raise typer.Exit(code)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -57,7 +56,7 @@ def generate(
 ) -> None:
     """Generate payloads: valid ones, or invalid ones confirmed by the validator on the
     constraint they break. Exit 0 all generated, 1 fewer than asked, 2 error."""
-    from interopcheck.generate.run import GenerateRequest, random_seed, write_cases
+    from interopcheck.generate.run import GenerateRequest, random_seed, write_cases, write_lines
     from interopcheck.generate.run import generate as run_generate
 
     chosen_seed = seed if seed is not None else random_seed()
@@ -77,9 +76,7 @@ def generate(
     if output_dir is not None:
         write_cases(output_dir, generation, manifest)
     else:
-        for case in generation.cases:
-            for message in case.value if journey else [case.value]:
-                sys.stdout.write(json.dumps(message, ensure_ascii=False) + "\n")
+        write_lines(sys.stdout, generation, manifest)
     for limitation in manifest["limitations"]:
         sys.stderr.write(f"interopcheck: note: not modelled exactly: {limitation}\n")
     made = len(generation.cases)

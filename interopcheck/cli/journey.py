@@ -58,8 +58,9 @@ def journey(
 ) -> None:
     """Check the messages of each case together: identifiers, dates, offences, what follows
     what. Exit 0 conformant, 1 not, 2 error."""
-    from interopcheck.cli.reporting import plan_from_options, publish
+    from interopcheck.cli.reporting import plan_from_options
     from interopcheck.journeys import run_journeys
+    from interopcheck.publish import publish
     from interopcheck.validation import ValidationOptions, ValidationSpec
 
     if not profile:
@@ -72,20 +73,4 @@ def journey(
         strict=strict,
         scope=actor,
     )
-    run = run_journeys(paths, options)
-    code = publish(
-        plan,
-        run.summary,
-        "journey",
-        list(paths),
-        run.catalog,
-        {
-            "profile": profile,
-            "strict": strict,
-            "actor": actor,
-            "showPersonalData": show_personal_data,
-        },
-        run.results,
-        fail_on,
-    )
-    raise typer.Exit(code)
+    raise typer.Exit(publish(run_journeys(paths, options), plan, fail_on))

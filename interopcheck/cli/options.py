@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,20 +10,7 @@ import typer
 from interopcheck.errors import SetupError
 from interopcheck.formats.registry import OutputFormat
 from interopcheck.formats.verbosity import Verbosity
-
-
-class FailOn(str, Enum):
-    """What makes a run exit 1 (the verdict in the report does not change)."""
-
-    must = "must"
-    """A deciding requirement failed (NOT CONFORMANT): the default."""
-    should = "should"
-    """...or a SHOULD requirement failed."""
-    untested = "untested"
-    """...or a deciding requirement in scope was never tested (INCOMPLETE)."""
-    never = "never"
-    """Never: only setup errors exit non-zero."""
-
+from interopcheck.results import FailOn
 
 FormatsOption = Annotated[
     list[OutputFormat] | None,

@@ -95,64 +95,26 @@ def probe(
     """Probe an actor's endpoints: valid messages accepted, invalid ones rejected with a
     problem, never a 5xx, credentials enforced, correlation id echoed, answers in the
     standard's shapes and in time. Exit 0 conformant, 1 findings, 2 could not run."""
-    from interopcheck.cli.reporting import plan_from_options, publish
-    from interopcheck.probe.auth import parse_auth
-    from interopcheck.probe.client import SendOptions
-    from interopcheck.probe.plan import PlanOptions
-    from interopcheck.probe.report import probe_summary
-    from interopcheck.probe.run import ProbeRequest, check_target, endpoints_of, run_probe
-    from interopcheck.validation import ValidationSpec, build_checker
+    from interopcheck.cli.reporting import plan_from_options
+    from interopcheck.probe.pipeline import ProbeOptions, probe_run
+    from interopcheck.publish import publish
 
     plan = plan_from_options(context)
-
-    checker = build_checker(ValidationSpec(profile=profile))
-    assert checker.rules is not None
-    loaded = checker.rules.profile
-    endpoints_of(loaded, actor)
-    assert loaded.api is not None
-    request = ProbeRequest(
-        target=check_target(target),
+    options = ProbeOptions(
+        target=target,
         actor=actor,
-        credentials=parse_auth(auth, loaded.api),
-        plan=PlanOptions(max_examples=max_examples, seed=seed),
+        profile=profile,
+        auth=auth,
+        ca_bundle=ca_bundle,
+        max_examples=max_examples,
+        seed=seed,
+        rate_limit=rate_limit,
+        timeout=timeout,
+        concurrency=concurrency,
+        max_response_bytes=max_response_bytes,
         shrink_budget=shrink_budget,
-        send=SendOptions(
-            timeout=timeout,
-            concurrency=concurrency,
-            rate_limit=rate_limit,
-            max_response_bytes=max_response_bytes,
-            ca_bundle=ca_bundle,
-        ),
+        strict=strict,
     )
-    summary = probe_summary(loaded, [actor], strict)
     with ProgressBar("probing") as progress:
-        results = run_probe(request, checker, progress.planned, progress.advance)
-    for result in results:
-        summary.add(result)
-    from interopcheck.validation import now_iso
-
-    summary.finished_at = now_iso()
-    code = publish(
-        plan,
-        summary,
-        "probe",
-        [request.target],
-        checker.catalog,
-        {
-            "target": request.target,
-            "profile": profile,
-            "actor": actor,
-            "auth": auth,  # names where the secret is (a variable or file), never the secret
-            "maxExamples": max_examples,
-            "seed": seed,
-            "timeout": timeout,
-            "concurrency": concurrency,
-            "rateLimit": rate_limit,
-            "maxResponseBytes": max_response_bytes,
-            "shrinkBudget": shrink_budget,
-            "strict": strict,
-        },
-        results,
-        fail_on,
-    )
-    raise typer.Exit(code)
+        run = probe_run(options, progress.planned, progress.advance)
+    raise typer.Exit(publish(run, plan, fail_on))

@@ -92,8 +92,9 @@ def validate(
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
-    from interopcheck.cli.reporting import plan_from_options, publish
-    from interopcheck.validation import ValidationOptions, ValidationSpec, ValidationStream
+    from interopcheck.cli.reporting import plan_from_options
+    from interopcheck.publish import publish
+    from interopcheck.validation import ValidationOptions, ValidationSpec, validation_run
 
     if schema is not None and message_type is not None:
         raise SetupError("give --schema or --type, not both")
@@ -117,24 +118,5 @@ def validate(
         raise SetupError("--actor needs --profile (it limits which requirements decide)")
     plan = plan_from_options(context)
     with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
-        stream = ValidationStream(paths, options, progress.set)
-        code = publish(
-            plan,
-            stream.summary,
-            "validate",
-            list(paths),
-            stream.catalog,
-            {
-                "profile": profile,
-                "messageType": message_type,
-                "schemaFile": str(schema) if schema else None,
-                "standardVersion": standard_version,
-                "refSchemas": [str(p) for p in ref_schemas or ()],
-                "strict": strict,
-                "actor": actor,
-                "showPersonalData": show_personal_data,
-            },
-            stream,
-            fail_on,
-        )
+        code = publish(validation_run(paths, options, progress.set), plan, fail_on)
     raise typer.Exit(code)

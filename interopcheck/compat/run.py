@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from interopcheck.compat.compare import Comparison, compare_sides, load_side
 from interopcheck.compat.results import compat_results, compat_summary, schema_digests
@@ -12,17 +13,25 @@ from interopcheck.errors import SetupError
 from interopcheck.results import PayloadResult, RunSummary
 from interopcheck.standard.catalog import SchemaEntry, user_schemas
 
+Direction = Literal["backward", "forward", "both"]
+
 
 @dataclass(frozen=True)
-class CompatRequest:
+class CompatOptions:
+    """What ``interopcheck compat OLD NEW`` is given."""
+
     old: str
     new: str
-    directions: tuple[str, ...]
+    direction: Direction = "both"
     message_type: str | None = None
     tries: int = 300
     seed: int = 0
     keep_version_label: bool = False
     ref_schemas: tuple[Path, ...] = ()
+
+    @property
+    def directions(self) -> tuple[str, ...]:
+        return ("backward", "forward") if self.direction == "both" else (self.direction,)
 
 
 @dataclass
@@ -39,7 +48,7 @@ def references(paths: tuple[Path, ...] | list[Path]) -> list[SchemaEntry]:
     return [entry for path in paths for entry in user_schemas(path)]
 
 
-def run_compat(request: CompatRequest, started_at: str) -> CompatRun:
+def run_compat(request: CompatOptions, started_at: str) -> CompatRun:
     refs = references(request.ref_schemas)
     old = load_side(request.old, request.keep_version_label)
     new = load_side(request.new, request.keep_version_label)

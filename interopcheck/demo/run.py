@@ -10,17 +10,17 @@ API does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from interopcheck.journeys import run_journeys
 from interopcheck.probe.auth import Credentials
 from interopcheck.probe.client import SendOptions
 from interopcheck.probe.plan import PlanOptions
 from interopcheck.probe.run import ProbeRequest, run_probe
-from interopcheck.results import PayloadResult, RunSummary
+from interopcheck.results import FailOn
+from interopcheck.run import Run
 from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, TOKEN_ENV, SandboxConfig, create_app
 from interopcheck.sandbox.serve import serving
-from interopcheck.standard.catalog import Catalog, bundled_root
+from interopcheck.standard.catalog import bundled_root
 from interopcheck.validation import (
     ValidationOptions,
     ValidationSpec,
@@ -30,15 +30,7 @@ from interopcheck.validation import (
 )
 
 
-@dataclass
-class DemoRun:
-    summary: RunSummary
-    results: list[PayloadResult]
-    catalog: Catalog
-    inputs: list[str]
-
-
-def run_demo(profile: str, max_examples: int, seed: int, say: Callable[[str], None]) -> DemoRun:
+def run_demo(profile: str, max_examples: int, seed: int, say: Callable[[str], None]) -> Run:
     journeys = bundled_root("examples") / "journeys"
     say(f"checking the bundled journey ({journeys}) against {profile}")
     options = ValidationOptions(spec=ValidationSpec(profile=profile), workers=1)
@@ -79,4 +71,12 @@ def run_demo(profile: str, max_examples: int, seed: int, say: Callable[[str], No
                 results.append(result)
             targets.append(url)
     summary.finished_at = now_iso()
-    return DemoRun(summary, results, run.catalog, [str(journeys), *examples, *targets])
+    return Run(
+        command="demo",
+        summary=summary,
+        inputs=[str(journeys), *examples, *targets],
+        options={"profile": profile, "maxExamples": max_examples, "seed": seed},
+        results=results,
+        catalog=run.catalog,
+        fail_on=(FailOn.must,),
+    )

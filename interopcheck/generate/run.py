@@ -6,7 +6,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from interopcheck import __version__
 from interopcheck.errors import SetupError
@@ -152,6 +152,14 @@ def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any
         manifest["cases"].append({"file": name, "valid": case.valid, "breaks": case.breaks})
     with open_output(directory / GENERATOR_MANIFEST) as out:
         out.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_lines(out: TextIO, generation: Generation, manifest: dict[str, Any]) -> None:
+    """Every message as one line of JSON (a journey's messages one after another)."""
+    journeys = manifest["kind"] == "journey"
+    for case in generation.cases:
+        for message in case.value if journeys else [case.value]:
+            out.write(json.dumps(message, ensure_ascii=False) + "\n")
 
 
 def random_seed() -> int:

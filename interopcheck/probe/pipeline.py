@@ -1,0 +1,93 @@
+"""The ``probe`` command as one call: options in, a ``Run`` out.
+
+Loads the profile, checks the actor, the target and the credentials before anything is sent,
+probes (``probe.run``), and gathers the results under a summary of the http requirements
+binding the actor probed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from interopcheck.probe.auth import parse_auth
+from interopcheck.probe.client import SendOptions
+from interopcheck.probe.plan import PlanOptions
+from interopcheck.probe.report import probe_summary
+from interopcheck.probe.run import ProbeRequest, check_target, endpoints_of, run_probe
+from interopcheck.run import Run
+from interopcheck.validation import ValidationSpec, build_checker, now_iso
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    """What ``interopcheck probe`` is given (the secrets stay where ``auth`` names them)."""
+
+    target: str
+    actor: str
+    profile: str = "justice-ew"
+    auth: str | None = None
+    """``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT[:KEY]``...: where, never what."""
+    ca_bundle: str | None = None
+    max_examples: int = 10
+    seed: int = 0
+    rate_limit: float | None = None
+    timeout: float = 10.0
+    concurrency: int = 8
+    max_response_bytes: int = 1024 * 1024
+    shrink_budget: int = 50
+    strict: bool = False
+
+
+def probe_run(
+    options: ProbeOptions,
+    on_planned: Callable[[int], None] | None = None,
+    on_answer: Callable[[], None] | None = None,
+) -> Run:
+    """Probe ``options.actor``'s endpoints at ``options.target``; every setup problem (an
+    unknown actor, a bad URL, a missing secret, an unreachable target) raises first."""
+    checker = build_checker(ValidationSpec(profile=options.profile))
+    assert checker.rules is not None
+    loaded = checker.rules.profile
+    endpoints_of(loaded, options.actor)
+    assert loaded.api is not None
+    request = ProbeRequest(
+        target=check_target(options.target),
+        actor=options.actor,
+        credentials=parse_auth(options.auth, loaded.api),
+        plan=PlanOptions(max_examples=options.max_examples, seed=options.seed),
+        shrink_budget=options.shrink_budget,
+        send=SendOptions(
+            timeout=options.timeout,
+            concurrency=options.concurrency,
+            rate_limit=options.rate_limit,
+            max_response_bytes=options.max_response_bytes,
+            ca_bundle=options.ca_bundle,
+        ),
+    )
+    summary = probe_summary(loaded, [options.actor], options.strict)
+    results = run_probe(request, checker, on_planned, on_answer)
+    for result in results:
+        summary.add(result)
+    summary.finished_at = now_iso()
+    return Run(
+        command="probe",
+        summary=summary,
+        inputs=[request.target],
+        options={
+            "target": request.target,
+            "profile": options.profile,
+            "actor": options.actor,
+            "auth": options.auth,  # names where the secret is (a variable or file), never it
+            "maxExamples": options.max_examples,
+            "seed": options.seed,
+            "timeout": options.timeout,
+            "concurrency": options.concurrency,
+            "rateLimit": options.rate_limit,
+            "maxResponseBytes": options.max_response_bytes,
+            "shrinkBudget": options.shrink_budget,
+            "strict": options.strict,
+        },
+        results=results,
+        catalog=checker.catalog,
+    )
