@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from interopcheck.compat.compare import compare_sides, load_side
+from interopcheck.compatibility.compare import compare_sides, load_side
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from interopcheck.generate.cases import CaseGenerator
+from interopcheck.generation.cases import CaseGenerator
 from interopcheck.validation import ValidationSpec, build_checker
 
 

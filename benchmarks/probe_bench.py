@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from interopcheck.probe.auth import Credentials
-from interopcheck.probe.client import SendOptions
-from interopcheck.probe.judge import Judge
-from interopcheck.probe.plan import Exchange, Planner, PlanOptions
-from interopcheck.probe.run import ProbeRequest, _probe_all, endpoints_of
+from interopcheck.probing.auth import Credentials
+from interopcheck.probing.client import SendOptions
+from interopcheck.probing.judge import Judge
+from interopcheck.probing.plan import Exchange, Planner, PlanOptions
+from interopcheck.probing.run import ProbeRequest, _probe_all, endpoints_of
 from interopcheck.sandbox.app import DEVELOPMENT_TOKEN
 from interopcheck.validation import ValidationSpec, build_checker
 

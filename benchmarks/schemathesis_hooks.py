@@ -20,7 +20,7 @@ import schemathesis
 
 from interopcheck.checks.cel_env import CelEvaluator, RuleError
 from interopcheck.checks.pointers import resolve
-from interopcheck.generate.formats import FORMAT_STRATEGIES
+from interopcheck.generation.formats import FORMAT_STRATEGIES
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.sandbox.published_rules import RULES_EXTENSION
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from interopcheck import __version__
 from interopcheck.checks.journey import JourneyChecker, JourneyMessage, group
-from interopcheck.errors import SetupError
+from interopcheck.errors import InputError, ProfileError, UsageError
 from interopcheck.results import Finding, JourneySummary, PayloadResult, RunSummary
 from interopcheck.run import Run
 from interopcheck.sources.payloads import Payload, discover, read_payloads
@@ -21,7 +21,7 @@ from interopcheck.validation import ValidationOptions, build_checker, describe_p
 def run_journeys(paths: Sequence[str], options: ValidationOptions) -> Run:
     """Check every payload and every journey they form; ``SetupError`` if it cannot start."""
     if options.spec.profile is None:
-        raise SetupError("journey needs --profile (journeys are defined by a profile)")
+        raise UsageError("journey needs --profile (journeys are defined by a profile)")
     summary = RunSummary(
         tool_version=__version__,
         show_personal_data=options.show_personal_data,
@@ -33,7 +33,7 @@ def run_journeys(paths: Sequence[str], options: ValidationOptions) -> Run:
     assert checker.rules is not None
     profile = checker.rules.profile
     if not profile.journey_join:
-        raise SetupError(f"profile {profile.id} defines no journey (journey.join is missing)")
+        raise ProfileError(f"profile {profile.id} defines no journey (journey.join is missing)")
     describe_profile(summary, profile, options.strict, options.scope)
     summary.journeys_checked = True
 
@@ -50,7 +50,7 @@ def run_journeys(paths: Sequence[str], options: ValidationOptions) -> Run:
             results.append(result)
             payloads.append(payload)
     if not results:
-        raise SetupError("no payload files found (looked for .json, .yaml, .yml, .jsonl, .ndjson)")
+        raise InputError("no payload files found (looked for .json, .yaml, .yml, .jsonl, .ndjson)")
 
     journeys = group(messages, profile.journey_join)
     journey_checker = JourneyChecker(profile, checker.rules)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import OutputError
 
 #: Set when the user asked the run to stop (Ctrl-C, SIGTERM): no output is renamed into place
 #: after that, whatever swallowed the KeyboardInterrupt the signal raised.
@@ -38,7 +38,9 @@ def open_output(destination: Path | None) -> Iterator[TextIO]:
         try:
             handle = destination.open("w", encoding="utf-8")
         except OSError as exc:
-            raise SetupError(f"{destination}: cannot write output: {exc.strerror or exc}") from None
+            raise OutputError(
+                f"{destination}: cannot write output: {exc.strerror or exc}"
+            ) from None
         with handle:
             yield handle
         return
@@ -47,7 +49,7 @@ def open_output(destination: Path | None) -> Iterator[TextIO]:
         directory.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", dir=directory)
     except OSError as exc:
-        raise SetupError(f"{destination}: cannot write output: {exc.strerror or exc}") from None
+        raise OutputError(f"{destination}: cannot write output: {exc.strerror or exc}") from None
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; a report is for reading
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

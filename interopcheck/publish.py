@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import UsageError
 from interopcheck.formats.registry import FILE_NAMES, STREAMING, OutputFormat, renderer
 from interopcheck.formats.verbosity import Verbosity
 from interopcheck.results import FailOn
@@ -81,9 +81,9 @@ def plan_reports(
     chosen = list(dict.fromkeys(formats or []))
     if report_dir is not None:
         if output is not None:
-            raise SetupError("give --output or --report-dir, not both")
+            raise UsageError("give --output or --report-dir, not both")
         if report_dir.exists() and not report_dir.is_dir():
-            raise SetupError(f"{report_dir}: --report-dir is not a directory")
+            raise UsageError(f"{report_dir}: --report-dir is not a directory")
         files: list[OutputFormat] = [f for f in chosen if f is not OutputFormat.console]
         files = files or list(FILE_NAMES)
         if sign is not None and OutputFormat.json not in files:
@@ -93,15 +93,15 @@ def plan_reports(
             targets[OutputFormat.console] = None
     else:
         if len(chosen) > 1:
-            raise SetupError("several --format values need --report-dir DIR (one file per format)")
+            raise UsageError("several --format values need --report-dir DIR (one file per format)")
         only = chosen[0] if chosen else OutputFormat.console
         targets = {only: output}
         if sign is not None and (only is not OutputFormat.json or output is None):
-            raise SetupError(
+            raise UsageError(
                 "--sign signs report.json: give --report-dir DIR, or --format json --output FILE"
             )
     if (product or product_version) and not supplier:
-        raise SetupError("--product and --product-version need --supplier (who certifies)")
+        raise UsageError("--product and --product-version need --supplier (who certifies)")
     plan = ReportPlan(targets, verbosity=verbosity)
     if supplier:
         from interopcheck.report.manifest import Supplier
@@ -161,7 +161,7 @@ def fail_policy(fail_on: Sequence[FailOn] | None) -> frozenset[FailOn]:
     """The ``--fail-on`` values as a set (``must`` when none); ``never`` stands alone."""
     policy = frozenset(fail_on or (FailOn.must,))
     if FailOn.never in policy and len(policy) > 1:
-        raise SetupError("--fail-on never cannot be combined with other --fail-on values")
+        raise UsageError("--fail-on never cannot be combined with other --fail-on values")
     return policy
 
 

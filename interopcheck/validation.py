@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from interopcheck import __version__
 from interopcheck.checks.schema import SchemaChecker, SchemaSelection
-from interopcheck.errors import SetupError
+from interopcheck.errors import InputError, UsageError
 from interopcheck.results import PayloadResult, RequirementTally, RunSummary
 from interopcheck.run import Run
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
@@ -84,12 +84,12 @@ def build_checker(spec: ValidationSpec) -> SchemaChecker:
                 {e.name for e in catalog.entries() if e.version and e.kind != "definitions"}
             )
             version = f" in version {spec.version}" if spec.version else ""
-            raise SetupError(
+            raise UsageError(
                 f"unknown message type {spec.message_type!r}{version}; known: {', '.join(names)}"
             )
         selection.fixed = entry
     elif spec.version is not None and spec.version not in catalog.versions():
-        raise SetupError(
+        raise UsageError(
             f"unknown standard version {spec.version!r}; known: {', '.join(catalog.versions())}"
         )
     rules = None
@@ -167,7 +167,7 @@ class ValidationStream:
             )
         self._workers = options.workers if options.workers is not None else default_workers()
         if self._workers < 1:
-            raise SetupError("--workers must be at least 1")
+            raise UsageError("--workers must be at least 1")
 
     @property
     def catalog(self) -> Catalog:
@@ -193,7 +193,7 @@ class ValidationStream:
                 self._on_progress(self.summary.payloads)
         self.summary.finished_at = now_iso()
         if self.summary.payloads == 0:
-            raise SetupError(
+            raise InputError(
                 "no payload files found (looked for .json, .yaml, .yml, .jsonl, .ndjson)"
             )
 
@@ -229,7 +229,7 @@ def describe_profile(
     A requirement binds the actors that send its messages, or serve its endpoints (http)."""
     if scope is not None and scope not in profile.actors:
         names = ", ".join(sorted(profile.actors))
-        raise SetupError(f"--actor {scope}: {profile.id} has no such actor (its actors: {names})")
+        raise UsageError(f"--actor {scope}: {profile.id} has no such actor (its actors: {names})")
     summary.scope = scope
     summary.profile = {
         "id": profile.id,
@@ -279,8 +279,14 @@ def validation_run(
 ) -> Run:
     """The ``validate`` run, its results streamed: set up now (a setup error raises before any
     output), checked as ``publish`` or ``Run.collect`` consumes them."""
-    stream = ValidationStream(paths, options, on_progress)
     spec = options.spec
+    if spec.schema_file is not None and spec.message_type is not None:
+        raise UsageError("give --schema or --type, not both")
+    if options.strict and spec.profile is None:
+        raise UsageError("--strict needs --profile (it changes which requirement levels decide)")
+    if options.scope is not None and spec.profile is None:
+        raise UsageError("--actor needs --profile (it limits which requirements decide)")
+    stream = ValidationStream(paths, options, on_progress)
     return Run(
         command="validate",
         summary=stream.summary,

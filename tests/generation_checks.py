@@ -9,8 +9,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from interopcheck.generate.cases import CaseGenerator
-from interopcheck.generate.strategies import StrategyBuilder
+from interopcheck.generation.cases import CaseGenerator
+from interopcheck.generation.strategies import StrategyBuilder
 from interopcheck.standard.catalog import Catalog
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.oracle import oracle_validator

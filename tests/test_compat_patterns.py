@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from interopcheck.compat.patterns import admits_all, changed_patterns, language, translate
+from interopcheck.compatibility.patterns import admits_all, changed_patterns, language, translate
 from tests.conftest import EXAMPLES, ROOT, run_cli
 
 
@@ -176,7 +176,7 @@ def test_an_exponential_automaton_gives_up_in_time_and_stays_unknown() -> None:
 def test_a_pattern_also_reached_by_a_ref_is_not_decided_by_place() -> None:
     """/properties/code is monotone where it stands, but a $ref under not reaches it too:
     narrowing it there widens the message, so the place does not decide."""
-    from interopcheck.compat.patterns import covers_by_patterns
+    from interopcheck.compatibility.patterns import covers_by_patterns
 
     def schema(pattern: str) -> dict[str, Any]:
         return {

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 
-from interopcheck.generate.cases import CaseGenerator
+from interopcheck.generation.cases import CaseGenerator
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.conftest import run_cli

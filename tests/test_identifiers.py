@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from interopcheck.domain import identifiers as ids
-from interopcheck.generate.formats import asns, cro_numbers, pnc_ids
+from interopcheck.generation.formats import asns, cro_numbers, pnc_ids
 
 DIGITS = "0123456789"
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -76,7 +76,7 @@ def test_pattern_identifiers() -> None:
 
 # -- properties ------------------------------------------------------------------------------
 
-# The generator's own strategies (interopcheck.generate.formats) build identifiers the way
+# The generator's own strategies (interopcheck.generation.formats) build identifiers the way
 # docs/domain.md computes them; these properties hold the validator and the generator to each other.
 
 

@@ -24,10 +24,10 @@ import pytest
 
 from interopcheck.errors import SetupError
 from interopcheck.formats.sarif import render as render_sarif
-from interopcheck.probe.auth import Credentials, parse_auth
-from interopcheck.probe.client import SendOptions
-from interopcheck.probe.plan import PlanOptions
-from interopcheck.probe.run import ProbeRequest, run_probe
+from interopcheck.probing.auth import Credentials, parse_auth
+from interopcheck.probing.client import SendOptions
+from interopcheck.probing.plan import PlanOptions
+from interopcheck.probing.run import ProbeRequest, run_probe
 from interopcheck.profile.loader import load_profile
 from interopcheck.report.document import REPORT_SCHEMA_PATH
 from interopcheck.sandbox.app import FAULTS, SandboxConfig, create_app
@@ -561,9 +561,9 @@ def test_a_failing_case_is_shrunk_to_a_smaller_one_that_fails_the_same_way() -> 
 def test_must_reject_means_a_deciding_requirement_or_the_schema(
     breaks: str | None, status: int, outcome: str | None
 ) -> None:
-    from interopcheck.probe.client import Answer
-    from interopcheck.probe.judge import Judge
-    from interopcheck.probe.plan import Exchange
+    from interopcheck.probing.client import Answer
+    from interopcheck.probing.judge import Judge
+    from interopcheck.probing.plan import Exchange
     from interopcheck.profile.catalog import catalog_for
 
     endpoint = next(e for e in API.endpoints if e.id == "court-prosecution-cases")

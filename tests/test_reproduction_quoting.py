@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interopcheck.domain.http import TOKEN
-from interopcheck.probe.auth import Credentials
-from interopcheck.probe.plan import Exchange
-from interopcheck.probe.run import ProbeRequest, curl
+from interopcheck.probing.auth import Credentials
+from interopcheck.probing.plan import Exchange
+from interopcheck.probing.run import ProbeRequest, curl
 from interopcheck.profile.model import Endpoint
 from tests.conftest import run_cli
 

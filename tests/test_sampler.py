@@ -16,9 +16,9 @@ import jsonschema
 import pytest
 from hypothesis import strategies as st
 
-from interopcheck.generate import cases
-from interopcheck.generate.cases import CaseGenerator
-from interopcheck.generate.sampler import FastData, Rejected
+from interopcheck.generation import cases
+from interopcheck.generation.cases import CaseGenerator
+from interopcheck.generation.sampler import FastData, Rejected
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.generation_checks import (

@@ -32,7 +32,7 @@ from interopcheck.checks.cel_native import (
     new_env,
 )
 from interopcheck.domain import identifiers as ids
-from interopcheck.errors import SetupError
+from interopcheck.errors import ProfileError
 from interopcheck.profile.codelists import CodelistStore
 
 #: Functions and macros the CEL engine itself provides (operators start with _ or @).
@@ -226,7 +226,7 @@ class CelRule:
         """How its cost grows with the message (the engine's budget is estimated from it)."""
         deep = _too_deep(expression)
         if deep is not None:
-            raise SetupError(
+            raise ProfileError(
                 f"{origin}: requirement {requirement}: the rule is {deep}, deeper than any "
                 f"message (at most {MAX_RULE_DEPTH}): refused before it can exhaust a stack"
             )
@@ -234,7 +234,7 @@ class CelRule:
             self.program = cel.compile(expression)
         except ValueError as exc:
             detail = " ".join(str(exc).split("ERROR:")[-1].split())
-            raise SetupError(
+            raise ProfileError(
                 f"{origin}: requirement {requirement}: CEL does not compile: {detail} "
                 f"in {expression!r}"
             ) from None
@@ -244,7 +244,7 @@ class CelRule:
             if _NAMED.match(f) and f not in known and f not in BUILTIN_FUNCTIONS
         )
         if unknown:
-            raise SetupError(
+            raise ProfileError(
                 f"{origin}: requirement {requirement}: unknown function {', '.join(unknown)} "
                 f"in {expression!r}; available: {', '.join(sorted(known))}"
             )

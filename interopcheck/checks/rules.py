@@ -23,7 +23,7 @@ from interopcheck.checks.cel_env import (
 )
 from interopcheck.checks.cel_native import EvalError, new_env
 from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve, value_getter
-from interopcheck.errors import SetupError
+from interopcheck.errors import ProfileError
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.model import Profile, Requirement
 from interopcheck.results import Finding, summarise_value
@@ -79,12 +79,12 @@ class RuleChecker:
                 self.schema_requirement.setdefault(str(requirement.check["schema"]), requirement)
                 continue
             if kind == "identifier" and requirement.check["identifier"] not in JUSTICE_FORMATS:
-                raise SetupError(
+                raise ProfileError(
                     f"{origin}: requirement {requirement.id}: unknown identifier "
                     f"{requirement.check['identifier']!r}; known: {', '.join(JUSTICE_FORMATS)}"
                 )
             if kind == "codelist" and requirement.check["codelist"] not in profile.codelists:
-                raise SetupError(
+                raise ProfileError(
                     f"{origin}: requirement {requirement.id}: no code list "
                     f"{requirement.check['codelist']!r} in the profile"
                 )

@@ -19,7 +19,7 @@ from interopcheck.cli.options import (
     SupplierOption,
     VerboseOption,
 )
-from interopcheck.errors import SetupError
+from interopcheck.errors import UsageError
 from interopcheck.formats.registry import OutputFormat
 
 
@@ -99,32 +99,29 @@ def compat(
     run. Every report format, --report-dir and --sign work as for validate."""
     if matrix is not None:
         if old is not None or new is not None:
-            raise SetupError("give OLD NEW, or --matrix DIR, not both")
+            raise UsageError("give OLD NEW, or --matrix DIR, not both")
         if report_dir is not None or sign is not None or supplier is not None:
-            raise SetupError(
+            raise UsageError(
                 "--report-dir, --sign and --supplier are for OLD NEW (a gate), not for --matrix"
             )
         _matrix(matrix, output_format, output, tries, seed, keep_version_label, ref_schemas)
         return
     if old is None or new is None:
-        raise SetupError("give OLD and NEW (two versions), or --matrix DIR")
+        raise UsageError("give OLD and NEW (two versions), or --matrix DIR")
+    from interopcheck.api import compat as run_compat
     from interopcheck.cli.reporting import plan_from_options
-    from interopcheck.compat.command import compat_run
-    from interopcheck.compat.run import CompatOptions
     from interopcheck.publish import publish
 
     plan = plan_from_options(context)
-    run = compat_run(
-        CompatOptions(
-            old,
-            new,
-            direction.value,
-            message_type,
-            tries,
-            seed,
-            keep_version_label,
-            tuple(ref_schemas or ()),
-        )
+    run = run_compat(
+        old,
+        new,
+        direction=direction.value,
+        message_type=message_type,
+        tries=tries,
+        seed=seed,
+        keep_version_label=keep_version_label,
+        ref_schemas=ref_schemas or (),
     )
     raise typer.Exit(publish(run, plan))
 
@@ -139,15 +136,15 @@ def _matrix(
     ref_schemas: list[Path] | None,
 ) -> None:
     """The matrix is a view, not a gate: it exits 0 once drawn."""
-    from interopcheck.compat.command import draw_matrix, write_matrix
+    from interopcheck.compatibility.command import draw_matrix, write_matrix
     from interopcheck.output import open_output
 
     chosen = list(dict.fromkeys(formats or [OutputFormat.console]))
     if len(chosen) > 1:
-        raise SetupError("--matrix writes one format at a time (console, json, markdown, html)")
+        raise UsageError("--matrix writes one format at a time (console, json, markdown, html)")
     output_format = chosen[0]
     if output_format in (OutputFormat.junit, OutputFormat.sarif):
-        raise SetupError(
+        raise UsageError(
             f"--format {output_format.value} is for OLD NEW (a gate), not for --matrix (a view): "
             "use console, json, markdown or html"
         )

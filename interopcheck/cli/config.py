@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import ConfigError
 from interopcheck.formats.registry import OutputFormat
 from interopcheck.results import FailOn
 
@@ -120,7 +120,7 @@ def load_configuration(
             if setting is None:
                 known = ", ".join(BY_KEY)
                 where = f"[{TABLE}]" if in_pyproject else CONFIG_FILE
-                raise SetupError(f"{place}: unknown key {key!r} in {where} (known: {known})")
+                raise ConfigError(f"{place}: unknown key {key!r} in {where} (known: {known})")
             value = _typed(setting, raw, place)
             if setting.kind == "path" or (setting.key == "profile" and _is_file(value)):
                 value = str((file.parent / value).resolve())  # relative to the file
@@ -140,7 +140,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"{path}: cannot read the configuration: {exc}") from None
+        raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
 
 
 def _parse(path: Path, text: str) -> dict[str, Any]:
@@ -156,7 +156,7 @@ def _parse(path: Path, text: str) -> dict[str, Any]:
         found = re.search(r"\(at line (\d+), column (\d+)\)", message)
         place = f"{path}:{found.group(1)}:{found.group(2)}" if found else str(path)
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        raise SetupError(f"{place}: not valid TOML: {reason}") from None
+        raise ConfigError(f"{place}: not valid TOML: {reason}") from None
 
 
 def _position(text: str, key: str, in_pyproject: bool) -> tuple[int, int]:
@@ -182,10 +182,10 @@ def _typed(setting: Setting, raw: Any, place: str) -> Any:
         items = [raw] if isinstance(raw, str) else raw
         allowed = [f.value for f in (OutputFormat if setting.kind == "formats" else FailOn)]
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise SetupError(f"{place}: {setting.key} is a list of names ({', '.join(allowed)})")
+            raise ConfigError(f"{place}: {setting.key} is a list of names ({', '.join(allowed)})")
         for item in items:
             if item not in allowed:
-                raise SetupError(
+                raise ConfigError(
                     f"{place}: {setting.key} {item!r} is not one of: {', '.join(allowed)}"
                 )
         return list(items)
@@ -195,10 +195,10 @@ def _typed(setting: Setting, raw: Any, place: str) -> Any:
         except (TypeError, ValueError):
             count = 0
         if count < 1:
-            raise SetupError(f"{place}: {setting.key} is a whole number of at least 1")
+            raise ConfigError(f"{place}: {setting.key} is a whole number of at least 1")
         return count
     if not isinstance(raw, str) or not raw:
-        raise SetupError(f"{place}: {setting.key} is a text value ({setting.help})")
+        raise ConfigError(f"{place}: {setting.key} is a text value ({setting.help})")
     return raw
 
 

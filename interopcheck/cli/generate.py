@@ -56,8 +56,8 @@ def generate(
 ) -> None:
     """Generate payloads: valid ones, or invalid ones confirmed by the validator on the
     constraint they break. Exit 0 all generated, 1 fewer than asked, 2 error."""
-    from interopcheck.generate.run import GenerateRequest, random_seed, write_cases, write_lines
-    from interopcheck.generate.run import generate as run_generate
+    from interopcheck.generation.run import GenerateRequest, random_seed, write_cases, write_lines
+    from interopcheck.generation.run import generate as run_generate
 
     chosen_seed = seed if seed is not None else random_seed()
     generation, manifest = run_generate(

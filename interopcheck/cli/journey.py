@@ -24,7 +24,7 @@ from interopcheck.cli.options import (
     VerboseOption,
     profile_option,
 )
-from interopcheck.errors import SetupError
+from interopcheck.errors import UsageError
 
 
 def journey(
@@ -58,19 +58,19 @@ def journey(
 ) -> None:
     """Check the messages of each case together: identifiers, dates, offences, what follows
     what. Exit 0 conformant, 1 not, 2 error."""
+    from interopcheck.api import journey as run_journey
     from interopcheck.cli.reporting import plan_from_options
-    from interopcheck.journeys import run_journeys
     from interopcheck.publish import publish
-    from interopcheck.validation import ValidationOptions, ValidationSpec
 
     if not profile:
-        raise SetupError("journey needs --profile")
+        raise UsageError("journey needs --profile")
     plan = plan_from_options(context)
-    options = ValidationOptions(
-        spec=ValidationSpec(max_bytes=max_bytes, profile=profile),
-        workers=1,
-        show_personal_data=show_personal_data,
+    run = run_journey(
+        paths,
+        profile=profile,
+        actor=actor,
         strict=strict,
-        scope=actor,
+        show_personal_data=show_personal_data,
+        max_bytes=max_bytes,
     )
-    raise typer.Exit(publish(run_journeys(paths, options), plan, fail_on))
+    raise typer.Exit(publish(run, plan, fail_on))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import UsageError
 from interopcheck.formats.registry import OutputFormat
 from interopcheck.formats.verbosity import Verbosity
 from interopcheck.results import FailOn
@@ -104,7 +104,7 @@ VerboseOption = Annotated[
 
 def verbosity_of(quiet: bool, verbose: bool) -> Verbosity:
     if quiet and verbose:
-        raise SetupError("give --quiet or --verbose, not both")
+        raise UsageError("give --quiet or --verbose, not both")
     return Verbosity.quiet if quiet else Verbosity.verbose if verbose else Verbosity.normal
 
 

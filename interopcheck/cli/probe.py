@@ -95,26 +95,27 @@ def probe(
     """Probe an actor's endpoints: valid messages accepted, invalid ones rejected with a
     problem, never a 5xx, credentials enforced, correlation id echoed, answers in the
     standard's shapes and in time. Exit 0 conformant, 1 findings, 2 could not run."""
+    from interopcheck.api import probe as run_probe
     from interopcheck.cli.reporting import plan_from_options
-    from interopcheck.probe.pipeline import ProbeOptions, probe_run
     from interopcheck.publish import publish
 
     plan = plan_from_options(context)
-    options = ProbeOptions(
-        target=target,
-        actor=actor,
-        profile=profile,
-        auth=auth,
-        ca_bundle=ca_bundle,
-        max_examples=max_examples,
-        seed=seed,
-        rate_limit=rate_limit,
-        timeout=timeout,
-        concurrency=concurrency,
-        max_response_bytes=max_response_bytes,
-        shrink_budget=shrink_budget,
-        strict=strict,
-    )
     with ProgressBar("probing") as progress:
-        run = probe_run(options, progress.planned, progress.advance)
+        run = run_probe(
+            target,
+            actor=actor,
+            profile=profile,
+            auth=auth,
+            max_examples=max_examples,
+            seed=seed,
+            strict=strict,
+            timeout=timeout,
+            concurrency=concurrency,
+            rate_limit=rate_limit,
+            ca_bundle=ca_bundle,
+            max_response_bytes=max_response_bytes,
+            shrink_budget=shrink_budget,
+            on_planned=progress.planned,
+            on_answer=progress.advance,
+        )
     raise typer.Exit(publish(run, plan, fail_on))

@@ -128,11 +128,11 @@ def lint(
     path: Annotated[Path, typer.Argument(help="The profile file to check.")],
 ) -> None:
     """Report every mistake in a profile file; exit 0 clean, 1 problems, 2 cannot read it."""
-    from interopcheck.errors import SetupError
+    from interopcheck.errors import ProfileError
     from interopcheck.profile_lint import lint_profile
 
     if not path.is_file():
-        raise SetupError(f"{path}: no such profile file")
+        raise ProfileError(f"{path}: no such profile file")
     problems = lint_profile(path)
     for problem in problems:
         typer.echo(str(problem))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from interopcheck.cli.options import OutputOption, ReportDirOption
-from interopcheck.errors import SetupError
+from interopcheck.errors import UsageError
 from interopcheck.formats.registry import OutputFormat
 
 #: ``report`` renders files, so its formats and default differ from the checking commands'.
@@ -41,17 +41,17 @@ def report(
 
     chosen = list(dict.fromkeys(output_format or [OutputFormat.html]))
     if OutputFormat.console in chosen:
-        raise SetupError("report renders files: choose html, markdown, junit, sarif or json")
+        raise UsageError("report renders files: choose html, markdown, junit, sarif or json")
     if report_dir is None and len(chosen) > 1:
-        raise SetupError("several --format values need --report-dir DIR (one file per format)")
+        raise UsageError("several --format values need --report-dir DIR (one file per format)")
     if report_dir is not None and output is not None:
-        raise SetupError("give --output or --report-dir, not both")
+        raise UsageError("give --output or --report-dir, not both")
     document = load_report(source)
     shown = failing_only(document)
     for output_format_ in chosen:
         target = report_dir / FILE_NAMES[output_format_] if report_dir is not None else output
         if target is not None and target.resolve() == source.resolve():
-            raise SetupError(f"{target}: would overwrite the report being rendered")
+            raise UsageError(f"{target}: would overwrite the report being rendered")
         with open_output(target) as out:
             if output_format_ is OutputFormat.json:
                 out.write(source.read_text(encoding="utf-8"))

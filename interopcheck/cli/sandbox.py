@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from interopcheck.cli.options import profile_option
-from interopcheck.errors import SetupError
+from interopcheck.errors import UsageError
 
 
 def sandbox(
@@ -78,24 +78,24 @@ def sandbox(
     from interopcheck.sandbox.serve import limits
 
     if (tls_key or client_ca) and tls_cert is None:
-        raise SetupError("--tls-key and --client-ca need --tls-cert (https)")
+        raise UsageError("--tls-key and --client-ca need --tls-cert (https)")
     tls: dict[str, Any] = {}
     if tls_cert is not None:
         for given in (tls_cert, tls_key, client_ca):
             if given is not None and not given.is_file():
-                raise SetupError(f"{given}: no such file")
+                raise UsageError(f"{given}: no such file")
         tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key) if tls_key else None}
         if client_ca is not None:
             tls.update(ssl_ca_certs=str(client_ca), ssl_cert_reqs=ssl.CERT_REQUIRED)
     if token is not None and token_file is not None:
-        raise SetupError("give --token or --token-file, not both")
+        raise UsageError("give --token or --token-file, not both")
     if token_file is not None:
         try:
             token = token_file.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise SetupError(f"{token_file}: cannot read the token: {exc}") from None
+            raise UsageError(f"{token_file}: cannot read the token: {exc}") from None
         if not token:
-            raise SetupError(f"{token_file}: the token file is empty")
+            raise UsageError(f"{token_file}: the token file is empty")
     chosen = token or os.environ.get(TOKEN_ENV) or DEVELOPMENT_TOKEN
     app = create_app(SandboxConfig(profile, actor, chosen, frozenset(fault or ())))
     source = (

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import UsageError
 
 app = typer.Typer(help="List and show the schemas of the bundled standard.", no_args_is_help=True)
 
@@ -58,5 +58,5 @@ def show_schema(
     entry = catalog.find(name, version)
     if entry is None:
         names = sorted({e.name for e in catalog.entries()})
-        raise SetupError(f"no bundled schema called {name!r}; known: {', '.join(names)}")
+        raise UsageError(f"no bundled schema called {name!r}; known: {', '.join(names)}")
     typer.echo(json.dumps(entry.document, indent=2, ensure_ascii=False))

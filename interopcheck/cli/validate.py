@@ -26,7 +26,6 @@ from interopcheck.cli.options import (
     profile_option,
 )
 from interopcheck.cli.progress import ProgressBar
-from interopcheck.errors import SetupError
 
 #: Show a progress bar for corpora larger than this (on a terminal only).
 PROGRESS_OVER = 300
@@ -92,31 +91,26 @@ def validate(
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
+    from interopcheck.api import validate as run_validate
     from interopcheck.cli.reporting import plan_from_options
     from interopcheck.publish import publish
-    from interopcheck.validation import ValidationOptions, ValidationSpec, validation_run
 
-    if schema is not None and message_type is not None:
-        raise SetupError("give --schema or --type, not both")
-    options = ValidationOptions(
-        spec=ValidationSpec(
-            ref_schemas=tuple(ref_schemas or ()),
-            schema_file=schema,
-            message_type=message_type,
-            version=standard_version,
-            max_bytes=max_bytes,
-            profile=profile,
-        ),
-        workers=workers,
-        show_personal_data=show_personal_data,
-        strict=strict,
-        scope=actor,
-    )
-    if strict and profile is None:
-        raise SetupError("--strict needs --profile (it changes which requirement levels decide)")
-    if actor is not None and profile is None:
-        raise SetupError("--actor needs --profile (it limits which requirements decide)")
     plan = plan_from_options(context)
     with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
-        code = publish(validation_run(paths, options, progress.set), plan, fail_on)
+        run = run_validate(
+            paths,
+            profile=profile,
+            actor=actor,
+            strict=strict,
+            schema=schema,
+            message_type=message_type,
+            standard_version=standard_version,
+            ref_schemas=ref_schemas or (),
+            show_personal_data=show_personal_data,
+            workers=workers,
+            max_bytes=max_bytes,
+            stream=True,
+            on_progress=progress.set,
+        )
+        code = publish(run, plan, fail_on)
     raise typer.Exit(code)

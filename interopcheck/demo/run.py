@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interopcheck.journeys import run_journeys
-from interopcheck.probe.auth import Credentials
-from interopcheck.probe.client import SendOptions
-from interopcheck.probe.plan import PlanOptions
-from interopcheck.probe.run import ProbeRequest, run_probe
+from interopcheck.probing.auth import Credentials
+from interopcheck.probing.client import SendOptions
+from interopcheck.probing.plan import PlanOptions
+from interopcheck.probing.run import ProbeRequest, run_probe
 from interopcheck.results import FailOn
 from interopcheck.run import Run
 from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, TOKEN_ENV, SandboxConfig, create_app

@@ -16,7 +16,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import ProfileError
 from interopcheck.profile.model import Codelist
 from interopcheck.profile.paths import contained, is_file, quoted, shown_name
 
@@ -50,7 +50,7 @@ def parse_csv(path: Path, text: str, code: str, label: str, name: str) -> dict[s
     fields = next(reader, [])
     for column in (code, label):
         if column not in fields:
-            raise SetupError(
+            raise ProfileError(
                 f"code list {name!r}: {path} has no column {column!r} (columns: {quoted(fields)})"
             )
     code_at, label_at = fields.index(code), fields.index(label)
@@ -82,7 +82,7 @@ class CodelistStore:
         self._prefixes: dict[str, dict[str, list[str]]] = {}
         for spec in specs.values():
             if spec.file is not None and codelist_path(spec) is None:
-                raise SetupError(
+                raise ProfileError(
                     f"code list {spec.name!r}: file {shown_name(spec.file)} is neither bundled "
                     f"nor in the profile's directory tree ({spec.base}); a profile may name only "
                     "files there"
@@ -106,7 +106,7 @@ class CodelistStore:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise SetupError(f"code list {spec.name!r}: cannot read {path}: {exc}") from None
+            raise ProfileError(f"code list {spec.name!r}: cannot read {path}: {exc}") from None
         prepared = prepared_path(path, spec.code, spec.label)
         if prepared is not None:
             codes = read_prepared(prepared, data)
@@ -115,7 +115,7 @@ class CodelistStore:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise SetupError(f"code list {spec.name!r}: {path} is not UTF-8 text") from None
+            raise ProfileError(f"code list {spec.name!r}: {path} is not UTF-8 text") from None
         return parse_csv(path, text, spec.code, spec.label, spec.name)
 
     def contains(self, name: str, code: object) -> bool:

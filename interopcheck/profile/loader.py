@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import ProfileError
 from interopcheck.profile.model import (
     Actor,
     Api,
@@ -83,7 +83,7 @@ def resolve_profile_path(name: str, relative_to: Path | None = None) -> Path:
         if Path(name).suffix in PROFILE_SUFFIXES:
             found = contained(relative_to, name)
             if found is None or not is_file(found):
-                raise SetupError(
+                raise ProfileError(
                     f"extends {shown_name(name)}: no such profile in the profile's directory tree "
                     f"({relative_to}); a profile may name only files there, or a bundled id"
                 )
@@ -94,7 +94,7 @@ def resolve_profile_path(name: str, relative_to: Path | None = None) -> Path:
     if name in bundled:
         return bundled[name]
     known = ", ".join(bundled) or "none"
-    raise SetupError(f"no profile {name!r}: not a .yaml file, nor a bundled profile ({known})")
+    raise ProfileError(f"no profile {name!r}: not a .yaml file, nor a bundled profile ({known})")
 
 
 @lru_cache(maxsize=1)
@@ -107,7 +107,7 @@ def _profile_schema() -> dict[str, Any]:
     return json.loads(PROFILE_SCHEMA_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-class UnreadableProfile(SetupError):
+class UnreadableProfile(ProfileError):
     """A profile file that cannot be read or parsed; keeps the place for ``profiles lint``."""
 
     def __init__(self, path: Path, line: int | None, column: int | None, problem: str) -> None:
@@ -189,7 +189,7 @@ def load_path(path: Path, chain: tuple[Path, ...]) -> Profile:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
-        raise SetupError(f"{path}: profile extends itself: {cycle}")
+        raise ProfileError(f"{path}: profile extends itself: {cycle}")
     raw = read_raw(path)
     problems = schema_problems(raw) + duplicate_ids(raw)
     if problems:
@@ -198,7 +198,7 @@ def load_path(path: Path, chain: tuple[Path, ...]) -> Profile:
             if len(problems) > 1
             else ""
         )
-        raise SetupError(f"{problems[0]}{more}")
+        raise ProfileError(f"{problems[0]}{more}")
     parent = None
     if "extends" in raw.data:
         parent = load_path(
@@ -216,10 +216,12 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
     requirements: list[Requirement] = list(parent.requirements) if parent else []
     overrides = data.get("overrides", {})
     if overrides and parent is None:
-        raise SetupError(f"{raw.path}: 'overrides' needs 'extends' (there is nothing to override)")
+        raise ProfileError(
+            f"{raw.path}: 'overrides' needs 'extends' (there is nothing to override)"
+        )
     for dropped in overrides.get("drop", []):
         if not any(r.id == dropped for r in requirements):
-            raise SetupError(
+            raise ProfileError(
                 f"{raw.path}: overrides.drop names {dropped}, which the profile it extends "
                 "does not have"
             )
@@ -227,7 +229,7 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
     for rid, level in overrides.get("levels", {}).items():
         index = next((i for i, r in enumerate(requirements) if r.id == rid), None)
         if index is None:
-            raise SetupError(
+            raise ProfileError(
                 f"{raw.path}: overrides.levels names {rid}, which the profile it extends "
                 "does not have"
             )
@@ -334,7 +336,9 @@ def _digest(
         try:
             parts.append(f"{what}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
         except OSError as exc:
-            raise SetupError(f"{path}: cannot read the profile's {what}: {exc.strerror}") from None
+            raise ProfileError(
+                f"{path}: cannot read the profile's {what}: {exc.strerror}"
+            ) from None
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -369,7 +373,7 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
 
     document = contained(base, data["openapi"])
     if document is None:
-        raise SetupError(
+        raise ProfileError(
             f"api.openapi {shown_name(data['openapi'])} is outside the profile's directory tree "
             f"({base}); "
             "a profile may name only files there"

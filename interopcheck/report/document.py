@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import ReportError
 from interopcheck.results import Finding, PayloadResult, RunSummary
 
 REPORT_SCHEMA_PATH = Path(__file__).parent / "report.schema.json"
@@ -194,10 +194,10 @@ def load_report(path: Path) -> Document:
     try:
         document = json.loads(path.read_bytes())
     except OSError as exc:
-        raise SetupError(f"{path}: cannot read report: {exc.strerror or exc}") from None
+        raise ReportError(f"{path}: cannot read report: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f":{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise SetupError(f"{path}{where}: not a JSON report ({exc})") from None
+        raise ReportError(f"{path}{where}: not a JSON report ({exc})") from None
     schema = json.loads(REPORT_SCHEMA_PATH.read_text(encoding="utf-8"))
     validator = jsonschema_rs.validator_for(schema)
     error = next(iter(validator.iter_errors(document)), None)
@@ -209,7 +209,7 @@ def load_report(path: Path) -> Document:
             if version != FORMAT_VERSION
             else ""
         )
-        raise SetupError(
+        raise ReportError(
             f"{path}: not an interopcheck report at {where}: "
             f"{error.message.splitlines()[0][:200]}{hint}"
         )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import SigningError
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -53,7 +53,7 @@ def generate_keys(private_path: Path) -> tuple[Path, str]:
     public_path = private_path.with_name(private_path.name + ".pub")
     for path in (private_path, public_path):
         if path.exists() or path.is_symlink():
-            raise SetupError(f"{path}: already exists; refusing to overwrite a key")
+            raise SigningError(f"{path}: already exists; refusing to overwrite a key")
     key = Ed25519PrivateKey.generate()
     passphrase = _passphrase()
     encryption: serialization.KeySerializationEncryption = (
@@ -76,7 +76,7 @@ def generate_keys(private_path: Path) -> tuple[Path, str]:
         with os.fdopen(fd, "wb") as handle:
             handle.write(public_pem)
     except OSError as exc:
-        raise SetupError(f"{private_path}: cannot write key: {exc.strerror or exc}") from None
+        raise SigningError(f"{private_path}: cannot write key: {exc.strerror or exc}") from None
     return public_path, fingerprint(key.public_key())
 
 
@@ -88,18 +88,20 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=_passphrase())
     except TypeError:
-        raise SetupError(
+        raise SigningError(
             f"{path}: the private key is encrypted: set {PASSPHRASE_ENV}"
             if _passphrase() is None
             else f"{path}: the private key is not encrypted: unset {PASSPHRASE_ENV}"
         ) from None
     except ValueError:
-        raise SetupError(
+        raise SigningError(
             f"{path}: not a readable PEM private key (or the passphrase in {PASSPHRASE_ENV} "
             "is wrong)"
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SetupError(f"{path}: not an Ed25519 key (make one with `interopcheck keys generate`)")
+        raise SigningError(
+            f"{path}: not an Ed25519 key (make one with `interopcheck keys generate`)"
+        )
     return key
 
 
@@ -133,12 +135,12 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError:
-        raise SetupError(f"{path}: not a PEM public key") from None
+        raise SigningError(f"{path}: not a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise SetupError(f"{path}: not an Ed25519 public key")
+        raise SigningError(f"{path}: not an Ed25519 public key")
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     if raw.hex() in SMALL_ORDER_KEYS:
-        raise SetupError(
+        raise SigningError(
             f"{path}: a small-order Ed25519 point, not a real public key (signatures under it "
             "prove nothing)"
         )
@@ -149,7 +151,7 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SetupError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+        raise SigningError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
 
 
 def signature_path(report: Path) -> Path:

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import ProfileError, UsageError
 from interopcheck.profile.model import Endpoint
 from interopcheck.sandbox.published_rules import ADVICE_HEADER, MAX_CORRELATION_ID
 from interopcheck.sources.parse import ParseProblem, parse_json
@@ -116,14 +116,14 @@ def create_app(config: SandboxConfig) -> Starlette:
     """The ASGI app for one actor of a profile; ``SetupError`` when it cannot be built."""
     unknown = sorted(config.faults - FAULTS.keys())
     if unknown:
-        raise SetupError(f"unknown fault {', '.join(unknown)}; known: {', '.join(FAULTS)}")
+        raise UsageError(f"unknown fault {', '.join(unknown)}; known: {', '.join(FAULTS)}")
     checker = build_checker(ValidationSpec(profile=config.profile))
     assert checker.rules is not None
     profile = checker.rules.profile
     if profile.api is None:
-        raise SetupError(f"profile {profile.id} declares no api (endpoints to serve)")
+        raise ProfileError(f"profile {profile.id} declares no api (endpoints to serve)")
     if config.actor not in profile.actors:
-        raise SetupError(
+        raise ProfileError(
             f"profile {profile.id} has no actor {config.actor!r}; actors: "
             f"{', '.join(profile.actors)}"
         )
@@ -132,7 +132,7 @@ def create_app(config: SandboxConfig) -> Starlette:
     # One thread: the checker keeps per-check state, so checks run one at a time, off the loop.
     checking = ThreadPoolExecutor(max_workers=1, thread_name_prefix="interopcheck-check")
     if not endpoints:
-        raise SetupError(f"profile {profile.id} declares no endpoint for {config.actor}")
+        raise ProfileError(f"profile {profile.id} declares no endpoint for {config.actor}")
     checker.warm()
     store = Store()
     api = profile.api
@@ -194,7 +194,7 @@ def create_app(config: SandboxConfig) -> Starlette:
     def receiver(endpoint: Endpoint) -> Any:
         entry = checker.catalog.for_message(endpoint.receives, None)
         if entry is None:
-            raise SetupError(f"no schema for {endpoint.receives} (endpoint {endpoint.id})")
+            raise ProfileError(f"no schema for {endpoint.receives} (endpoint {endpoint.id})")
         # The endpoint says what it receives: bodies need not name their type in a header.
         typed = checker.fixed_to(entry)
 
@@ -344,7 +344,7 @@ def own_shape(checker: SchemaChecker, name: str) -> Any | None:
     entry = checker.catalog.find(name)
     if entry is None:
         return None
-    from interopcheck.generate.cases import CaseGenerator
+    from interopcheck.generation.cases import CaseGenerator
 
     cases = CaseGenerator(checker.fixed_to(entry), entry, seed=0).valid(1).cases
     return cases[0].value if cases else None

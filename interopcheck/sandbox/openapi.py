@@ -12,7 +12,7 @@ from typing import Any
 import jsonschema_rs
 
 from interopcheck import __version__
-from interopcheck.errors import SetupError
+from interopcheck.errors import ProfileError
 from interopcheck.profile.model import Profile
 from interopcheck.sandbox.published_rules import (
     ADVICE_HEADER,
@@ -31,7 +31,7 @@ PROBLEM = "application/problem+json"
 def _component(catalog: Catalog, registry: jsonschema_rs.Registry, name: str) -> dict[str, Any]:
     entry = catalog.find(name)
     if entry is None:
-        raise SetupError(f"no schema {name!r} in the standard")
+        raise ProfileError(f"no schema {name!r} in the standard")
     schema = jsonschema_rs.dereference(keep_ref_siblings(entry.document), registry=registry)
     return {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
 
@@ -56,9 +56,9 @@ def keep_ref_siblings(node: Any) -> Any:
 
 def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str, Any]:
     if profile.api is None:
-        raise SetupError(f"profile {profile.id} declares no api")
+        raise ProfileError(f"profile {profile.id} declares no api")
     if actor not in profile.actors:
-        raise SetupError(
+        raise ProfileError(
             f"profile {profile.id} has no actor {actor!r}; actors: {', '.join(profile.actors)}"
         )
     api = profile.api

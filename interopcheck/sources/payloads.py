@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import InputError
 from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
 
 #: Default ceiling on one payload file; a larger one is a finding, not an out-of-memory.
@@ -69,12 +69,12 @@ def discover(paths: Sequence[str]) -> Iterator[str]:
         elif glob.has_magic(given):
             files = [m for m in sorted(glob.glob(given, recursive=True)) if Path(m).is_file()]
             if not files:
-                raise SetupError(f"{given}: the pattern matches no files")
+                raise InputError(f"{given}: the pattern matches no files")
             plan.extend(("file", f) for f in files)
         elif path.exists():
-            raise SetupError(f"{given}: not a regular file or directory")
+            raise InputError(f"{given}: not a regular file or directory")
         else:
-            raise SetupError(f"{given}: no such file or directory")
+            raise InputError(f"{given}: no such file or directory")
     return _expand(plan)
 
 

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import jsonschema_rs
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import SchemaError, SetupError
 from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
 from interopcheck.standard.formats import JUSTICE_FORMATS
 
@@ -75,27 +75,27 @@ def load_schema_document(path: Path) -> dict[str, Any]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise SetupError(f"{path}: cannot read schema: {exc.strerror or exc}") from None
+        raise SchemaError(f"{path}: cannot read schema: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise SetupError(f"{path}: schema is not UTF-8 text") from None
+        raise SchemaError(f"{path}: schema is not UTF-8 text") from None
     try:
         if path.suffix.lower() in {".yaml", ".yml"}:
             document, _ = parse_yaml(text)
         else:
             document = parse_json(text)
     except ParseProblem as problem:
-        raise SetupError(
+        raise SchemaError(
             f"{path}:{problem.line or 1}:{problem.column or 1}: schema: {problem.message}"
         ) from None
     if not isinstance(document, (dict, bool)):
-        raise SetupError(f"{path}: a schema must be a JSON object, not {type(document).__name__}")
+        raise SchemaError(f"{path}: a schema must be a JSON object, not {type(document).__name__}")
     if isinstance(document, bool):
         document = {} if document else {"not": {}}
     try:
         jsonschema_rs.meta.validate(document)
     except jsonschema_rs.ValidationError as exc:
         where = "/".join(str(p) for p in exc.instance_path) or "(root)"
-        raise SetupError(
+        raise SchemaError(
             f"{path}: not a valid JSON Schema at {where}: {exc.message.splitlines()[0]}"
         ) from None
     return document
@@ -113,7 +113,7 @@ class Catalog:
         for entry in entries:
             previous = self._entries.get(entry.uri)
             if previous is not None and previous.path != entry.path:
-                raise SetupError(
+                raise SchemaError(
                     f"{entry.path}: $id {entry.uri} is already used by {previous.path}; "
                     "every schema needs its own $id"
                 )
@@ -134,7 +134,7 @@ class Catalog:
     def add_user_schema(self, path: Path) -> SchemaEntry:
         """Register a user's schema file and return its entry."""
         if not path.is_file():
-            raise SetupError(f"{path}: no such schema file")
+            raise SchemaError(f"{path}: no such schema file")
         entry = _user_entry(path)
         existing = self._entries.get(entry.uri)
         if existing is None or existing.path != entry.path:
@@ -149,7 +149,7 @@ class Catalog:
         for entry in entries:
             previous = self._entries.get(entry.uri)
             if previous is not None and previous.path != entry.path:
-                raise SetupError(f"{entry.path}: {entry.uri} is already used by {previous.path}")
+                raise SchemaError(f"{entry.path}: {entry.uri} is already used by {previous.path}")
             self._entries[entry.uri] = entry
         self._registry = None
         self._validators.clear()
@@ -200,7 +200,7 @@ class Catalog:
                 message = str(exc)
                 missing = _MISSING_RESOURCE.search(message)
                 if missing is None:
-                    raise SetupError(f"cannot load schemas: {message.splitlines()[0]}") from None
+                    raise SchemaError(f"cannot load schemas: {message.splitlines()[0]}") from None
                 referrer = next(
                     (
                         e.path
@@ -242,7 +242,7 @@ def compile_validator(
         missing = _MISSING_RESOURCE.search(exc.message)
         if missing:
             raise _unresolvable(path, missing.group(1)) from None
-        raise SetupError(f"{path}: cannot compile schema: {exc.message.splitlines()[0]}") from None
+        raise SchemaError(f"{path}: cannot compile schema: {exc.message.splitlines()[0]}") from None
 
 
 def _unresolvable(path: Path | str, uri: str) -> SetupError:
@@ -298,7 +298,7 @@ def _scan_user(path: Path) -> Iterable[SchemaEntry]:
     elif path.is_file():
         yield _user_entry(path)
     else:
-        raise SetupError(f"{path}: no such schema file or directory")
+        raise SchemaError(f"{path}: no such schema file or directory")
 
 
 def _user_entry(path: Path) -> SchemaEntry:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from interopcheck.domain.http import is_token
-from interopcheck.errors import SetupError
+from interopcheck.errors import ApiDocumentError
 from interopcheck.sources.parse import ParseProblem, compose_yaml, parse_json, yaml_node_to_json
 from interopcheck.sources.positions import unescape_pointer_token
 from interopcheck.standard.catalog import SchemaEntry
@@ -54,7 +54,7 @@ def read_document(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"{path}: cannot read the OpenAPI document: {exc}") from None
+        raise ApiDocumentError(f"{path}: cannot read the OpenAPI document: {exc}") from None
     try:
         if path.suffix.lower() == ".json":
             document = parse_json(text)
@@ -63,9 +63,9 @@ def read_document(path: Path) -> dict[str, Any]:
             document = yaml_node_to_json(node) if node is not None else None
     except ParseProblem as problem:
         where = f"{path}:{problem.line or 1}:{problem.column or 1}"
-        raise SetupError(f"{where}: {problem.message}") from None
+        raise ApiDocumentError(f"{where}: {problem.message}") from None
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
-        raise SetupError(f"{path}: not an OpenAPI 3.0 or 3.1 document (no 'openapi: 3.x')")
+        raise ApiDocumentError(f"{path}: not an OpenAPI 3.0 or 3.1 document (no 'openapi: 3.x')")
     return document
 
 
@@ -77,7 +77,7 @@ def load_openapi(path: Path, actor: str) -> OpenApiSource:
     try:
         return _load_openapi(path, actor)
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
-        raise SetupError(
+        raise ApiDocumentError(
             f"{path}: not a usable OpenAPI document: a part has the wrong shape "
             f"({type(exc).__name__}: {str(exc)[:120]}); check it with an OpenAPI validator"
         ) from None
@@ -114,10 +114,10 @@ def _load_openapi(path: Path, actor: str) -> OpenApiSource:
             )
             used |= {n for n in (receives, response, error) if n}
     if not operations:
-        raise SetupError(f"{path}: no POST or PUT operation with a JSON request body")
+        raise ApiDocumentError(f"{path}: no POST or PUT operation with a JSON request body")
     missing = sorted(n for n in used if n not in components)
     if missing:
-        raise SetupError(f"{path}: components/schemas has no {', '.join(missing)}")
+        raise ApiDocumentError(f"{path}: components/schemas has no {', '.join(missing)}")
     whole = SchemaEntry(
         name=f"{stem}.openapi", uri=uri, path=path, document=document, standard=stem
     )
@@ -165,7 +165,7 @@ def _resolve(node: Any, document: dict[str, Any]) -> Any:
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 20:
         ref = node["$ref"]
         if not ref.startswith("#/"):
-            raise SetupError(f"only local references are followed here, not {ref}")
+            raise ApiDocumentError(f"only local references are followed here, not {ref}")
         target: Any = document
         for part in ref[2:].split("/"):
             target = (
@@ -191,7 +191,7 @@ def _component_name(schema: Any, where: str) -> str:
     ref = schema.get("$ref") if isinstance(schema, dict) else None
     prefix = "#/components/schemas/"
     if not isinstance(ref, str) or not ref.startswith(prefix):
-        raise SetupError(
+        raise ApiDocumentError(
             f"{where}: give the body schema as a $ref to #/components/schemas/NAME "
             "(the name becomes the message type)"
         )
@@ -204,7 +204,7 @@ def _success(
     responses = operation.get("responses") or {}
     codes = sorted(c for c in map(str, responses) if c.isdigit() and c.startswith("2"))
     if not codes:
-        raise SetupError(f"{where}: no 2xx response declared")
+        raise ApiDocumentError(f"{where}: no 2xx response declared")
     body = _json_content(responses.get(codes[0]) or responses.get(int(codes[0])), document)
     name = _component_name(body["schema"], where) if body and "schema" in body else None
     return int(codes[0]), name
@@ -231,7 +231,7 @@ def _security(document: dict[str, Any], path: Path) -> tuple[str, str]:
         if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
             header = str(scheme.get("name") or "X-Api-Key")
             if not is_token(header):
-                raise SetupError(
+                raise ApiDocumentError(
                     f"{path}: securitySchemes {name}: header name {header[:60]!r} is not an HTTP "
                     "field name (an RFC 9110 token)"
                 )

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interopcheck.compat.compare import Side, compare_sides, load_side
-from interopcheck.errors import SetupError
+from interopcheck.compatibility.compare import Side, compare_sides, load_side
+from interopcheck.errors import UsageError
 from interopcheck.profile.model import Profile
 from interopcheck.standard.catalog import SchemaEntry, version_key
 
@@ -73,14 +73,14 @@ def build(
     from interopcheck.profile.loader import PROFILE_SUFFIXES
 
     if not folder.is_dir():
-        raise SetupError(
+        raise UsageError(
             f"{folder}: --matrix needs a directory with one subdirectory of schemas per version, "
             "or one profile file per version"
         )
     subdirectories = [p for p in folder.iterdir() if p.is_dir()]
     profiles = [p for p in folder.iterdir() if p.is_file() and p.suffix in PROFILE_SUFFIXES]
     if subdirectories and profiles:
-        raise SetupError(
+        raise UsageError(
             f"{folder}: holds both version directories and profile files; give a directory "
             "of one kind"
         )
@@ -92,11 +92,11 @@ def build(
 def build_profile_matrix(files: list[Path]) -> Matrix:
     """Versions of a profile: can a system certified against one claim another? From the
     requirements each adds, removes, re-levels or re-checks (compat/profiles.py)."""
-    from interopcheck.compat.profiles import requirement_changes, verdicts
+    from interopcheck.compatibility.profiles import requirement_changes, verdicts
     from interopcheck.profile.loader import load_profile
 
     if len(files) < 2:
-        raise SetupError(f"{files[0].parent}: found 1 profile file; at least 2 needed")
+        raise UsageError(f"{files[0].parent}: found 1 profile file; at least 2 needed")
     loaded = sorted(
         (load_profile(str(f)) for f in files), key=lambda p: (version_key(p.version), p.id)
     )
@@ -107,7 +107,7 @@ def build_profile_matrix(files: list[Path]) -> Matrix:
 
     labels = [label(p) for p in loaded]
     if len(set(labels)) < len(labels):
-        raise SetupError(f"{files[0].parent}: two profile files have the same id and version")
+        raise UsageError(f"{files[0].parent}: two profile files have the same id and version")
     row: dict[tuple[str, str], str] = {}
     for i, older in enumerate(loaded):
         for newer in loaded[i + 1 :]:
@@ -122,10 +122,10 @@ def build_profile_matrix(files: list[Path]) -> Matrix:
 
 def load_versions(folder: Path, keep_version_label: bool) -> list[Side]:
     if not folder.is_dir():
-        raise SetupError(f"{folder}: --matrix needs a directory with one subdirectory per version")
+        raise UsageError(f"{folder}: --matrix needs a directory with one subdirectory per version")
     names = sorted((p.name for p in folder.iterdir() if p.is_dir()), key=version_key)
     if len(names) < 2:
-        raise SetupError(f"{folder}: found {len(names)} version directories; at least 2 needed")
+        raise UsageError(f"{folder}: found {len(names)} version directories; at least 2 needed")
     sides = []
     for name in names:
         sides.append(load_side(str(folder / name), keep_version_label).relabelled(name))
@@ -260,7 +260,7 @@ def write_console(out: Any, matrix: Matrix) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from interopcheck.compat.report import console_for
+    from interopcheck.compatibility.report import console_for
 
     console = console_for(out)
     styles = {"yes": "green", "no": "bold red", "unknown": "yellow"}

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from interopcheck import __version__
-from interopcheck.errors import SetupError
-from interopcheck.generate.cases import Case, CaseGenerator, Generation
+from interopcheck.errors import OutputError, UsageError
+from interopcheck.generation.cases import Case, CaseGenerator, Generation
 from interopcheck.validation import ValidationSpec, build_checker
 
 
@@ -32,9 +32,9 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
     if request.journey:
         return _journeys(request)
     if (request.message_type is None) == (request.schema_file is None):
-        raise SetupError("give --type or --schema (what to generate)")
+        raise UsageError("give --type or --schema (what to generate)")
     if request.target is not None and request.profile is None:
-        raise SetupError("--break needs --profile (requirements are a profile's)")
+        raise UsageError("--break needs --profile (requirements are a profile's)")
     checker = build_checker(
         ValidationSpec(
             schema_file=request.schema_file,
@@ -50,10 +50,10 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
         assert checker.rules is not None
         requirement = checker.rules.profile.requirement(request.target)
         if requirement is None:
-            raise SetupError(f"--break {request.target}: no such requirement in the profile")
+            raise UsageError(f"--break {request.target}: no such requirement in the profile")
         if requirement.is_journey or message_type not in requirement.message_types():
             applies = ", ".join(sorted(requirement.message_types())) or "journeys"
-            raise SetupError(
+            raise UsageError(
                 f"--break {request.target}: it applies to {applies}, not to {message_type}"
             )
     generator = CaseGenerator(checker, entry, request.seed)
@@ -82,14 +82,14 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
 
 
 def _journeys(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
-    from interopcheck.generate.journey import JourneyGenerator
+    from interopcheck.generation.journey import JourneyGenerator
 
     if request.message_type is not None or request.schema_file is not None:
-        raise SetupError("--journey makes every message type of the profile: drop --type/--schema")
+        raise UsageError("--journey makes every message type of the profile: drop --type/--schema")
     if request.invalid or request.target is not None:
-        raise SetupError("--journey makes conforming journeys: drop --invalid/--break")
+        raise UsageError("--journey makes conforming journeys: drop --invalid/--break")
     if request.profile is None:
-        raise SetupError("--journey needs --profile (journeys are defined by a profile)")
+        raise UsageError("--journey needs --profile (journeys are defined by a profile)")
     checker = build_checker(ValidationSpec(profile=request.profile, version=request.version))
     generator = JourneyGenerator(checker, request.seed)
     generation = generator.journeys(request.count)
@@ -130,7 +130,7 @@ def write_cases(directory: Path, generation: Generation, manifest: dict[str, Any
     from interopcheck.sources.payloads import GENERATOR_MANIFEST
 
     if directory.exists() and not directory.is_dir():
-        raise SetupError(f"{directory}: --output-dir is not a directory")
+        raise OutputError(f"{directory}: --output-dir is not a directory")
     if manifest["kind"] == "journey":
         for number, case in enumerate(generation.cases, start=1):
             files = []

@@ -16,8 +16,8 @@ from typing import Any
 
 import jsonschema_rs
 
-from interopcheck.probe.client import Answer
-from interopcheck.probe.plan import Exchange
+from interopcheck.probing.client import Answer
+from interopcheck.probing.plan import Exchange
 from interopcheck.profile.model import Api, Profile, Requirement
 from interopcheck.results import Finding
 from interopcheck.sources.positions import pointer_of

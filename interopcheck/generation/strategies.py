@@ -23,7 +23,7 @@ import jsonschema_rs
 from hypothesis import strategies as st
 from jsonschema_rs import canonical
 
-from interopcheck.generate.formats import FORMAT_STRATEGIES, NAME_EDGES
+from interopcheck.generation.formats import FORMAT_STRATEGIES, NAME_EDGES
 from interopcheck.sources.positions import pointer_of, unescape_pointer_token
 from interopcheck.standard.formats import JUSTICE_FORMATS
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
-from interopcheck.compat.run import CompatOptions, run_compat
+from interopcheck.compatibility.run import CompatOptions, run_compat
 from interopcheck.errors import SetupError
 from interopcheck.results import FailOn
 from interopcheck.run import Run
 from interopcheck.validation import now_iso
 
 if TYPE_CHECKING:
-    from interopcheck.compat.matrix import Matrix
+    from interopcheck.compatibility.matrix import Matrix
 
 MatrixFormat = Literal["console", "json", "markdown", "html"]
 
@@ -22,7 +22,7 @@ def compat_run(options: CompatOptions) -> Run:
     """Compare OLD and NEW: two schema versions message type by message type, or two profiles
     requirement by requirement. The exit policy is fixed: compatible in the direction asked,
     or exit 1 (a "not proven" is not a yes)."""
-    from interopcheck.compat.profiles import is_profile
+    from interopcheck.compatibility.profiles import is_profile
 
     old, new = options.old, options.new
     if is_profile(old) != is_profile(new):
@@ -33,7 +33,7 @@ def compat_run(options: CompatOptions) -> Run:
         )
     if is_profile(old):
         return _profiles(options)
-    from interopcheck.compat.report import write_console
+    from interopcheck.compatibility.report import write_console
 
     compared = run_compat(options, now_iso())
     compared.summary.finished_at = now_iso()
@@ -62,7 +62,7 @@ def compat_run(options: CompatOptions) -> Run:
 
 
 def _profiles(options: CompatOptions) -> Run:
-    from interopcheck.compat import profiles as diff
+    from interopcheck.compatibility import profiles as diff
     from interopcheck.profile.loader import load_profile
 
     started = now_iso()
@@ -103,8 +103,8 @@ def draw_matrix(
 ) -> Matrix:
     """The version matrix of ``folder``: one subdirectory of schemas, or one profile file, per
     version (a view, not a gate)."""
-    from interopcheck.compat import matrix as views
-    from interopcheck.compat.run import references
+    from interopcheck.compatibility import matrix as views
+    from interopcheck.compatibility.run import references
 
     return views.build(folder, tries, seed, keep_version_label, references(ref_schemas))
 
@@ -113,7 +113,7 @@ def write_matrix(drawn: Matrix, out: TextIO, output_format: MatrixFormat = "cons
     """The matrix drawn in one format."""
     import json
 
-    from interopcheck.compat import matrix as views
+    from interopcheck.compatibility import matrix as views
 
     if output_format == "json":
         out.write(json.dumps(views.to_document(drawn), indent=2, ensure_ascii=False) + "\n")

@@ -101,7 +101,7 @@ def write_console(
     from rich.markup import escape
     from rich.table import Table
 
-    from interopcheck.compat.report import console_for
+    from interopcheck.compatibility.report import console_for
 
     console = console_for(out)
     title = f"{old.id} {old.version} → {new.id} {new.version}: requirements"

@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from interopcheck import __version__
-from interopcheck.probe.auth import NO_CREDENTIALS, Credentials, throwaway_certificate_context
-from interopcheck.probe.plan import Exchange
+from interopcheck.probing.auth import NO_CREDENTIALS, Credentials, throwaway_certificate_context
+from interopcheck.probing.plan import Exchange
 
 RETRY_STATUSES = (429, 503)
 MAX_RETRIES = 3

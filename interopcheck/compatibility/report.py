@@ -8,8 +8,8 @@ import json
 import os
 from typing import TYPE_CHECKING, TextIO
 
-from interopcheck.compat.compare import Comparison, Direction
-from interopcheck.compat.results import MEANING
+from interopcheck.compatibility.compare import Comparison, Direction
+from interopcheck.compatibility.results import MEANING
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -23,11 +23,11 @@ from typing import Any
 
 import jsonschema_rs
 
-from interopcheck.compat.patterns import covers_by_patterns
-from interopcheck.errors import SetupError
-from interopcheck.generate.reduce import reduce
-from interopcheck.generate.sampler import FastData, Rejected
-from interopcheck.generate.strategies import StrategyBuilder
+from interopcheck.compatibility.patterns import covers_by_patterns
+from interopcheck.errors import SchemaError
+from interopcheck.generation.reduce import reduce
+from interopcheck.generation.sampler import FastData, Rejected
+from interopcheck.generation.strategies import StrategyBuilder
 from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.catalog import (
     Catalog,
@@ -118,11 +118,11 @@ def load_side(given: str, keep_version_label: bool) -> Side:
     if not path.exists():
         bundled = bundled_root("schemas") / "justice" / given
         if not bundled.is_dir():
-            raise SetupError(f"{given}: no such schema file, directory or bundled version")
+            raise SchemaError(f"{given}: no such schema file, directory or bundled version")
         path, bundled_as = bundled, f"justice/{given}"
     files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
     if not files:
-        raise SetupError(f"{given}: no .json schemas in this directory")
+        raise SchemaError(f"{given}: no .json schemas in this directory")
     documents: dict[str, dict[str, Any]] = {}
     paths: dict[str, Path] = {}
     entries: dict[str, SchemaEntry] = {}
@@ -147,7 +147,7 @@ def load_side(given: str, keep_version_label: bool) -> Side:
         entries[entry.uri] = entry
     by_type = {e.message_type: e for e in entries.values() if e.message_type}
     if not by_type:
-        raise SetupError(f"{given}: no message schema here (none says its messageType)")
+        raise SchemaError(f"{given}: no message schema here (none says its messageType)")
     label = given if not path.is_file() else path.name
     return Side(label, by_type, documents, paths, bundled_as, version_label)
 
@@ -226,7 +226,7 @@ def compare_sides(
         (a,), (b,) = old.entries.values(), new.entries.values()
         pairs, alone = {b.message_type or b.name: (a, b)}, {}
     if not pairs:
-        raise SetupError(
+        raise SchemaError(
             f"{old.label} and {new.label} have no message type in common "
             f"({', '.join(old.entries)} / {', '.join(new.entries)})"
         )

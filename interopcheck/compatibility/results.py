@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from interopcheck import __version__
-from interopcheck.compat.compare import Comparison, Direction, Side
+from interopcheck.compatibility.compare import Comparison, Direction, Side
 from interopcheck.results import Finding, PayloadResult, RequirementTally, RunSummary
 from interopcheck.sources.positions import json_positions
 from interopcheck.standard.catalog import SchemaEntry

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from interopcheck.checks.schema import SchemaChecker
-from interopcheck.errors import SetupError
-from interopcheck.probe.auth import Credentials
-from interopcheck.probe.client import Answer, Sender, SendOptions
-from interopcheck.probe.judge import Judge, Verdict
-from interopcheck.probe.plan import Exchange, Planner, PlanOptions
-from interopcheck.probe.shrink import NOT_BY_BODY, SHRINKABLE, shrink
+from interopcheck.errors import ProfileError, TargetError, UsageError
+from interopcheck.probing.auth import Credentials
+from interopcheck.probing.client import Answer, Sender, SendOptions
+from interopcheck.probing.judge import Judge, Verdict
+from interopcheck.probing.plan import Exchange, Planner, PlanOptions
+from interopcheck.probing.shrink import NOT_BY_BODY, SHRINKABLE, shrink
 from interopcheck.profile.model import Endpoint, Profile
 from interopcheck.results import PayloadResult
 
@@ -50,16 +50,16 @@ class Shrunk:
 def endpoints_of(profile: Profile, actor: str) -> list[Endpoint]:
     """The endpoints ``actor`` must expose; ``SetupError`` when there are none."""
     if profile.api is None:
-        raise SetupError(f"profile {profile.id} declares no api: nothing to probe")
+        raise ProfileError(f"profile {profile.id} declares no api: nothing to probe")
     if actor not in profile.actors:
-        raise SetupError(
+        raise ProfileError(
             f"profile {profile.id} has no actor {actor!r}; actors: {', '.join(profile.actors)}"
         )
     endpoints = profile.api.for_actor(actor)
     if not endpoints:
-        raise SetupError(f"profile {profile.id} declares no endpoint for {actor}")
+        raise ProfileError(f"profile {profile.id} declares no endpoint for {actor}")
     if not profile.http_requirements():
-        raise SetupError(f"profile {profile.id} has no http requirements: nothing to check")
+        raise ProfileError(f"profile {profile.id} has no http requirements: nothing to check")
     return endpoints
 
 
@@ -68,16 +68,16 @@ def check_target(target: str) -> str:
 
     parts = urlsplit(target)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SetupError(f"--target {target!r}: give an http:// or https:// URL with a host")
+        raise UsageError(f"--target {target!r}: give an http:// or https:// URL with a host")
     if parts.query or parts.fragment:
-        raise SetupError(f"--target {target}: give the base URL, without ?query or #fragment")
+        raise UsageError(f"--target {target}: give the base URL, without ?query or #fragment")
     return target.rstrip("/")
 
 
 def check_credentials(credentials: Credentials, target: str) -> None:
     """A client certificate goes only over TLS: refuse to pretend otherwise."""
     if credentials.cert is not None and not target.startswith("https://"):
-        raise SetupError(f"--auth mtls needs an https:// target, not {target}")
+        raise UsageError(f"--auth mtls needs an https:// target, not {target}")
 
 
 def run_probe(
@@ -95,7 +95,9 @@ def run_probe(
     planner = Planner(checker, request.plan)
     exchanges = planner.plan(endpoints)
     if not exchanges:
-        raise SetupError(f"nothing to send to {request.actor}: no examples and no generated cases")
+        raise ProfileError(
+            f"nothing to send to {request.actor}: no examples and no generated cases"
+        )
     if on_planned is not None:
         on_planned(len(exchanges))
     judge = Judge(profile, checker.catalog)
@@ -132,7 +134,7 @@ async def _probe_all(
     try:
         first = await sender.send(exchanges[0])
         if first.status is None:
-            raise SetupError(f"{sender.url(exchanges[0])}: cannot reach the target: {first.error}")
+            raise TargetError(f"{sender.url(exchanges[0])}: cannot reach the target: {first.error}")
         if on_answer is not None:
             on_answer()
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from interopcheck.compat.compare import Comparison, compare_sides, load_side
-from interopcheck.compat.results import compat_results, compat_summary, schema_digests
-from interopcheck.errors import SetupError
+from interopcheck.compatibility.compare import Comparison, compare_sides, load_side
+from interopcheck.compatibility.results import compat_results, compat_summary, schema_digests
+from interopcheck.errors import UsageError
 from interopcheck.results import PayloadResult, RunSummary
 from interopcheck.standard.catalog import SchemaEntry, user_schemas
 
@@ -54,7 +54,7 @@ def run_compat(request: CompatOptions, started_at: str) -> CompatRun:
     new = load_side(request.new, request.keep_version_label)
     if request.message_type is not None:
         if not any(request.message_type in side.entries for side in (old, new)):
-            raise SetupError(
+            raise UsageError(
                 f"neither {request.old} nor {request.new} has a message type "
                 f"{request.message_type!r}"
             )

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from interopcheck.probe.auth import parse_auth
-from interopcheck.probe.client import SendOptions
-from interopcheck.probe.plan import PlanOptions
-from interopcheck.probe.report import probe_summary
-from interopcheck.probe.run import ProbeRequest, check_target, endpoints_of, run_probe
+from interopcheck.probing.auth import parse_auth
+from interopcheck.probing.client import SendOptions
+from interopcheck.probing.plan import PlanOptions
+from interopcheck.probing.report import probe_summary
+from interopcheck.probing.run import ProbeRequest, check_target, endpoints_of, run_probe
 from interopcheck.run import Run
 from interopcheck.validation import ValidationSpec, build_checker, now_iso
 

@@ -15,7 +15,7 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
-from interopcheck.errors import SetupError
+from interopcheck.errors import CredentialError
 from interopcheck.profile.model import Api
 
 SCHEMES = ("bearer", "api-key", "mtls")
@@ -72,7 +72,7 @@ class Credentials:
             try:
                 context.load_cert_chain(str(self.cert), str(self.key) if self.key else None)
             except (OSError, ssl.SSLError) as exc:
-                raise SetupError(
+                raise CredentialError(
                     f"{self.cert}: cannot load the client certificate: {exc}"
                 ) from None
         return context
@@ -89,33 +89,33 @@ def parse_auth(spec: str | None, api: Api) -> Credentials:
         example = {"bearer": "bearer:ENV_VAR", "api-key": "api-key:ENV_VAR"}.get(
             api.auth, "mtls:CERT.pem:KEY.pem"
         )
-        raise SetupError(
+        raise CredentialError(
             f"the profile's api requires {api.auth} authentication: give --auth {example}"
         )
     scheme, _, rest = spec.partition(":")
     if scheme not in SCHEMES or not rest:
-        raise SetupError(USAGE)
+        raise CredentialError(USAGE)
     if scheme == "mtls":
         cert_text, _, key_text = rest.partition(":")
         cert = Path(cert_text)
         key = Path(key_text) if key_text else None
         for path in (cert, key):
             if path is not None and not path.is_file():
-                raise SetupError(f"{path}: no such certificate or key file (--auth mtls:...)")
+                raise CredentialError(f"{path}: no such certificate or key file (--auth mtls:...)")
         return Credentials("mtls", cert=cert, key=key)
     if scheme != api.auth and api.auth != "none":
-        raise SetupError(f"--auth {scheme}: the profile's api uses {api.auth} authentication")
+        raise CredentialError(f"--auth {scheme}: the profile's api uses {api.auth} authentication")
     header = "Authorization" if scheme == "bearer" else api.api_key_header
     if rest.startswith("file:"):
         path = Path(rest[5:])
         try:
             secret = path.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise SetupError(f"{path}: cannot read the {scheme} secret: {exc}") from None
+            raise CredentialError(f"{path}: cannot read the {scheme} secret: {exc}") from None
         shown = f"$(cat {shlex.quote(str(path))})"
     else:
         if not ENV_NAME.fullmatch(rest):
-            raise SetupError(
+            raise CredentialError(
                 f"--auth {scheme}:{rest[:20]}…: after '{scheme}:' comes the NAME of an "
                 "environment variable (or file:PATH), not the secret itself"
             )
@@ -123,9 +123,9 @@ def parse_auth(spec: str | None, api: Api) -> Credentials:
         shown = f"${rest}"
     if not secret:
         where = f"the file {rest[5:]}" if rest.startswith("file:") else f"${rest}"
-        raise SetupError(f"--auth {scheme}: {where} is empty or unset")
+        raise CredentialError(f"--auth {scheme}: {where} is empty or unset")
     if any(ord(c) < 32 or ord(c) == 127 for c in secret):
-        raise SetupError(f"--auth {scheme}: the secret holds control characters (a newline?)")
+        raise CredentialError(f"--auth {scheme}: the secret holds control characters (a newline?)")
     return Credentials(scheme, header=header, secret=secret, shown=shown)
 
 

@@ -28,11 +28,11 @@ from hypothesis.errors import HypothesisException
 
 from interopcheck.checks.pointers import resolve
 from interopcheck.checks.schema import SchemaChecker
-from interopcheck.errors import SetupError
-from interopcheck.generate.formats import FORMAT_STRATEGIES
-from interopcheck.generate.mutations import Mutation, rule_mutations, schema_mutations
-from interopcheck.generate.sampler import Draws, FastData, Rejected
-from interopcheck.generate.strategies import Limitation, Strategy, StrategyBuilder
+from interopcheck.errors import GenerationError
+from interopcheck.generation.formats import FORMAT_STRATEGIES
+from interopcheck.generation.mutations import Mutation, rule_mutations, schema_mutations
+from interopcheck.generation.sampler import Draws, FastData, Rejected
+from interopcheck.generation.strategies import Limitation, Strategy, StrategyBuilder
 from interopcheck.results import Finding
 from interopcheck.sources.payloads import Payload
 from interopcheck.standard.catalog import SchemaEntry
@@ -380,7 +380,7 @@ def _round(
     try:
         run()
     except HypothesisException as exc:
-        raise SetupError(
+        raise GenerationError(
             f"{what}: cannot generate cases: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         ) from None
     return found

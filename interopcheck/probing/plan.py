@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.checks.schema import SchemaChecker
-from interopcheck.generate.formats import NAME_EDGES
+from interopcheck.generation.formats import NAME_EDGES
 from interopcheck.profile.model import Endpoint
 from interopcheck.sources.payloads import Payload
 from interopcheck.standard.catalog import bundled_root
@@ -174,7 +174,7 @@ class Planner:
     def _generate(self, message_type: str) -> tuple[list[Any], list[tuple[Any, dict[str, Any]]]]:
         if self.options.max_examples == 0:
             return [], []
-        from interopcheck.generate.cases import CaseGenerator
+        from interopcheck.generation.cases import CaseGenerator
 
         entry = self.checker.catalog.for_message(message_type, None)
         checker = self.checker_for(message_type)

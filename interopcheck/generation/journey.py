@@ -22,8 +22,8 @@ from typing import Any
 from interopcheck.checks.journey import JourneyChecker, JourneyMessage, group
 from interopcheck.checks.pointers import resolve
 from interopcheck.checks.schema import SchemaChecker
-from interopcheck.errors import SetupError
-from interopcheck.generate.cases import (
+from interopcheck.errors import GenerationError, ProfileError, UsageError
+from interopcheck.generation.cases import (
     Case,
     CaseGenerator,
     Generation,
@@ -41,10 +41,10 @@ class JourneyGenerator:
     def __init__(self, checker: SchemaChecker, seed: int) -> None:
         rules = checker.rules
         if rules is None:
-            raise SetupError("--journey needs --profile (journeys are defined by a profile)")
+            raise UsageError("--journey needs --profile (journeys are defined by a profile)")
         self.profile = rules.profile
         if not self.profile.journey_join or not self.profile.journey_order:
-            raise SetupError(
+            raise ProfileError(
                 f"profile {self.profile.id} declares no journey (journey.join and journey.order)"
             )
         self.checker = checker
@@ -53,7 +53,7 @@ class JourneyGenerator:
         for message_type in self.profile.journey_order:
             entry = checker.catalog.for_message(message_type, None)
             if entry is None:
-                raise SetupError(f"journey.order names {message_type}, which no schema defines")
+                raise ProfileError(f"journey.order names {message_type}, which no schema defines")
             self.generators[message_type] = CaseGenerator(checker, entry, seed, examples=False)
         self.journey_checker = JourneyChecker(self.profile, rules)
 
@@ -78,7 +78,7 @@ class JourneyGenerator:
                     if all(self._holds(rule, c.value) for rule in wanted)
                 ]
             if not values:
-                raise SetupError(
+                raise GenerationError(
                     f"no generated {message_type} meets "
                     f"{', '.join(r.id for r in wanted)}: a journey cannot be formed"
                 )

@@ -15,10 +15,10 @@ from dataclasses import replace
 from typing import Any
 
 from interopcheck.checks.schema import SchemaChecker
-from interopcheck.generate.reduce import candidates
-from interopcheck.probe.client import Answer
-from interopcheck.probe.judge import Judge
-from interopcheck.probe.plan import Exchange
+from interopcheck.generation.reduce import candidates
+from interopcheck.probing.client import Answer
+from interopcheck.probing.judge import Judge
+from interopcheck.probing.plan import Exchange
 from interopcheck.sources.payloads import Payload
 
 #: Failures worth shrinking: those decided by the body. (Response time is not: each try of a

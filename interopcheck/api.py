@@ -1,0 +1,241 @@
+"""The Python API: each command as a function returning what the CLI would report.
+
+``validate``, ``journey``, ``probe`` and ``compat`` return a collected ``Run`` (its summary is
+final, its results a list); ``write_report`` publishes one exactly as the CLI does (every
+format, the manifest, the signature) and returns the CLI's exit code. ``generate`` returns the
+cases it made, each confirmed by the validator. Everything that stops a run before it starts is
+an ``interopcheck.errors.SetupError`` (one subclass per kind); nothing here prints or exits.
+Re-exported, and pinned, by ``interopcheck.__all__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from interopcheck.formats.registry import OutputFormat
+from interopcheck.results import FailOn
+from interopcheck.sources.payloads import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from interopcheck.generation.cases import Case
+    from interopcheck.run import Run
+
+PathLike = str | Path
+
+
+def validate(
+    paths: Sequence[PathLike],
+    *,
+    profile: str | None = None,
+    actor: str | None = None,
+    strict: bool = False,
+    schema: PathLike | None = None,
+    message_type: str | None = None,
+    standard_version: str | None = None,
+    ref_schemas: Sequence[PathLike] = (),
+    show_personal_data: bool = False,
+    workers: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stream: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+) -> Run:
+    """Validate payload files (paths, directories, globs) against the standard's schemas, or
+    ``schema``, and against ``profile``'s requirements when given (as ``actor`` if given).
+    ``workers``: processes for large corpora (default: the machine's cores). ``stream=True``
+    returns the run set up but not yet checked: its results are checked as they are consumed
+    (by ``write_report``, or by iterating them), in constant memory."""
+    from interopcheck.validation import ValidationOptions, ValidationSpec, validation_run
+
+    options = ValidationOptions(
+        spec=ValidationSpec(
+            ref_schemas=tuple(Path(p) for p in ref_schemas),
+            schema_file=None if schema is None else Path(schema),
+            message_type=message_type,
+            version=standard_version,
+            max_bytes=max_bytes,
+            profile=profile,
+        ),
+        workers=workers,
+        show_personal_data=show_personal_data,
+        strict=strict,
+        scope=actor,
+    )
+    run = validation_run([str(p) for p in paths], options, on_progress)
+    return run if stream else run.collect()
+
+
+def journey(
+    paths: Sequence[PathLike],
+    *,
+    profile: str,
+    actor: str | None = None,
+    strict: bool = False,
+    show_personal_data: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Run:
+    """Check the messages of each case together by ``profile``'s journey rules."""
+    from interopcheck.journeys import run_journeys
+    from interopcheck.validation import ValidationOptions, ValidationSpec
+
+    options = ValidationOptions(
+        spec=ValidationSpec(max_bytes=max_bytes, profile=profile),
+        workers=1,
+        show_personal_data=show_personal_data,
+        strict=strict,
+        scope=actor,
+    )
+    return run_journeys([str(p) for p in paths], options)
+
+
+def probe(
+    target: str,
+    *,
+    actor: str,
+    profile: str = "justice-ew",
+    auth: str | None = None,
+    max_examples: int = 10,
+    seed: int = 0,
+    strict: bool = False,
+    timeout: float = 10.0,
+    concurrency: int = 8,
+    rate_limit: float | None = None,
+    ca_bundle: str | None = None,
+    max_response_bytes: int = 1024 * 1024,
+    shrink_budget: int = 50,
+    on_planned: Callable[[int], None] | None = None,
+    on_answer: Callable[[], None] | None = None,
+) -> Run:
+    """Probe ``actor``'s endpoints at ``target`` (``auth`` names where the secret is:
+    ``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT.pem[:KEY.pem]``). ``on_planned``
+    hears how many exchanges are planned, ``on_answer`` each answer."""
+    from interopcheck.probing.pipeline import ProbeOptions, probe_run
+
+    return probe_run(
+        ProbeOptions(
+            target=target,
+            actor=actor,
+            profile=profile,
+            auth=auth,
+            ca_bundle=ca_bundle,
+            max_examples=max_examples,
+            seed=seed,
+            rate_limit=rate_limit,
+            timeout=timeout,
+            concurrency=concurrency,
+            max_response_bytes=max_response_bytes,
+            shrink_budget=shrink_budget,
+            strict=strict,
+        ),
+        on_planned,
+        on_answer,
+    )
+
+
+def compat(
+    old: PathLike,
+    new: PathLike,
+    *,
+    direction: Literal["backward", "forward", "both"] = "both",
+    message_type: str | None = None,
+    tries: int = 300,
+    seed: int = 0,
+    keep_version_label: bool = False,
+    ref_schemas: Sequence[PathLike] = (),
+) -> Run:
+    """Compare two versions of the schemas (files, directories, a bundled version such as
+    ``1.0``) or two profiles; ``run.conformant`` is "compatible in the direction asked"."""
+    from interopcheck.compatibility.command import compat_run
+    from interopcheck.compatibility.run import CompatOptions
+
+    return compat_run(
+        CompatOptions(
+            str(old),
+            str(new),
+            direction,
+            message_type,
+            tries,
+            seed,
+            keep_version_label,
+            tuple(Path(p) for p in ref_schemas),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Generated cases and the manifest that says how to make them again."""
+
+    cases: list[Case]
+    manifest: dict[str, Any]
+    seed: int
+    asked: int
+
+    @property
+    def complete(self) -> bool:
+        """As many distinct cases as asked (the CLI exits 1 otherwise)."""
+        return len(self.cases) >= self.asked
+
+
+def generate(
+    *,
+    message_type: str | None = None,
+    schema: PathLike | None = None,
+    profile: str | None = None,
+    count: int = 10,
+    invalid: bool = False,
+    breaks: str | None = None,
+    journey: bool = False,
+    seed: int | None = None,
+    standard_version: str | None = None,
+) -> Generated:
+    """Valid cases, invalid ones each confirmed on what it breaks (``breaks``: one
+    requirement of ``profile``), or whole journeys; the same seed gives the same cases."""
+    from interopcheck.generation.run import GenerateRequest, random_seed
+    from interopcheck.generation.run import generate as run_generate
+
+    chosen = seed if seed is not None else random_seed()
+    generation, manifest = run_generate(
+        GenerateRequest(
+            message_type=message_type,
+            schema_file=None if schema is None else Path(schema),
+            profile=profile,
+            count=count,
+            invalid=invalid,
+            target=breaks,
+            seed=chosen,
+            version=standard_version,
+            journey=journey,
+        )
+    )
+    return Generated(generation.cases, manifest, chosen, count)
+
+
+def write_report(
+    run: Run,
+    report_dir: PathLike | None = None,
+    *,
+    formats: Sequence[OutputFormat | str] = (),
+    output: PathLike | None = None,
+    sign: PathLike | None = None,
+    supplier: str | None = None,
+    product: str | None = None,
+    product_version: str | None = None,
+    fail_on: Sequence[FailOn | str] = (),
+) -> int:
+    """Write ``run``'s report as the CLI does (``report_dir``: every file format; or one
+    format to ``output``) and return the CLI's exit code for it. A streamed run is consumed."""
+    from interopcheck.publish import plan_reports, publish
+
+    plan = plan_reports(
+        [OutputFormat(f) for f in formats] or None,
+        None if output is None else Path(output),
+        None if report_dir is None else Path(report_dir),
+        None if sign is None else Path(sign),
+        supplier,
+        product,
+        product_version,
+    )
+    return publish(run, plan, [FailOn(f) for f in fail_on] or None)
