@@ -215,3 +215,26 @@ def redaction_of(document: dict[str, Any]) -> str | None:
     return redaction_words(
         int(summary.get("redactedValues", 0)), list(summary.get("unmarkedSchemas", []))
     )
+
+
+def failure_text(document: dict[str, Any]) -> str:
+    """A run's verdict and what decided it, in the report's words, as plain lines: the verdict,
+    the counts, the deciding requirements never tested (when INCOMPLETE), then each failed
+    requirement with its finding lines (a probed exchange's with its curl reproduction). What a
+    test failure says (the pytest plugin)."""
+    lines = [verdict_words(document), counts_words(document)]
+    if verdict_of(document) is Verdict.incomplete and (untested := untested_words(document)):
+        lines.append(untested)
+    grouped = findings_by_requirement(document, reproduce=True)
+    for requirement in sorted_requirements(document):
+        found = grouped.pop(requirement["id"], None)
+        if found:
+            lines.append(
+                f"{requirement['id']} {requirement['level']} {requirement['outcome']}: "
+                f"{printable(requirement['text'])}"
+            )
+            lines.extend(f"  {line}" for line in found)
+    for requirement_id, found in grouped.items():
+        lines.append(requirement_id or "findings (no profile requirement)")
+        lines.extend(f"  {line}" for line in found)
+    return "\n".join(lines)
