@@ -11,10 +11,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
+
+#: A requirement's level (RFC 2119 words, as profiles write them).
+Level = Literal["MUST", "SHOULD", "MAY"]
+#: What one requirement came to on one payload, exchange or journey.
+Outcome = Literal["passed", "failed", "error"]
+#: Which check found a finding: reading the payload (``parse``), telling its message type
+#: (``type``), its JSON Schema, a profile rule (or a rule that could not be evaluated), a
+#: journey rule, an HTTP check, a compatibility verdict, or a fault of our own (``internal``).
+FindingCheck = Literal[
+    "parse", "type", "schema", "rule", "rule-error", "journey", "http", "compat", "internal"
+]
 
 #: Where an outcome is counted in a [passed, failed, errored] triple.
-OUTCOME_SLOT = {"passed": 0, "failed": 1, "error": 2}
+OUTCOME_SLOT: dict[Outcome, int] = {"passed": 0, "failed": 1, "error": 2}
 
 #: Keep value renderings short: reports are read by people and CI systems.
 MAX_VALUE_CHARS = 120
@@ -51,8 +62,8 @@ class FailOn(str, Enum):
 class Finding:
     """One thing wrong with one payload, located as precisely as the source allows."""
 
-    check: str
-    """What kind of check found it: ``parse``, ``type`` (message type) or ``schema``."""
+    check: FindingCheck
+    """What kind of check found it (see ``FindingCheck``)."""
     message: str
     """What is wrong, in words, without the value (which may be personal)."""
     pointer: str = ""
@@ -72,7 +83,7 @@ class Finding:
     """Whether the value is (or may be) personal data; unknown counts as personal."""
     requirement: str | None = None
     """The profile requirement this finding breaks, when a profile is in use."""
-    level: str | None = None
+    level: Level | None = None
 
     def shown_value(self, show_personal_data: bool) -> str | None:
         """The value as a report may print it: redacted unless allowed or not personal."""
@@ -94,7 +105,7 @@ class PayloadResult:
     message_type: str | None = None
     schema: str | None = None
     findings: list[Finding] = field(default_factory=list)
-    outcomes: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
     """Requirement id -> ``passed``, ``failed`` or ``error``, for each that applied."""
     exchange: dict[str, Any] | None = None
     """For ``probe``: the request and answer (endpoint, url, status, time, reproduction)."""
@@ -117,7 +128,7 @@ class RequirementTally:
     """One profile requirement and how it fared across the run."""
 
     id: str
-    level: str
+    level: Level
     text: str
     kind: str = ""
     group: str | None = None
@@ -239,7 +250,7 @@ class RunSummary:
                 if redacted and result.unmarked_schema:
                     self.unmarked_schemas.add(result.unmarked_schema)
 
-    def add_journey(self, journey: JourneySummary, outcomes: dict[str, str]) -> None:
+    def add_journey(self, journey: JourneySummary, outcomes: dict[str, Outcome]) -> None:
         self.journeys.append(journey)
         self._tally(outcomes)
 
@@ -259,7 +270,7 @@ class RunSummary:
             counts = endpoint.outcomes.setdefault(requirement_id, [0, 0, 0])
             counts[OUTCOME_SLOT.get(outcome, 2)] += 1
 
-    def _tally(self, outcomes: dict[str, str]) -> None:
+    def _tally(self, outcomes: dict[str, Outcome]) -> None:
         for requirement_id, outcome in outcomes.items():
             tally = self.requirements.get(requirement_id)
             if tally is not None:

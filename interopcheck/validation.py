@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from interopcheck import __version__
 from interopcheck.checks.schema import SchemaChecker, SchemaSelection
 from interopcheck.errors import InputError, UsageError
+from interopcheck.profile.checks import messages_read
 from interopcheck.results import PayloadResult, RequirementTally, RunSummary
 from interopcheck.run import Run
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
@@ -249,27 +250,11 @@ def describe_profile(
             messages = tuple(sorted({e.receives for e in bound}))
             actors = tuple(sorted({e.actor for e in bound}))  # who serves the endpoints
         else:
-            messages = tuple(sorted(r.message_types() or _mentioned(r.check, known)))
+            messages = tuple(sorted(r.message_types() or messages_read(r.check) & known))
             actors = tuple(sorted({senders[m] for m in messages if m in senders}))
         summary.requirements[r.id] = RequirementTally(
             r.id, r.level, r.text, r.kind, r.group, r.source, messages, actors
         )
-
-
-def _mentioned(check: Any, known: set[str]) -> set[str]:
-    """The message types a journey rule reads: every key or value of its check naming one."""
-    found: set[str] = set()
-    if isinstance(check, str) and check in known:
-        found.add(check)
-    elif isinstance(check, dict):
-        for key, value in check.items():
-            if key in known:
-                found.add(key)
-            found |= _mentioned(value, known)
-    elif isinstance(check, list):
-        for item in check:
-            found |= _mentioned(item, known)
-    return found
 
 
 def validation_run(

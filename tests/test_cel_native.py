@@ -12,16 +12,17 @@ from hypothesis import strategies as st
 
 from interopcheck.checks.cel_env import CelEvaluator, RuleError, Trie, projection
 from interopcheck.checks.cel_native import EvalError, Unsupported, compile_native
+from interopcheck.profile.checks import CelCheck, RequiresCheck
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.loader import load_profile
 
 PROFILE = load_profile("justice-ew")
 CODELISTS = CodelistStore(PROFILE.codelists)
 ENGINE = CelEvaluator(CODELISTS)
-RULES = [(r.id, r.check["cel"]) for r in PROFILE.requirements if r.kind == "cel"] + [
-    (r.id, r.check["after"]["cel"])
+RULES = [(r.id, r.check.cel) for r in PROFILE.requirements if isinstance(r.check, CelCheck)] + [
+    (r.id, r.check.after_cel)
     for r in PROFILE.requirements
-    if r.kind == "journey:requires" and "cel" in r.check["after"]
+    if isinstance(r.check, RequiresCheck) and r.check.after_cel is not None
 ]
 
 LEAVES = st.one_of(

@@ -19,6 +19,7 @@ from interopcheck.checks.cel_env import (
     projector,
 )
 from interopcheck.checks.pointers import resolve
+from interopcheck.profile.checks import CelCheck
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.loader import load_profile
 from tests.conftest import EXAMPLES
@@ -44,14 +45,15 @@ def test_projected_binding_gives_the_same_answer_as_the_whole_value(profile_name
     whole, projected = CelEvaluator(codelists), CelEvaluator(codelists)
     compared = 0
     for requirement in profile.requirements:
-        if requirement.kind != "cel":
+        check = requirement.check
+        if not isinstance(check, CelCheck):
             continue
-        rule = whole.compile(requirement.check["cel"], requirement.id, "test")
+        rule = whole.compile(check.cel, requirement.id, "test")
         # The production path: a batch (here of one) bound to the rule's projection.
-        batch = CelBatch([rule], projection(requirement.check["cel"]))
+        batch = CelBatch([rule], projection(check.cel))
         for document in DOCUMENTS:
             message_type = document.get("header", {}).get("messageType")
-            for pointer in requirement.check["at"].get(message_type, ()):
+            for pointer in check.at.get(message_type, ()):
                 for _, value in resolve(document, pointer):
                     expected = _outcome(whole, rule, value)
                     try:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from interopcheck.checks.pointers import parse_pointer
+from interopcheck.profile.checks import CodelistCheck, IdentifierCheck, pointers_in
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.standard.schema_paths import always_present, asserted
 
@@ -53,10 +54,11 @@ class CompiledRequirements:
                 self.codes: dict[str, str] | None = None
                 if not value["verify"]:
                     return  # the schema itself asserts this here: only note that it applied
-                if requirement is not None and requirement.kind == "identifier":
-                    self.identifier = JUSTICE_FORMATS[requirement.check["identifier"]]
-                elif requirement is not None:
-                    self.codes = rules.codelists.codes(requirement.check["codelist"])
+                check = None if requirement is None else requirement.check
+                if isinstance(check, IdentifierCheck):
+                    self.identifier = JUSTICE_FORMATS[check.identifier]
+                elif isinstance(check, CodelistCheck):
+                    self.codes = rules.codelists.codes(check.codelist)
 
             def validate(self, instance: Any) -> None:
                 applied.add(self.id)
@@ -106,7 +108,7 @@ class CompiledRequirements:
         overlay: dict[str, Any] = {}
         covered: set[str] = set()
         for requirement in self._rules.compilable(message_type):
-            pointers = requirement.check["at"][message_type]
+            pointers = pointers_in(requirement.check, message_type)
             trees = [_tree(documents, entry.uri, parse_pointer(p)) for p in pointers]
             if any(tree is None for tree in trees):
                 continue  # a wildcard over an object: left to the Python path

@@ -17,8 +17,14 @@ from typing import Any
 from interopcheck.checks.cel_env import RuleError
 from interopcheck.checks.pointers import Path, resolve
 from interopcheck.checks.rules import ERROR, FAILED, PASSED, RuleChecker, requirement_finding
+from interopcheck.profile.checks import (
+    DatesInOrderCheck,
+    RequiresCheck,
+    SameIdentifierCheck,
+    SubsetCheck,
+)
 from interopcheck.profile.model import Locations, Profile, Requirement
-from interopcheck.results import Finding
+from interopcheck.results import Finding, FindingCheck, Outcome
 from interopcheck.sources.positions import pointer_of
 
 
@@ -44,7 +50,7 @@ class JourneyMessage:
 class Journey:
     number: int
     messages: list[JourneyMessage]
-    outcomes: dict[str, str] = field(default_factory=dict)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
 
 
 def _hashable(value: Any) -> Any:
@@ -138,23 +144,33 @@ class JourneyChecker:
     def check(self, journey: Journey) -> None:
         """Attach findings to the journey's messages and record each requirement's outcome."""
         for requirement in self.requirements:
-            kind = requirement.check["journey"]
-            outcome = getattr(self, "_" + kind.replace("-", "_"))(requirement, journey)
+            outcome: Outcome | None = None
+            match requirement.check:
+                case SameIdentifierCheck() as check:
+                    outcome = self._same_identifier(requirement, check, journey)
+                case DatesInOrderCheck() as check:
+                    outcome = self._dates_in_order(requirement, check, journey)
+                case SubsetCheck() as check:
+                    outcome = self._subset(requirement, check, journey)
+                case RequiresCheck() as check:
+                    outcome = self._requires(requirement, check, journey)
             if outcome is not None:
                 journey.outcomes[requirement.id] = outcome
 
     # -- the four rule kinds ------------------------------------------------------------------
 
-    def _same_identifier(self, requirement: Requirement, journey: Journey) -> str | None:
+    def _same_identifier(
+        self, requirement: Requirement, check: SameIdentifierCheck, journey: Journey
+    ) -> Outcome | None:
         origin = [
             (message, path, value)
             for message in journey.messages
-            for path, value in _values(message, requirement.check["origin"])
+            for path, value in _values(message, check.origin)
         ]
         reuse = [
             (message, path, value)
             for message in journey.messages
-            for path, value in _values(message, requirement.check["reuse"])
+            for path, value in _values(message, check.reuse)
         ]
         if not reuse:
             return None
@@ -175,7 +191,9 @@ class JourneyChecker:
                 )
         return FAILED if failed else PASSED
 
-    def _dates_in_order(self, requirement: Requirement, journey: Journey) -> str | None:
+    def _dates_in_order(
+        self, requirement: Requirement, check: DatesInOrderCheck, journey: Journey
+    ) -> Outcome | None:
         """Each step's dates are not earlier than the latest date of the steps before it.
 
         Linear in the journey's size: only the latest earlier date is kept (with its place).
@@ -183,11 +201,11 @@ class JourneyChecker:
         latest: tuple[str, _When, JourneyMessage, Path] | None = None
         steps_present = 0
         failed = False
-        for step in requirement.check["steps"]:
+        for step in check.steps:
             here = [
                 (message, path, when)
                 for message in journey.messages
-                for path, value in _values(message, step["at"])
+                for path, value in _values(message, step.at)
                 if (when := _When.parse(value)) is not None
             ]
             if not here:
@@ -203,19 +221,21 @@ class JourneyChecker:
                             requirement,
                             path,
                             None,
-                            f"the {step['name']} date is earlier than the {name} date",
+                            f"the {step.name} date is earlier than the {name} date",
                             f"on or after the {name} in {earlier_message.source} at "
                             f"{pointer_of(earlier_path)}",
                         )
             for message, path, when in here:
                 if latest is None or latest[1].before(when):
-                    latest = (step["name"], when, message, path)
+                    latest = (step.name, when, message, path)
         if steps_present < 2:
             return None
         return FAILED if failed else PASSED
 
-    def _subset(self, requirement: Requirement, journey: Journey) -> str | None:
-        fields = requirement.check["match"]
+    def _subset(
+        self, requirement: Requirement, check: SubsetCheck, journey: Journey
+    ) -> Outcome | None:
+        fields = check.match
 
         def key(value: Any) -> tuple[Any, ...] | None:
             if not isinstance(value, dict):
@@ -225,13 +245,13 @@ class JourneyChecker:
         within = {
             k
             for message in journey.messages
-            for _, value in _values(message, requirement.check["within"])
+            for _, value in _values(message, check.within)
             if (k := key(value)) is not None
         }
         items = [
             (message, path, value)
             for message in journey.messages
-            for path, value in _values(message, requirement.check["items"])
+            for path, value in _values(message, check.items)
         ]
         if not within or not items:
             return None
@@ -251,21 +271,23 @@ class JourneyChecker:
                 )
         return FAILED if failed else PASSED
 
-    def _requires(self, requirement: Requirement, journey: Journey) -> str | None:
+    def _requires(
+        self, requirement: Requirement, check: RequiresCheck, journey: Journey
+    ) -> Outcome | None:
         """Each subject message has an earlier message of the named type meeting the condition.
 
         The condition is evaluated once per candidate, and only the earliest time a satisfying
         candidate was sent is kept, so a journey of any size costs one pass over it.
         """
-        subjects = [m for m in journey.messages if m.message_type == requirement.check["message"]]
+        subjects = [m for m in journey.messages if m.message_type == check.message]
         if not subjects:
             return None
-        after = requirement.check["after"]
+        after = check.after
         rule = self.rules.rule(requirement.id)
         outcome = PASSED
         earliest: str | None = None
         for candidate in journey.messages:
-            if candidate.message_type != after["message"] or not candidate.sent_at:
+            if candidate.message_type != after or not candidate.sent_at:
                 continue
             if earliest is not None and candidate.sent_at >= earliest:
                 continue  # an earlier satisfying candidate is already known
@@ -297,8 +319,8 @@ class JourneyChecker:
                 requirement,
                 ["header", "sentAt"],
                 None,
-                f"no {after['message']}{condition} was sent before it in this journey",
-                f"an earlier {after['message']}" + (f" where {rule.expression}" if rule else ""),
+                f"no {after}{condition} was sent before it in this journey",
+                f"an earlier {after}" + (f" where {rule.expression}" if rule else ""),
             )
         return outcome
 
@@ -310,7 +332,7 @@ def _add(
     value: Any,
     text: str,
     expected: str,
-    check: str = "journey",
+    check: FindingCheck = "journey",
 ) -> None:
     """A journey finding on one message. Its words never quote the identifiers or dates
     compared; the value, when given, is personal data (shown only with --show-personal-data)."""

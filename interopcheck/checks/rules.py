@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Final
 
 from interopcheck.checks.cel_env import (
     CelBatch,
@@ -24,13 +24,26 @@ from interopcheck.checks.cel_env import (
 from interopcheck.checks.cel_native import EvalError, new_env
 from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve, value_getter
 from interopcheck.errors import ProfileError
+from interopcheck.profile.checks import (
+    CelCheck,
+    CodelistCheck,
+    IdentifierCheck,
+    RequiresCheck,
+    SchemaCheck,
+    pointers_in,
+)
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.model import Profile, Requirement
-from interopcheck.results import Finding, summarise_value
+from interopcheck.results import Finding, FindingCheck, Outcome, summarise_value
 from interopcheck.standard.formats import FORMAT_DESCRIPTIONS, JUSTICE_FORMATS
 from interopcheck.standard.schema_paths import asserted
 
-PASSED, FAILED, ERROR = "passed", "failed", "error"
+#: What is wrong, what was expected, and which check says so.
+Problem = tuple[str, str | None, FindingCheck]
+
+PASSED: Final[Outcome] = "passed"
+FAILED: Final[Outcome] = "failed"
+ERROR: Final[Outcome] = "error"
 
 PersonalCheck = Callable[[Path], bool]
 
@@ -45,7 +58,7 @@ class _CelPlace:
     requirements: list[Requirement]
 
     @cached_property
-    def passed(self) -> dict[str, str]:
+    def passed(self) -> dict[str, Outcome]:
         return dict.fromkeys((r.id for r in self.requirements), PASSED)
 
 
@@ -74,49 +87,39 @@ class RuleChecker:
         self._by_type: dict[str, list[Requirement]] = {}
         for requirement in profile.requirements:
             origin = f"{requirement.defined_in or profile.path}:{requirement.line or 1}"
-            kind = requirement.kind
-            if kind == "schema":
-                self.schema_requirement.setdefault(str(requirement.check["schema"]), requirement)
-                continue
-            if kind == "identifier" and requirement.check["identifier"] not in JUSTICE_FORMATS:
-                raise ProfileError(
-                    f"{origin}: requirement {requirement.id}: unknown identifier "
-                    f"{requirement.check['identifier']!r}; known: {', '.join(JUSTICE_FORMATS)}"
-                )
-            if kind == "codelist" and requirement.check["codelist"] not in profile.codelists:
-                raise ProfileError(
-                    f"{origin}: requirement {requirement.id}: no code list "
-                    f"{requirement.check['codelist']!r} in the profile"
-                )
-            if kind == "cel":
-                self._rules[requirement.id] = self.cel.compile(
-                    requirement.check["cel"], requirement.id, origin
-                )
-            if kind == "journey:requires" and "cel" in requirement.check["after"]:
-                self._rules[requirement.id] = self.cel.compile(
-                    requirement.check["after"]["cel"], requirement.id, origin
-                )
+            match requirement.check:
+                case SchemaCheck(schema=message_type):
+                    self.schema_requirement.setdefault(message_type, requirement)
+                    continue
+                case IdentifierCheck(identifier=name) if name not in JUSTICE_FORMATS:
+                    raise ProfileError(
+                        f"{origin}: requirement {requirement.id}: unknown identifier "
+                        f"{name!r}; known: {', '.join(JUSTICE_FORMATS)}"
+                    )
+                case CodelistCheck(codelist=name) if name not in profile.codelists:
+                    raise ProfileError(
+                        f"{origin}: requirement {requirement.id}: no code list "
+                        f"{name!r} in the profile"
+                    )
+                case CelCheck(cel=text) | RequiresCheck(after_cel=str() as text):
+                    self._rules[requirement.id] = self.cel.compile(text, requirement.id, origin)
             if not requirement.is_journey:
                 for message_type in requirement.message_types():
                     self._by_type.setdefault(message_type, []).append(requirement)
         # One projection per (message type, pointer): every CEL rule bound there reads from it,
         # so a located value is handed to the CEL engine once for all of them.
         wanted: dict[tuple[str, str], list[Trie | None]] = {}
-        for requirement in profile.requirements:
-            if requirement.kind == "cel":
-                trie = projection(requirement.check["cel"])
-                for message_type, pointers in requirement.check["at"].items():
-                    for pointer in pointers:
-                        wanted.setdefault((message_type, pointer), []).append(trie)
-        self._tries = {key: merge(tries) for key, tries in wanted.items()}
         by_place: dict[tuple[str, str], list[CelRule]] = {}
         for requirement in profile.requirements:
-            if requirement.kind == "cel":
-                for message_type, pointers in requirement.check["at"].items():
+            if isinstance(requirement.check, CelCheck):
+                trie = projection(requirement.check.cel)
+                for message_type, pointers in requirement.check.at.items():
                     for pointer in pointers:
+                        wanted.setdefault((message_type, pointer), []).append(trie)
                         by_place.setdefault((message_type, pointer), []).append(
                             self._rules[requirement.id]
                         )
+        self._tries = {key: merge(tries) for key, tries in wanted.items()}
         self._batches = {
             place: CelBatch(rules, self._tries.get(place)) for place, rules in by_place.items()
         }
@@ -131,13 +134,9 @@ class RuleChecker:
             )
         self._plan: dict[str, list[_Step]] = {
             message_type: [
-                _Step(
-                    requirement,
-                    requirement.kind,
-                    tuple(requirement.check["at"][message_type]),
-                )
+                _Step(requirement, requirement.kind, pointers_in(requirement.check, message_type))
                 for requirement in requirements
-                if requirement.kind != "cel"
+                if not isinstance(requirement.check, CelCheck)
             ]
             for message_type, requirements in self._by_type.items()
         }
@@ -157,8 +156,8 @@ class RuleChecker:
         """The most specific requirement about a location: an identifier or code-list
         requirement that covers it, else the message type's schema requirement."""
         for requirement in self._by_type.get(message_type, ()):
-            if requirement.kind in ("identifier", "codelist") and any(
-                matches(pattern, path) for pattern in requirement.check["at"][message_type]
+            if isinstance(requirement.check, IdentifierCheck | CodelistCheck) and any(
+                matches(pattern, path) for pattern in requirement.check.at[message_type]
             ):
                 return requirement
         return self.schema_requirement.get(message_type)
@@ -170,9 +169,9 @@ class RuleChecker:
         is_personal: PersonalCheck,
         document: Any,
         schema_uri: str | None = None,
-        settled: dict[str, str] | None = None,
+        settled: dict[str, Outcome] | None = None,
         skip: frozenset[str] = frozenset(),
-    ) -> tuple[list[Finding], dict[str, str]]:
+    ) -> tuple[list[Finding], dict[str, Outcome]]:
         """All findings for a typed payload, each traced to the requirement it breaks.
         ``skip`` requirements were checked already; ``settled`` holds their outcomes.
 
@@ -215,11 +214,11 @@ class RuleChecker:
         schema_valid: bool = True,
         schema_uri: str | None = None,
         settled: frozenset[str] = frozenset(),
-    ) -> tuple[list[Finding], dict[str, str]]:
+    ) -> tuple[list[Finding], dict[str, Outcome]]:
         """Findings and outcomes of every non-schema requirement for this message type;
         ``settled`` requirements were already checked (by the compiled validator) and skipped."""
         findings: list[Finding] = []
-        outcomes: dict[str, str] = {}
+        outcomes: dict[str, Outcome] = {}
         resolved: dict[str, list[tuple[Path, Any]]] = {}
         for step in self._plan.get(message_type, ()):
             requirement = step.requirement
@@ -265,7 +264,7 @@ class RuleChecker:
         is_personal: PersonalCheck,
         schema_valid: bool,
         findings: list[Finding],
-        outcomes: dict[str, str],
+        outcomes: dict[str, Outcome],
     ) -> None:
         """Every CEL requirement of the message type, place by place, one batch per value."""
         places = self._cel_places.get(message_type, ())
@@ -301,11 +300,11 @@ class RuleChecker:
         self,
         places: tuple[_CelPlace, ...] | list[_CelPlace],
         document: Any,
-        outcomes: dict[str, str],
+        outcomes: dict[str, Outcome],
     ) -> bool:
         """The common case, settled cheaply: every rule holds at every value (no paths built,
         no findings worded). Outcomes are recorded only when that is so."""
-        passed: dict[str, str] = {}
+        passed: dict[str, Outcome] = {}
         results = self.cel.batch_results
         for place in places:
             values = place.values(document)
@@ -336,18 +335,20 @@ class RuleChecker:
         key = (schema_uri, message_type, requirement.id)
         settled = self._settled.get(key)
         if settled is None:
-            settled = requirement.kind in ("identifier", "codelist") and all(
-                self._asserts(schema_uri, pointer, requirement)
-                for pointer in requirement.check["at"][message_type]
+            settled = isinstance(requirement.check, IdentifierCheck | CodelistCheck) and all(
+                self._asserts(schema_uri, pointer, requirement.check)
+                for pointer in requirement.check.at[message_type]
             )
             self._settled[key] = settled
         return settled
 
-    def _asserts(self, schema_uri: str, pointer: str, requirement: Requirement) -> bool:
+    def _asserts(
+        self, schema_uri: str, pointer: str, check: IdentifierCheck | CodelistCheck
+    ) -> bool:
         nodes = asserted(self._documents, schema_uri, parse_pointer(pointer))
-        if requirement.kind == "identifier":
-            return any(n.get("format") == requirement.check["identifier"] for n in nodes)
-        name = requirement.check["codelist"]
+        if isinstance(check, IdentifierCheck):
+            return any(n.get("format") == check.identifier for n in nodes)
+        name = check.codelist
         return any(
             isinstance(n.get("enum"), list)
             and all(self.codelists.contains(name, value) for value in n["enum"])
@@ -362,28 +363,29 @@ class RuleChecker:
         is_personal: PersonalCheck,
     ) -> list[Finding]:
         found: list[Finding] = []
+        check = requirement.check
         for path, value in located:
-            problem: tuple[str, str | None, str] | None = None
-            if kind == "identifier":
-                name = requirement.check["identifier"]
+            problem: Problem | None = None
+            if isinstance(check, IdentifierCheck):
+                name = check.identifier
                 if isinstance(value, str) and not JUSTICE_FORMATS[name](value):
                     problem = (
                         "not " + FORMAT_DESCRIPTIONS.get(name, name),
                         f"identifier {name}",
                         "rule",
                     )
-            elif kind == "codelist":
-                problem = self._codelist_problem(requirement.check["codelist"], value)
+            elif isinstance(check, CodelistCheck):
+                problem = self._codelist_problem(check.codelist, value)
             if problem is not None:
-                message, expected, check = problem
+                message, expected, finding_check = problem
                 found.append(
                     requirement_finding(
-                        requirement, path, message, expected, check, is_personal, value
+                        requirement, path, message, expected, finding_check, is_personal, value
                     )
                 )
         return found
 
-    def _codelist_problem(self, name: str, value: Any) -> tuple[str, str | None, str] | None:
+    def _codelist_problem(self, name: str, value: Any) -> Problem | None:
         if value is None or isinstance(value, (dict, list)):
             return None  # the schema speaks about wrong types
         if self.codelists.contains(name, value):
@@ -399,7 +401,7 @@ class RuleChecker:
 
 def _cel_problem(
     requirement: Requirement, rule: CelRule, result: tuple[bool, Any]
-) -> tuple[str, str | None, str] | None:
+) -> Problem | None:
     """What is wrong, if anything, given one rule's (ok, value-or-error) result."""
     ok, value = result
     if not ok:
@@ -411,7 +413,9 @@ def _cel_problem(
     if value is True:
         return None
     if value is False:
-        explain = requirement.check.get("explain") or requirement.text
+        explain = (
+            requirement.check.explain if isinstance(requirement.check, CelCheck) else None
+        ) or requirement.text
         return (explain, f"rule {rule.expression}", "rule")
     return (
         f"the rule gave {json.dumps(value, default=str)[:40]}, not true or false",
@@ -428,7 +432,7 @@ def requirement_finding(
     path: Path,
     message: str,
     expected: str | None,
-    check: str,
+    check: FindingCheck,
     is_personal: PersonalCheck,
     value: Any = _NO_VALUE,
 ) -> Finding:

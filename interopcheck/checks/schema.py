@@ -20,7 +20,7 @@ from interopcheck.errors import SetupError
 
 if TYPE_CHECKING:
     from interopcheck.checks.rules import RuleChecker
-from interopcheck.results import Finding, PayloadResult, summarise_value
+from interopcheck.results import Finding, Outcome, PayloadResult, summarise_value
 from interopcheck.sources.payloads import Payload
 from interopcheck.sources.positions import json_positions, pointer_of, yaml_positions
 from interopcheck.standard.catalog import Catalog, SchemaEntry
@@ -158,7 +158,7 @@ class SchemaChecker:
         result.schema_failed = bool(findings)
         if self.rules is not None:
             uri = entry.uri
-            settled = (
+            settled: dict[str, Outcome] = (
                 {
                     rid: "passed"
                     for rid in (self.compiled.applied & covered) | self.compiled.always(entry)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from interopcheck.profile.checks import as_mapping
 from interopcheck.profile.loader import PROFILE_SUFFIXES, bundled_profiles
 from interopcheck.profile.model import Profile, Requirement
 
@@ -57,7 +58,7 @@ def requirement_changes(old: Profile, new: Profile) -> list[RequirementChange]:
 
 
 def _check(requirement: Requirement) -> str:
-    return json.dumps(requirement.check, sort_keys=True)
+    return json.dumps(as_mapping(requirement.check), sort_keys=True)
 
 
 def verdicts(
@@ -205,7 +206,9 @@ def profile_report(
             group=name,
             source=PROFILE_MEANING[name],
         )
-        outcome = {"yes": "passed", "no": "failed"}.get(verdict.verdict, "error")
+        from interopcheck.compatibility.results import OUTCOME_OF
+
+        outcome = OUTCOME_OF.get(verdict.verdict, "error")
         by_source: dict[str, list[Finding]] = {}
         for reason in verdict.reasons:
             requirement_id = reason.split(" ", 1)[0]

@@ -20,7 +20,13 @@ from typing import Any
 
 from interopcheck import __version__
 from interopcheck.compatibility.compare import Comparison, Direction, Side
-from interopcheck.results import Finding, PayloadResult, RequirementTally, RunSummary
+from interopcheck.results import (
+    Finding,
+    Outcome,
+    PayloadResult,
+    RequirementTally,
+    RunSummary,
+)
 from interopcheck.sources.positions import json_positions
 from interopcheck.standard.catalog import SchemaEntry
 
@@ -46,6 +52,9 @@ _STRUCTURE = {
     "definitions",
     "dependentSchemas",
 }
+
+#: A direction's verdict as the requirement's outcome ("unknown" is an error: not proven).
+OUTCOME_OF: dict[str, Outcome] = {"yes": "passed", "no": "failed"}
 
 
 def requirement_id(message_type: str, direction: str) -> str:
@@ -128,7 +137,7 @@ def _result(c: Comparison, name: str, d: Direction, index: int) -> PayloadResult
         source=c.new_source or c.old_source,
         index=index,
         message_type=c.message_type,
-        outcomes={rid: {"yes": "passed", "no": "failed"}.get(d.verdict, "error")},
+        outcomes={rid: OUTCOME_OF.get(d.verdict, "error")},
         comparison=_record(c, name, d),
     )
     if d.verdict == "yes":

@@ -33,6 +33,13 @@ from interopcheck.generation.formats import FORMAT_STRATEGIES
 from interopcheck.generation.mutations import Mutation, rule_mutations, schema_mutations
 from interopcheck.generation.sampler import Draws, FastData, Rejected
 from interopcheck.generation.strategies import Limitation, Strategy, StrategyBuilder
+from interopcheck.profile.checks import (
+    CelCheck,
+    CodelistCheck,
+    DatesInOrderCheck,
+    IdentifierCheck,
+    pointers_in,
+)
 from interopcheck.results import Finding
 from interopcheck.sources.payloads import Payload
 from interopcheck.standard.catalog import SchemaEntry
@@ -117,15 +124,15 @@ class CaseGenerator:
         wanted: dict[str, Override] = {}
         shaped: dict[str, Override] = {}
         for requirement in rules.profile.for_message(self.message_type):
-            places = requirement.check.get("at", {}).get(self.message_type, ())
-            for place in places:
-                if requirement.kind == "codelist":
-                    codes = rules.codelists.codes(requirement.check["codelist"])
+            check = requirement.check
+            for place in pointers_in(check, self.message_type):
+                if isinstance(check, CodelistCheck):
+                    codes = rules.codelists.codes(check.codelist)
                     listed[place] = _from_codes(list(codes), place)
-                elif requirement.kind == "identifier":
-                    shaped[place] = _from_format(requirement.check["identifier"])
-                elif requirement.kind == "cel":
-                    for name, field_path in _LISTED.findall(requirement.check["cel"]):
+                elif isinstance(check, IdentifierCheck):
+                    shaped[place] = _from_format(check.identifier)
+                elif isinstance(check, CelCheck):
+                    for name, field_path in _LISTED.findall(check.cel):
                         if name in rules.profile.codelists:
                             target = place + "".join("/" + f for f in field_path.split("."))
                             wanted[target] = _from_codes(list(rules.codelists.codes(name)), target)
@@ -186,10 +193,11 @@ class CaseGenerator:
             return []
         pairs = []
         for requirement in rules.profile.for_message(self.message_type):
-            if requirement.kind != "cel":
+            check = requirement.check
+            if not isinstance(check, CelCheck):
                 continue
-            for place in requirement.check["at"].get(self.message_type, ()):
-                for earlier, later in _ORDERED.findall(requirement.check["cel"]):
+            for place in check.at.get(self.message_type, ()):
+                for earlier, later in _ORDERED.findall(check.cel):
                     pairs.append((place, earlier.replace(".", "/"), later.replace(".", "/")))
         return pairs
 
@@ -222,10 +230,10 @@ class CaseGenerator:
             return []
         steps: list[list[str]] = []
         for requirement in rules.profile.requirements:
-            if requirement.kind != "journey:dates-in-order":
+            if not isinstance(requirement.check, DatesInOrderCheck):
                 continue
-            for step in requirement.check.get("steps", []):
-                places = step.get("at", {}).get(self.message_type)
+            for step in requirement.check.steps:
+                places = step.at.get(self.message_type)
                 if places:
                     steps.append(list(places))
         return steps

@@ -31,6 +31,12 @@ from interopcheck.generation.cases import (
     set_at,
     shaped_like,
 )
+from interopcheck.profile.checks import (
+    DatesInOrderCheck,
+    RequiresCheck,
+    SameIdentifierCheck,
+    SubsetCheck,
+)
 from interopcheck.profile.model import Requirement
 
 #: Assemblies tried per journey asked for before saying how many were found.
@@ -116,8 +122,9 @@ class JourneyGenerator:
     def _conditions(self) -> dict[str, list[Requirement]]:
         found: dict[str, list[Requirement]] = {}
         for requirement in self.profile.journey_requirements():
-            if requirement.kind == "journey:requires" and "cel" in requirement.check["after"]:
-                found.setdefault(requirement.check["after"]["message"], []).append(requirement)
+            check = requirement.check
+            if isinstance(check, RequiresCheck) and check.after_cel is not None:
+                found.setdefault(check.after, []).append(requirement)
         return found
 
     def _holds(self, requirement: Requirement, value: Any) -> bool:
@@ -135,13 +142,11 @@ class JourneyGenerator:
         """The first value issued at a join key's or same-identifier rule's places, everywhere."""
         groups = [dict(locations) for locations in self.profile.journey_join.values()]
         for requirement in self.profile.journey_requirements():
-            if requirement.kind == "journey:same-identifier":
-                groups.append({**requirement.check["reuse"], **requirement.check["origin"]})
-                origin_first = dict(requirement.check["origin"])
-                origin_first.update(
-                    {k: v for k, v in requirement.check["reuse"].items() if k not in origin_first}
-                )
-                groups[-1] = origin_first
+            check = requirement.check
+            if isinstance(check, SameIdentifierCheck):
+                origin_first = dict(check.origin)
+                origin_first.update({k: v for k, v in check.reuse.items() if k not in origin_first})
+                groups.append(origin_first)
         for locations in groups:
             issued = None
             for message_type in self.generators:
@@ -154,11 +159,12 @@ class JourneyGenerator:
 
     def _subsets(self, messages: dict[str, Any]) -> None:
         for requirement in self.profile.journey_requirements():
-            if requirement.kind != "journey:subset":
+            check = requirement.check
+            if not isinstance(check, SubsetCheck):
                 continue
             within = [
                 value
-                for message_type, pointers in requirement.check["within"].items()
+                for message_type, pointers in check.within.items()
                 for pointer in pointers
                 for _, value in resolve(messages.get(message_type), pointer)
                 if isinstance(value, dict)
@@ -166,13 +172,13 @@ class JourneyGenerator:
             if not within:
                 continue
             index = 0
-            for message_type, pointers in requirement.check["items"].items():
+            for message_type, pointers in check.items.items():
                 for pointer in pointers:
                     for _, item in resolve(messages.get(message_type), pointer):
                         if isinstance(item, dict):
                             source = within[index % len(within)]
                             index += 1
-                            for name in requirement.check["match"]:
+                            for name in check.match:
                                 if name in source:
                                     item[name] = copy.deepcopy(source[name])
 
@@ -183,10 +189,10 @@ class JourneyGenerator:
         day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))
         sent: dict[str, dt.date] = {}
         for requirement in self.profile.journey_requirements():
-            if requirement.kind != "journey:dates-in-order":
+            if not isinstance(requirement.check, DatesInOrderCheck):
                 continue
-            for step in requirement.check["steps"]:
-                for message_type, pointers in step["at"].items():
+            for step in requirement.check.steps:
+                for message_type, pointers in step.at.items():
                     for pointer in pointers:
                         for path, current in resolve(messages.get(message_type), pointer):
                             set_at(messages[message_type], path, shaped_like(current, day))

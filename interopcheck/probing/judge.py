@@ -18,8 +18,9 @@ import jsonschema_rs
 
 from interopcheck.probing.client import Answer
 from interopcheck.probing.plan import Exchange
+from interopcheck.profile.checks import HttpCheck
 from interopcheck.profile.model import Api, Profile, Requirement
-from interopcheck.results import Finding
+from interopcheck.results import Finding, Outcome
 from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.catalog import Catalog
 
@@ -39,23 +40,10 @@ INTERNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: How a TLS refusal of a client certificate reads (probe/client.py's words for it).
 TLS_REFUSALS = ("TLS failed", "connection reset", "connection failed", "the server broke")
 
-CHECKS = (
-    "accepts-valid",
-    "rejects-invalid",
-    "no-server-error",
-    "content-type",
-    "response-schema",
-    "correlation-id",
-    "authentication",
-    "no-internals",
-    "response-time",
-)
-
-
 @dataclass
 class Verdict:
     findings: list[Finding]
-    outcomes: dict[str, str]
+    outcomes: dict[str, Outcome]
 
 
 class Judge:
@@ -66,7 +54,8 @@ class Judge:
         self.api: Api = profile.api
         self.requirements: dict[str, list[Requirement]] = {}
         for requirement in profile.http_requirements():
-            self.requirements.setdefault(requirement.check["http"], []).append(requirement)
+            assert isinstance(requirement.check, HttpCheck)
+            self.requirements.setdefault(requirement.check.http, []).append(requirement)
         self._check_of = {r.id: check for check, rs in self.requirements.items() for r in rs}
         #: Requirements a receiver need not enforce: a case breaking only one of them may be
         #: accepted (the sandbox does, naming it in Interopcheck-Advice) or refused.
@@ -86,10 +75,14 @@ class Judge:
 
     def judge(self, exchange: Exchange, answer: Answer) -> Verdict:
         findings: list[Finding] = []
-        outcomes: dict[str, str] = {}
+        outcomes: dict[str, Outcome] = {}
         for check, problem, expected in self._problems(exchange, answer):
             for requirement in self.requirements.get(check, []):
-                only = requirement.check.get("endpoints")
+                only = (
+                    requirement.check.endpoints
+                    if isinstance(requirement.check, HttpCheck)
+                    else None
+                )
                 if only is not None and exchange.endpoint.id not in only:
                     continue
                 if problem is None:

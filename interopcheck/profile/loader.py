@@ -18,6 +18,7 @@ import jsonschema_rs
 import yaml
 
 from interopcheck.errors import ProfileError
+from interopcheck.profile.checks import parse_check
 from interopcheck.profile.model import (
     Actor,
     Api,
@@ -244,7 +245,7 @@ def build_profile(raw: RawProfile, parent: Profile | None) -> Profile:
             id=item["id"],
             level=item["level"],
             text=item["text"],
-            check=item["check"],
+            check=parse_check(item["check"]),
             source=item.get("source"),
             group=item.get("group"),
             defined_in=raw.path,

@@ -6,10 +6,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-LEVELS = ("MUST", "SHOULD", "MAY")
+from interopcheck.profile.checks import (
+    LEVELS,
+    CelCheck,
+    Check,
+    CodelistCheck,
+    DatesInOrderCheck,
+    HttpCheck,
+    IdentifierCheck,
+    Locations,
+    RequiresCheck,
+    SameIdentifierCheck,
+    SchemaCheck,
+    SubsetCheck,
+    kind_of,
+)
+from interopcheck.results import Level
 
-#: message type -> pointers (``*`` matches every item or member)
-Locations = dict[str, tuple[str, ...]]
+__all__ = ["LEVELS", "Level", "Locations", "Requirement"]
 
 
 @dataclass(frozen=True)
@@ -17,9 +31,9 @@ class Requirement:
     """One testable statement: id + level + text + how it is checked."""
 
     id: str
-    level: str
+    level: Level
     text: str
-    check: dict[str, Any]
+    check: Check
     source: str | None = None
     group: str | None = None
     defined_in: Path | None = None
@@ -29,28 +43,25 @@ class Requirement:
     def kind(self) -> str:
         """``schema``, ``identifier``, ``codelist``, ``cel``, ``journey:<rule>`` or
         ``http:<check>``."""
-        for key in ("schema", "identifier", "codelist", "cel"):
-            if key in self.check:
-                return key
-        if "http" in self.check:
-            return f"http:{self.check['http']}"
-        return f"journey:{self.check['journey']}"
+        return kind_of(self.check)
 
     @property
     def is_journey(self) -> bool:
-        return "journey" in self.check
+        return isinstance(
+            self.check, SameIdentifierCheck | DatesInOrderCheck | SubsetCheck | RequiresCheck
+        )
 
     @property
     def is_http(self) -> bool:
         """Checked by ``probe`` on the exchanges with an endpoint, not on payloads."""
-        return "http" in self.check
+        return isinstance(self.check, HttpCheck)
 
     def message_types(self) -> set[str]:
         """The message types this requirement applies to (for payload checks)."""
-        if "schema" in self.check:
-            return {str(self.check["schema"])}
-        if "at" in self.check:
-            return set(self.check["at"])
+        if isinstance(self.check, SchemaCheck):
+            return {self.check.schema}
+        if isinstance(self.check, IdentifierCheck | CodelistCheck | CelCheck):
+            return set(self.check.at)
         return set()
 
 
@@ -108,8 +119,8 @@ class Api:
 
     def bound_by(self, requirement: Requirement) -> list[Endpoint]:
         """The endpoints an ``http`` requirement applies to (its ``endpoints``, or all)."""
-        only = requirement.check.get("endpoints")
-        return [e for e in self.endpoints if only is None or e.id in only]
+        check = requirement.check
+        return [e for e in self.endpoints if not isinstance(check, HttpCheck) or check.binds(e.id)]
 
 
 @dataclass(frozen=True)

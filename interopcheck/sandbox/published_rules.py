@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from interopcheck.checks.pointers import parse_pointer
+from interopcheck.profile.checks import CelCheck, CodelistCheck, IdentifierCheck
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.model import Profile, Requirement
 from interopcheck.standard.formats import FORMAT_DESCRIPTIONS
@@ -55,20 +56,21 @@ def constraints_schema(
     store = CodelistStore(profile.codelists)
     merged: dict[str, Any] = {}
     for requirement in enforced(profile, message_type):
-        if requirement.kind == "identifier":
-            shape = format_shape(requirement.check["identifier"], documents)
-            for pointer in requirement.check["at"].get(message_type, []):
+        check = requirement.check
+        if isinstance(check, IdentifierCheck):
+            shape = format_shape(check.identifier, documents)
+            for pointer in check.at.get(message_type, ()):
                 _merge(merged, _sparse(pointer, dict(shape)))
             continue
-        if requirement.kind != "codelist":
+        if not isinstance(check, CodelistCheck):
             continue
-        codes = list(store.codes(requirement.check["codelist"]))
+        codes = list(store.codes(check.codelist))
         values: list[Any] = []
         for code in codes:
             values.append(code)
             if code.isdigit() and str(int(code)) == code:
                 values.append(int(code))  # result codes and gender are JSON numbers
-        for pointer in requirement.check["at"].get(message_type, []):
+        for pointer in check.at.get(message_type, ()):
             _merge(merged, _sparse(pointer, {"enum": values}))
     return merged or None
 
@@ -94,17 +96,17 @@ def rules_extension(profile: Profile, message_type: str) -> list[dict[str, Any]]
     """The MUST CEL rules on the message type, each with what a client needs to apply it."""
     published = []
     for requirement in enforced(profile, message_type):
-        if requirement.kind != "cel":
-            continue
         check = requirement.check
+        if not isinstance(check, CelCheck):
+            continue
         published.append(
             {
                 "id": requirement.id,
                 "level": requirement.level,
                 "text": requirement.text,
-                "cel": check["cel"],
-                "at": check["at"].get(message_type, []),
-                "explain": check.get("explain"),
+                "cel": check.cel,
+                "at": list(check.at.get(message_type, ())),
+                "explain": check.explain,
                 "language": "CEL (https://cel.dev) with interopcheck's functions "
                 "(docs/profiles.md); self is the value at each place",
             }
