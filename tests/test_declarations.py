@@ -1,7 +1,8 @@
 """Things declared once and checked against their uses. The format registry is the one list
 of formats: every name the CLI offers has an implementation of the kind the registry says,
 every implementation has a name, and each file format has a file name of its own (pip-audit
-keeps its formats honest the same way). ``--profile`` is declared once for every command."""
+keeps its formats honest the same way). ``--profile``, ``--seed`` and ``--ref-schemas`` are
+declared once for every command, and the report options are the same wherever they appear."""
 
 from __future__ import annotations
 
@@ -59,3 +60,58 @@ def test_profile_is_declared_once_for_every_command() -> None:
                 assert set(param.opts) | set(param.secondary_opts) >= {"--profile", "-p"}
                 assert param.help.startswith("Conformance profile, a bundled id or a YAML file: ")
     assert seen == 7
+
+
+def _options(name: str) -> list[tuple[str, object]]:
+    """(command path, click parameter) for every option called ``name``, in every command."""
+    found = []
+    stack = [("interopcheck", typer.main.get_command(app))]
+    while stack:
+        path, command = stack.pop()
+        for sub_name, sub in getattr(command, "commands", {}).items():
+            stack.append((f"{path} {sub_name}", sub))
+        for param in getattr(command, "params", []):
+            if name in getattr(param, "opts", ()):
+                found.append((path, param))
+    return found
+
+
+def test_seed_and_ref_schemas_are_declared_once() -> None:
+    seeds = _options("--seed")
+    assert {path for path, _ in seeds} == {
+        "interopcheck demo",
+        "interopcheck generate",
+        "interopcheck probe",
+        "interopcheck compat",
+    }
+    for _, param in seeds:
+        assert param.help.startswith("Seed: the same seed gives the same run. ")  # type: ignore[attr-defined]
+    refs = _options("--ref-schemas")
+    assert {path for path, _ in refs} >= {"interopcheck validate", "interopcheck compat"}
+    for _, param in refs:
+        assert param.help.startswith(  # type: ignore[attr-defined]
+            "Schema files or directories that $ref may point to: "
+        )
+
+
+CHECKING = {f"interopcheck {c}" for c in ("validate", "journey", "probe", "compat")}
+
+
+def test_the_report_options_are_the_same_in_every_checking_command() -> None:
+    """--format, --output, --report-dir, --sign, --supplier, --product, --product-version,
+    --quiet and --verbose: one declaration each, so one help text each."""
+    for option in (
+        "--format",
+        "--output",
+        "--report-dir",
+        "--sign",
+        "--supplier",
+        "--product",
+        "--product-version",
+        "--quiet",
+        "--verbose",
+    ):
+        declared = [p for path, p in _options(option) if path in CHECKING]
+        helps = {p.help for p in declared}  # type: ignore[attr-defined]
+        assert len(declared) == len(CHECKING), option
+        assert len(helps) == 1, (option, helps)

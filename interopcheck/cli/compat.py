@@ -18,6 +18,8 @@ from interopcheck.cli.options import (
     SignOption,
     SupplierOption,
     VerboseOption,
+    ref_schemas_option,
+    seed_option,
 )
 from interopcheck.errors import UsageError
 from interopcheck.formats.registry import OutputFormat
@@ -69,7 +71,7 @@ def compat(
             max=100000,
         ),
     ] = 300,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the search.")] = 0,
+    seed: Annotated[int, seed_option("it draws the same payloads.")] = 0,
     keep_version_label: Annotated[
         bool,
         typer.Option(
@@ -79,10 +81,7 @@ def compat(
     ] = False,
     ref_schemas: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--ref-schemas",
-            help="Schema files or directories both versions may $ref (repeatable).",
-        ),
+        ref_schemas_option("both versions may use them (repeatable)."),
     ] = None,
     output_format: FormatsOption = None,
     output: OutputOption = None,

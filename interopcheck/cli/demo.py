@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import profile_option
+from interopcheck.cli.options import profile_option, seed_option
 
 
 def demo(
@@ -22,7 +22,7 @@ def demo(
             "--max-examples", "-n", help="Generated cases per endpoint (valid and invalid).", min=0
         ),
     ] = 3,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the generated cases.")] = 0,
+    seed: Annotated[int, seed_option("it generates the same cases.")] = 0,
 ) -> None:
     """Check the bundled example case at every level, start a sandbox for each agency on a free
     loopback port, probe it, write the report in every format, and stop the sandboxes.

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import profile_option
+from interopcheck.cli.options import profile_option, seed_option
 
 
 def generate(
@@ -40,7 +40,7 @@ def generate(
     ] = False,
     seed: Annotated[
         int | None,
-        typer.Option("--seed", help="The same seed gives the same cases, byte for byte."),
+        seed_option("the same cases, byte for byte (default: a random seed, reported)."),
     ] = None,
     output_dir: Annotated[
         Path | None,

@@ -117,3 +117,15 @@ def profile_option(role: str, *, show_default: bool = True) -> Any:
         help=f"Conformance profile, a bundled id or a YAML file: {role}",
         show_default=show_default,
     )
+
+
+def seed_option(role: str) -> Any:
+    """``--seed``, declared once: the same first words everywhere, then what it seeds here."""
+    return typer.Option("--seed", help=f"Seed: the same seed gives the same run. {role}")
+
+
+def ref_schemas_option(role: str) -> Any:
+    """``--ref-schemas``, declared once for every command that resolves ``$ref``s."""
+    return typer.Option(
+        "--ref-schemas", help=f"Schema files or directories that $ref may point to: {role}"
+    )

@@ -19,6 +19,7 @@ from interopcheck.cli.options import (
     SupplierOption,
     VerboseOption,
     profile_option,
+    seed_option,
 )
 from interopcheck.cli.progress import ProgressBar
 
@@ -53,9 +54,7 @@ def probe(
             max=10000,
         ),
     ] = 10,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Seed: the same seed sends the same cases.")
-    ] = 0,
+    seed: Annotated[int, seed_option("it sends the same cases.")] = 0,
     rate_limit: Annotated[
         float | None,
         typer.Option("--rate-limit", help="At most this many requests per second.", min=0.01),

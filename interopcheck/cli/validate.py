@@ -24,6 +24,7 @@ from interopcheck.cli.options import (
     SupplierOption,
     VerboseOption,
     profile_option,
+    ref_schemas_option,
 )
 from interopcheck.cli.progress import ProgressBar
 
@@ -63,10 +64,7 @@ def validate(
     ] = None,
     ref_schemas: Annotated[
         list[Path] | None,
-        typer.Option(
-            "--ref-schemas",
-            help="Extra schema files or directories that $ref may point to (repeatable).",
-        ),
+        ref_schemas_option("extra ones beside the standard's (repeatable)."),
     ] = None,
     output_format: FormatsOption = None,
     output: OutputOption = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import profile_option
+from interopcheck.cli.options import profile_option, ref_schemas_option
 
 
 def verify(
@@ -30,7 +30,7 @@ def verify(
     ] = None,
     ref_schemas: Annotated[
         list[Path] | None,
-        typer.Option("--ref-schemas", help="Schema files or directories the run had (repeatable)."),
+        ref_schemas_option("those the run had (repeatable)."),
     ] = None,
     schema: Annotated[
         Path | None, typer.Option("--schema", help="The --schema file the run was given.")

@@ -40,6 +40,7 @@ INTERNALS: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: How a TLS refusal of a client certificate reads (probe/client.py's words for it).
 TLS_REFUSALS = ("TLS failed", "connection reset", "connection failed", "the server broke")
 
+
 @dataclass
 class Verdict:
     findings: list[Finding]
