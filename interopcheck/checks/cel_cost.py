@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interopcheck.checks.cel_native import Unsupported, tokenize
+from interopcheck.sources.walk import nodes
 
 COMPREHENSIONS = frozenset({"all", "exists", "exists_one", "map", "filter"})
 
@@ -83,13 +84,4 @@ def _chain_root(tokens: list[tuple[str, str]], dot: int) -> str | None:
 
 def list_items(value: object) -> int:
     """How many list items the value holds, at every depth (an engine rule's n)."""
-    count = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            count += len(item)
-            stack.extend(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-    return count
+    return sum(len(node) for node in nodes(value) if isinstance(node, list))

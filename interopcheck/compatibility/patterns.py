@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from interopcheck.sources.walk import objects
+
 #: Keywords under which a narrower subschema can only narrow the whole.
 MONOTONE = {
     "properties",
@@ -233,21 +235,12 @@ def _local_references(document: Any) -> set[str]:
     """The pointers into this document that its own ``$ref``s name (``#/…`` or its $id)."""
     own = document.get("$id") if isinstance(document, dict) else None
     found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                base, _, fragment = ref.partition("#")
-                if base in ("", own) and fragment.startswith("/"):
-                    found.add(fragment)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(document)
+    for node in objects(document):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            base, _, fragment = ref.partition("#")
+            if base in ("", own) and fragment.startswith("/"):
+                found.add(fragment)
     return found
 
 

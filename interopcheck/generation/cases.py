@@ -42,6 +42,7 @@ from interopcheck.profile.checks import (
 )
 from interopcheck.results import Finding
 from interopcheck.sources.payloads import Payload
+from interopcheck.sources.walk import walk
 from interopcheck.standard.catalog import SchemaEntry
 from interopcheck.standard.formats import JUSTICE_FORMATS
 
@@ -422,21 +423,15 @@ def end_after_start(document: Any, path: list[str | int], later: dt.date) -> Non
 
 
 def _births(document: Any) -> list[tuple[list[str | int], Any]]:
-    found: list[tuple[list[str | int], Any]] = []
-
-    def walk(node: Any, path: list[str | int]) -> None:
-        if isinstance(node, dict):
-            for key, item in node.items():
-                if key.lower().startswith("birth") and isinstance(item, str):
-                    found.append(([*path, key], item))
-                else:
-                    walk(item, [*path, key])
-        elif isinstance(node, list):
-            for index, item in enumerate(node):
-                walk(item, [*path, index])
-
-    walk(document, [])
-    return found
+    """Every string under a key that starts with ``birth`` (dates of birth), with its path."""
+    return [
+        (list(path), node)
+        for path, node in walk(document)
+        if path
+        and isinstance(path[-1], str)
+        and path[-1].lower().startswith("birth")
+        and isinstance(node, str)
+    ]
 
 
 def _from_codes(

@@ -18,6 +18,7 @@ from typing import Any
 
 from interopcheck.domain.identifiers import CHECK_ALPHABET
 from interopcheck.sources.positions import pointer_of
+from interopcheck.sources.walk import walk
 from interopcheck.standard.schema_paths import asserted
 
 Path = tuple[str | int, ...]
@@ -49,16 +50,6 @@ class Mutation:
             parent = parent[step]
         parent[self.path[-1]] = self.apply(parent[self.path[-1]])
         return changed
-
-
-def _walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, (*path, index))
 
 
 def _schema_tokens(path: Path) -> list[str]:
@@ -116,7 +107,7 @@ def schema_mutations(
     the constraints per place between documents of one schema: they do not change)."""
     found: list[Mutation] = []
     memo = {} if memo is None else memo
-    for path, value in _walk(document):
+    for path, value in walk(document):
         tokens = tuple(_schema_tokens(path))
         nodes = memo.get(tokens)
         if nodes is None:
@@ -245,7 +236,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
 def rule_mutations(document: Any) -> list[Mutation]:
     """Mutations aimed at the profile's rules: dates out of order, codes not in a list."""
     found: list[Mutation] = []
-    for path, value in _walk(document):
+    for path, value in walk(document):
         if not isinstance(value, str) or not path:
             continue
         where = "/".join(str(t) for t in path)

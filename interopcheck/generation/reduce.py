@@ -7,6 +7,8 @@ import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from interopcheck.sources.walk import JsonPath, walk
+
 
 def candidates(value: Any) -> Iterator[Any]:
     """``value`` with one property or one array item removed, outermost first (a big cut
@@ -58,26 +60,17 @@ def _strings(
     value: Any, path: tuple[str | int, ...], wanted: Callable[[str], bool]
 ) -> Iterator[tuple[str | int, ...]]:
     """The paths of the strings in ``value`` that are ``wanted``."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key), wanted)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index), wanted)
-    elif isinstance(value, str) and wanted(value):
-        yield path
+    return (here for here, node in walk(value, path) if isinstance(node, str) and wanted(node))
 
 
 def _places(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield (*path, key)
-            yield from _places(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if len(value) > 1:
-                yield (*path, index)
-            yield from _places(item, (*path, index))
+    """Every member and, in a list of more than one, every item: what may be removed."""
+    lone: set[JsonPath] = set()  # lists of one item: removing it is not "smaller" but empty
+    for here, node in walk(value, path):
+        if isinstance(node, list) and len(node) <= 1:
+            lone.add(here)
+        if len(here) > len(path) and not (isinstance(here[-1], int) and here[:-1] in lone):
+            yield here
 
 
 def reduce(value: Any, keeps: Callable[[Any], bool], budget: int = 5000) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from interopcheck.checks.schema import SchemaChecker
 from interopcheck.generation.formats import NAME_EDGES
 from interopcheck.profile.model import Endpoint
 from interopcheck.sources.payloads import Payload
+from interopcheck.sources.walk import JsonPath, walk
 from interopcheck.standard.catalog import bundled_root
 
 #: Kinds whose body is a valid message sent with the right credentials.
@@ -194,20 +196,19 @@ PERSON_NAME_FIELDS = frozenset(
 )
 
 
-def _name_places(value: Any, path: tuple[str | int, ...]) -> Any:
+def _name_places(value: Any, path: JsonPath) -> Iterator[JsonPath]:
     """Paths of the strings that hold a person's name (also each item of a list of names)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key.lower() in PERSON_NAME_FIELDS:
-                if isinstance(item, str):
-                    yield (*path, key)
-                elif isinstance(item, list):
-                    yield from ((*path, key, i) for i, x in enumerate(item) if isinstance(x, str))
-            else:
-                yield from _name_places(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _name_places(item, (*path, index))
+
+    def is_name(here: JsonPath) -> bool:
+        return len(here) > len(path) and str(here[-1]).lower() in PERSON_NAME_FIELDS
+
+    for here, node in walk(value, path, into=lambda here, _: not is_name(here)):
+        if not is_name(here) or isinstance(here[-1], int):
+            continue
+        if isinstance(node, str):
+            yield here
+        elif isinstance(node, list):
+            yield from ((*here, i) for i, x in enumerate(node) if isinstance(x, str))
 
 
 def _set(value: Any, path: tuple[str | int, ...], new: Any) -> None:

@@ -25,6 +25,7 @@ from interopcheck.checks.pointers import parse_pointer
 from interopcheck.profile.checks import CelCheck, CodelistCheck, IdentifierCheck
 from interopcheck.profile.codelists import CodelistStore
 from interopcheck.profile.model import Profile, Requirement
+from interopcheck.sources.walk import objects, walk
 from interopcheck.standard.formats import FORMAT_DESCRIPTIONS
 
 RULES_EXTENSION = "x-interopcheck-rules"
@@ -78,17 +79,11 @@ def constraints_schema(
 def format_shape(name: str, documents: list[Any]) -> dict[str, Any]:
     """``{"format": name}`` with the pattern and length the standard's schemas give it."""
     shape: dict[str, Any] = {"format": name}
-    stack = list(documents)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("format") == name and "pattern" in node:
-                kept = ("pattern", "minLength", "maxLength")
-                shape.update({k: node[k] for k in kept if k in node})
-                return shape
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+    for _, node in walk(documents):
+        if isinstance(node, dict) and node.get("format") == name and "pattern" in node:
+            kept = ("pattern", "minLength", "maxLength")
+            shape.update({k: node[k] for k in kept if k in node})
+            return shape
     return shape
 
 
@@ -116,19 +111,7 @@ def rules_extension(profile: Profile, message_type: str) -> list[dict[str, Any]]
 
 def formats_extension(schemas: dict[str, Any]) -> dict[str, str]:
     """Each custom ``format`` the published schemas use, with what it checks."""
-    used: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("format"), str):
-                used.add(node["format"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schemas)
+    used = {node["format"] for node in objects(schemas) if isinstance(node.get("format"), str)}
     return {
         name: FORMAT_DESCRIPTIONS[name]
         for name in sorted(used - STANDARD_FORMATS)

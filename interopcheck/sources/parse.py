@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from interopcheck.sources.positions import escape_pointer_token
+from interopcheck.sources.positions import pointer_of
+from interopcheck.sources.walk import JsonPath, walk
 
 _YAML_LOADER_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -85,30 +86,28 @@ def check_value(value: Any, text: str) -> None:
     surrogates = _SURROGATE_ESCAPE.search(text) is not None
     if not deep and not surrogates:
         return
-    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
-    while stack:
-        item, depth, pointer = stack.pop()
-        if isinstance(item, (dict, list)) and depth >= MAX_DEPTH:
+
+    def shallow_enough(path: JsonPath, node: Any) -> bool:
+        if len(path) >= MAX_DEPTH and isinstance(node, (dict, list)):
+            pointer = pointer_of(path)
             raise ParseProblem(
                 f"nested more than {MAX_DEPTH} levels deep (at {pointer[:120]}…): no real "
                 "message is; refused rather than risk the validator",
                 pointer=pointer,
             )
-        if isinstance(item, dict):
-            for key, child in item.items():
-                step = pointer + "/" + escape_pointer_token(key)
-                if _lone_surrogate(key):
-                    raise ParseProblem(
-                        f"a lone surrogate (not Unicode text) in a key at {step!r}",
-                        pointer="~key~" + step,
-                    )
-                stack.append((child, depth + 1, step))
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1, f"{pointer}/{i}") for i, child in enumerate(item))
-        elif isinstance(item, str) and _lone_surrogate(item):
+        return True
+
+    for path, node in walk(value, into=shallow_enough):
+        if path and isinstance(path[-1], str) and _lone_surrogate(path[-1]):
+            step = pointer_of(path)
             raise ParseProblem(
-                f"a lone surrogate (not Unicode text) in the string at {pointer!r}",
-                pointer=pointer,
+                f"a lone surrogate (not Unicode text) in a key at {step!r}",
+                pointer="~key~" + step,
+            )
+        if isinstance(node, str) and _lone_surrogate(node):
+            raise ParseProblem(
+                f"a lone surrogate (not Unicode text) in the string at {pointer_of(path)!r}",
+                pointer=pointer_of(path),
             )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from interopcheck.sources.positions import MISSING, value_at
+from interopcheck.sources.walk import JsonPath, walk
 
 PERSONAL_KEYWORD = "x-personal-data"
 _BRANCH_KEYWORDS = ("allOf", "anyOf", "oneOf")
@@ -133,17 +134,16 @@ class PersonalDataMap:
 def _references(base: str, node: Any) -> list[tuple[str, str]]:
     """Every ``$ref`` in a document, with the base URI it resolves against."""
     found: list[tuple[str, str]] = []
-    stack: list[tuple[str, Any]] = [(base, node)]
-    while stack:
-        current_base, current = stack.pop()
+    bases: dict[JsonPath, str] = {}  # each container's base URI: its parent's, or its $id
+    for path, current in walk(node):
+        current_base = bases.get(path[:-1], base) if path else base
         if isinstance(current, dict):
             if isinstance(current.get("$id"), str):
                 current_base = urljoin(current_base, current["$id"])
             if isinstance(current.get("$ref"), str):
                 found.append((current_base, current["$ref"]))
-            stack.extend((current_base, v) for v in current.values())
-        elif isinstance(current, list):
-            stack.extend((current_base, v) for v in current)
+        if isinstance(current, (dict, list)):
+            bases[path] = current_base
     return found
 
 
