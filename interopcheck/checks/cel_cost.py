@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from interopcheck.checks.cel_native import Unsupported, tokenize
+from interopcheck.checks.cel_syntax import Unsupported, tokenize
 from interopcheck.sources.walk import nodes
 
 COMPREHENSIONS = frozenset({"all", "exists", "exists_one", "map", "filter"})

@@ -27,10 +27,10 @@ from interopcheck.checks.cel_cost import growth, list_items
 from interopcheck.checks.cel_native import (
     MAX_STEPS,
     EvalError,
-    Unsupported,
-    compile_native,
+    compile_tree,
     new_env,
 )
+from interopcheck.checks.cel_syntax import Node, Unsupported, parse, reads
 from interopcheck.domain import identifiers as ids
 from interopcheck.errors import ProfileError
 from interopcheck.profile.codelists import CodelistStore
@@ -184,6 +184,9 @@ def _comparable(value: Any) -> tuple[str, Any]:
     return ("json", json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
+#: A string literal in a rule (blanked before its nesting is measured).
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
 #: How deep a rule may nest (member links in one chain, brackets inside brackets): deeper
 #: than any message, and well inside every evaluator's stack (a 3,000-link chain ended a run).
 MAX_RULE_DEPTH = 64
@@ -222,6 +225,9 @@ class CelRule:
         self.origin = origin
         self.native: Callable[[dict[str, Any]], Any] | None = None
         """The same rule in plain Python when it is within cel_native's subset."""
+        self.tree: Node | None = None
+        """Its syntax tree (cel_syntax), when it is within the subset: the one reading of
+        its text, for the native closures, the projection and the generator's hints."""
         self.growth = growth(expression)
         """How its cost grows with the message (the engine's budget is estimated from it)."""
         deep = _too_deep(expression)
@@ -353,7 +359,8 @@ class CelEvaluator:
     def compile(self, expression: str, requirement: str, origin: str) -> CelRule:
         rule = CelRule(expression, requirement, origin, self.known)
         try:
-            rule.native = compile_native(expression, self.raw_functions)
+            rule.tree = parse(expression)
+            rule.native = compile_tree(rule.tree, self.raw_functions)
         except Unsupported:
             rule.native = None  # the engine evaluates it
         return rule
@@ -420,40 +427,29 @@ def _within_budget(rule: CelRule, value: Any) -> None:
 
 Trie = dict[str, "Trie"]
 
-_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_MACRO = re.compile(
-    r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.(?:all|exists|exists_one|map|filter)\(\s*([A-Za-z_]\w*)\s*,"
-)
-_CHAIN = re.compile(r"(?<![\w.])([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)*)(\s*\()?")
-
-
 #: A field path longer than this is bound whole rather than projected (no message is deeper).
 MAX_PROJECTED_DEPTH = 64
 
 
 def projection(expression: str) -> Trie | None:
     """The fields of ``self`` an expression reads, as a trie (``*`` = every item), or None
-    when the expression may read more than that (then bind the whole value)."""
-    text = _STRING.sub("''", expression)
-    if "[" in text.replace("in [", "").replace("[]", "") or re.search(r"\bself\b(?!\.)", text):
+    when it may read more than that (then bind the whole value): read from the syntax tree,
+    so a rule outside cel_syntax's subset is bound whole."""
+    if _too_deep(expression) is not None:
         return None
-    bound: dict[str, tuple[str, ...]] = {"self": ()}
-    changed = True
-    while changed:
-        changed = False
-        for chain, variable in _MACRO.findall(text):
-            root, *fields = chain.split(".")
-            if root in bound and variable not in bound:
-                bound[variable] = (*bound[root], *fields, "*")
-                changed = True
+    try:
+        return projection_of(parse(expression))
+    except Unsupported:
+        return None
+
+
+def projection_of(tree: Node | None) -> Trie | None:
+    """``projection`` of a parsed rule (None: no tree, bind the whole value)."""
+    paths = None if tree is None else reads(tree)
+    if paths is None:
+        return None
     trie: Trie = {}
-    for root, rest, call in _CHAIN.findall(text):
-        if root not in bound:
-            continue
-        fields = [f for f in rest.split(".") if f]
-        if call and fields:
-            fields = fields[:-1]  # a method or macro call, not a field
-        path = (*bound[root], *fields)
+    for path in paths:
         if len(path) > MAX_PROJECTED_DEPTH:
             return None  # deeper than any message: bind the whole value, build no deep trie
         node = trie
@@ -467,6 +463,8 @@ def project(value: Any, trie: Trie | None) -> Any:
     if trie is None or not trie:
         return value
     if isinstance(value, dict):
+        if "*" in trie:
+            return value  # a macro over a map ranges over its keys: keep every one
         return {k: project(value[k], sub) for k, sub in trie.items() if k in value}
     if isinstance(value, list) and "*" in trie:
         return [project(item, trie["*"]) for item in value]
@@ -483,6 +481,8 @@ def projector(trie: Trie | None) -> Callable[[Any], Any]:
     def walk(value: Any) -> Any:
         kind = type(value)
         if kind is dict:
+            if star is not None:
+                return value  # a macro over a map ranges over its keys: keep every one
             return {name: get(value[name]) for name, get in fields if name in value}
         if kind is list and star is not None:
             return [star(item) for item in value]

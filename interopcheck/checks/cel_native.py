@@ -14,16 +14,29 @@ values and demands the same answer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+from interopcheck.checks.cel_syntax import (
+    Call,
+    Constant,
+    Field,
+    Has,
+    ListOf,
+    Logical,
+    Macro,
+    Name,
+    Node,
+    Not,
+    Relation,
+    Unsupported,
+    parse,
+)
+
+__all__ = ["EvalError", "Unsupported", "compile_native", "compile_tree", "new_env"]
+
 Env = dict[str, Any]
 Evaluator = Callable[[Env], Any]
-
-
-class Unsupported(Exception):
-    """The expression uses something this subset does not implement: use the engine."""
 
 
 class EvalError(Exception):
@@ -41,190 +54,6 @@ BUDGET = "\0budget"
 def new_env(value: Any) -> Env:
     """The environment of one evaluation: ``self`` and a fresh step budget."""
     return {"self": value, BUDGET: [MAX_STEPS]}
-
-
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
-    r"|(?P<op>&&|\|\||==|!=|<=|>=|[<>!().,\[\]])|(?P<name>[A-Za-z_][A-Za-z0-9_]*))"
-)
-
-
-def tokenize(text: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    position = 0
-    text = text.rstrip()
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            raise Unsupported(f"cannot read {text[position : position + 10]!r}")
-        kind = match.lastgroup
-        assert kind is not None
-        value = match.group(kind)
-        if kind == "str" and "\\" in value:
-            raise Unsupported("escapes in string literals")
-        found.append((kind, value))
-        position = match.end()
-    return found
-
-
-_MACROS = ("all", "exists", "exists_one")
-_RELATIONS = ("==", "!=", "<", "<=", ">", ">=", "in")
-
-
-class _Parser:
-    def __init__(self, text: str, functions: dict[str, Callable[..., Any]]) -> None:
-        self.tokens = tokenize(text)
-        self.at = 0
-        self.functions = functions
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.at] if self.at < len(self.tokens) else None
-
-    def take(self, value: str | None = None) -> tuple[str, str]:
-        token = self.peek()
-        if token is None or (value is not None and token[1] != value):
-            raise Unsupported(f"expected {value or 'more'}")
-        self.at += 1
-        return token
-
-    def parse(self) -> Evaluator:
-        node = self.disjunction()
-        if self.peek() is not None:
-            raise Unsupported("trailing text")
-        return node
-
-    def disjunction(self) -> Evaluator:
-        node = self.conjunction()
-        while self.peek() == ("op", "||"):
-            self.take()
-            node = _logical(node, self.conjunction(), decides=True)
-        return node
-
-    def conjunction(self) -> Evaluator:
-        node = self.relation()
-        while self.peek() == ("op", "&&"):
-            self.take()
-            node = _logical(node, self.relation(), decides=False)
-        return node
-
-    def relation(self) -> Evaluator:
-        node = self.unary()
-        token = self.peek()
-        if token is not None and token[1] in _RELATIONS:
-            self.take()
-            node = _relation(token[1], node, self.unary())
-            following = self.peek()
-            if following is not None and following[1] in _RELATIONS:
-                raise Unsupported("chained relations")
-        return node
-
-    def unary(self) -> Evaluator:
-        if self.peek() == ("op", "!"):
-            self.take()
-            return _not(self.unary())
-        return self.member()
-
-    def member(self) -> Evaluator:
-        node = self.primary()
-        while self.peek() == ("op", "."):
-            self.take()
-            kind, name = self.take()
-            if kind != "name":
-                raise Unsupported("member name")
-            if self.peek() == ("op", "("):
-                if name not in _MACROS:
-                    raise Unsupported(f"method {name}")
-                self.take("(")
-                kind, variable = self.take()
-                if kind != "name":
-                    raise Unsupported("macro variable")
-                self.take(",")
-                body = self.disjunction()
-                self.take(")")
-                node = _macro(name, node, variable, body)
-            else:
-                node = _field(node, name)
-        return node
-
-    def primary(self) -> Evaluator:
-        kind, value = self.take()
-        if kind == "num":
-            if "." in value:
-                raise Unsupported("double literals")
-            number = int(value)
-            return lambda env: number
-        if kind == "str":
-            text = value[1:-1]
-            return lambda env: text
-        if value == "(":
-            node = self.disjunction()
-            self.take(")")
-            return node
-        if value == "[":
-            items: list[Evaluator] = []
-            while self.peek() != ("op", "]"):
-                items.append(self.disjunction())
-                if self.peek() == ("op", ","):
-                    self.take()
-            self.take("]")
-            return lambda env: [item(env) for item in items]
-        if kind != "name":
-            raise Unsupported(f"unexpected {value}")
-        if value in ("true", "false"):
-            constant = value == "true"
-            return lambda env: constant
-        if value == "null":
-            return lambda env: None
-        if self.peek() == ("op", "("):
-            return self.call(value)
-        name = value
-        if name == "self":
-            return lambda env: env["self"]
-        return lambda env: _lookup(env, name)
-
-    def call(self, name: str) -> Evaluator:
-        self.take("(")
-        if name == "has":
-            target = self.member_path()
-            self.take(")")
-            return target
-        function = self.functions.get(name)
-        if function is None:
-            raise Unsupported(f"function {name}")
-        arguments: list[Evaluator] = []
-        while self.peek() != ("op", ")"):
-            arguments.append(self.disjunction())
-            if self.peek() == ("op", ","):
-                self.take()
-        self.take(")")
-        return _call(name, function, arguments)
-
-    def member_path(self) -> Evaluator:
-        """``has(a.b.c)``: whether ``c`` is a key of the map ``a.b``."""
-        kind, root = self.take()
-        if kind != "name":
-            raise Unsupported("has() of an expression")
-        names: list[str] = []
-        while self.peek() == ("op", "."):
-            self.take()
-            kind, name = self.take()
-            if kind != "name":
-                raise Unsupported("has() member")
-            names.append(name)
-        if not names:
-            raise Unsupported("has() without a field")
-        parent: Evaluator = lambda env: _lookup(env, root)  # noqa: E731
-        for name in names[:-1]:
-            parent = _field(parent, name)
-        last = names[-1]
-
-        def has(env: Env) -> bool:
-            value = parent(env)
-            if not isinstance(value, dict):
-                raise EvalError("has() on a value that is not a map")
-            return last in value
-
-        return has
 
 
 def _lookup(env: Env, name: str) -> Any:
@@ -414,4 +243,56 @@ def _macro(kind: str, target: Evaluator, variable: str, body: Evaluator) -> Eval
 
 def compile_native(expression: str, functions: dict[str, Callable[..., Any]]) -> Evaluator:
     """A closure ``env -> value`` for the expression; ``Unsupported`` when outside the subset."""
-    return _Parser(expression, functions).parse()
+    return compile_tree(parse(expression), functions)
+
+
+def compile_tree(node: Node, functions: dict[str, Callable[..., Any]]) -> Evaluator:
+    """A closure ``env -> value`` for a parsed rule (``Unsupported``: an unknown function)."""
+
+    def build(node: Node) -> Evaluator:
+        match node:
+            case Constant(value=value):
+                return lambda env: value
+            case ListOf(items=items):
+                built = [build(item) for item in items]
+                return lambda env: [item(env) for item in built]
+            case Name(name="self"):
+                return lambda env: env["self"]
+            case Name(name=name):
+                return lambda env: _lookup(env, name)
+            case Field(target=target, name=name):
+                return _field(build(target), name)
+            case Has(root=root, names=names):
+                return _has(root, names)
+            case Call(function=name, arguments=arguments):
+                function = functions.get(name)
+                if function is None:
+                    raise Unsupported(f"function {name}")
+                return _call(name, function, [build(a) for a in arguments])
+            case Macro(kind=kind, target=target, variable=variable, body=body):
+                return _macro(kind, build(target), variable, build(body))
+            case Not(operand=operand):
+                return _not(build(operand))
+            case Logical(op=op, left=left, right=right):
+                return _logical(build(left), build(right), decides=op == "||")
+            case Relation(op=op, left=left, right=right):
+                return _relation(op, build(left), build(right))
+        raise Unsupported(f"node {node!r}")
+
+    return build(node)
+
+
+def _has(root: str, names: tuple[str, ...]) -> Evaluator:
+    """``has(a.b.c)``: whether ``c`` is a key of the map ``a.b``."""
+    parent: Evaluator = lambda env: _lookup(env, root)  # noqa: E731
+    for name in names[:-1]:
+        parent = _field(parent, name)
+    last = names[-1]
+
+    def has(env: Env) -> bool:
+        value = parent(env)
+        if not isinstance(value, dict):
+            raise EvalError("has() on a value that is not a map")
+        return last in value
+
+    return has

@@ -19,7 +19,7 @@ from interopcheck.checks.cel_env import (
     CelRule,
     Trie,
     merge,
-    projection,
+    projection_of,
 )
 from interopcheck.checks.cel_native import EvalError, new_env
 from interopcheck.checks.pointers import Path, matches, parse_pointer, resolve, value_getter
@@ -112,7 +112,7 @@ class RuleChecker:
         by_place: dict[tuple[str, str], list[CelRule]] = {}
         for requirement in profile.requirements:
             if isinstance(requirement.check, CelCheck):
-                trie = projection(requirement.check.cel)
+                trie = projection_of(self._rules[requirement.id].tree)
                 for message_type, pointers in requirement.check.at.items():
                     for pointer in pointers:
                         wanted.setdefault((message_type, pointer), []).append(trie)

@@ -14,7 +14,6 @@ import copy
 import datetime as dt
 import json
 import random
-import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,9 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
+from interopcheck.checks.cel_syntax import Constant, Node, ordered_dates, wanted_codes
 from interopcheck.checks.pointers import resolve
+from interopcheck.checks.rules import RuleChecker
 from interopcheck.checks.schema import SchemaChecker
 from interopcheck.errors import GenerationError
 from interopcheck.generation.formats import FORMAT_STRATEGIES
@@ -40,19 +41,12 @@ from interopcheck.profile.checks import (
     IdentifierCheck,
     pointers_in,
 )
+from interopcheck.profile.model import Requirement
 from interopcheck.results import Finding
 from interopcheck.sources.payloads import Payload
 from interopcheck.sources.walk import walk
 from interopcheck.standard.catalog import SchemaEntry
 from interopcheck.standard.formats import JUSTICE_FORMATS
-
-#: ``inCodelist('list', self.a.b)`` not under a ``!``: a CEL rule that wants a listed code there.
-_LISTED = re.compile(r"(?<![!\w])inCodelist\(\s*'([\w-]+)'\s*,\s*self\.([\w.]+)\s*\)")
-
-#: ``day(self.a) <= day(self.b)`` (or ``instant``): a CEL rule that orders two dates.
-_ORDERED = re.compile(
-    r"(?:day|instant)\(\s*self\.([\w.]+)\s*\)\s*<=\s*(?:day|instant)\(\s*self\.([\w.]+)\s*\)"
-)
 
 #: Examples per missing case in the later rounds, and how many rounds before saying how many
 #: cases were found.
@@ -133,9 +127,9 @@ class CaseGenerator:
                 elif isinstance(check, IdentifierCheck):
                     shaped[place] = _from_format(check.identifier)
                 elif isinstance(check, CelCheck):
-                    for name, field_path in _LISTED.findall(check.cel):
+                    for name, field_path in wanted_codes(_tree(rules, requirement)):
                         if name in rules.profile.codelists:
-                            target = place + "".join("/" + f for f in field_path.split("."))
+                            target = place + "".join("/" + f for f in field_path)
                             wanted[target] = _from_codes(list(rules.codelists.codes(name)), target)
         overrides: dict[str, Override] = {**shaped, **listed, **wanted}
         return overrides
@@ -198,8 +192,8 @@ class CaseGenerator:
             if not isinstance(check, CelCheck):
                 continue
             for place in check.at.get(self.message_type, ()):
-                for earlier, later in _ORDERED.findall(check.cel):
-                    pairs.append((place, earlier.replace(".", "/"), later.replace(".", "/")))
+                for earlier, later in ordered_dates(_tree(rules, requirement)):
+                    pairs.append((place, "/".join(earlier), "/".join(later)))
         return pairs
 
     def _in_order(self, value: Any, data: Draws) -> None:
@@ -474,3 +468,10 @@ def _from_format(name: str) -> Callable[[Strategy, jsonschema_rs.CanonicalSchema
 def _schema_of(node: jsonschema_rs.CanonicalSchema) -> Any:
     """A canonical node as a plain schema (it carries its document along for ``#`` refs)."""
     return node.to_json_schema()
+
+
+def _tree(rules: RuleChecker, requirement: Requirement) -> Node:
+    """The rule's syntax tree as the checker parsed it (a rule outside the subset gives no
+    hints: ``true``)."""
+    rule = rules.rule(requirement.id)
+    return rule.tree if rule is not None and rule.tree is not None else Constant(True)
