@@ -380,8 +380,13 @@ def test_version_and_help_on_every_command() -> None:
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
 def test_shell_completion_script(shell: str) -> None:
+    # Typer reads the completion settings from the environment when it builds the command,
+    # once per process: the subject here is a fresh process.
     proc = run_cli(
-        "--show-completion", shell, env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+        "--show-completion",
+        shell,
+        env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+        subprocess_only=True,
     )
     assert proc.returncode == 0
     assert "interopcheck" in proc.stdout

@@ -10,6 +10,7 @@ Everything sent is synthetic: made here or bundled, about no real person.
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import uuid
@@ -182,12 +183,32 @@ class Planner:
         checker = self.checker_for(message_type)
         if entry is None or checker is None:
             return [], []
-        generator = CaseGenerator(checker, entry, self.options.seed)
-        valid = [c.value for c in generator.valid(self.options.max_examples).cases]
-        invalid = [
-            (c.value, c.breaks or {}) for c in generator.invalid(self.options.max_examples).cases
-        ]
-        return valid, invalid
+        rules = checker.rules
+        key = (
+            checker.catalog.content_digest(),
+            rules.profile.digest if rules is not None else None,
+            entry.uri,
+            self.options.seed,
+            self.options.max_examples,
+        )
+        drawn = _DRAWN.get(key)
+        if drawn is None:
+            generator = CaseGenerator(checker, entry, self.options.seed)
+            count = self.options.max_examples
+            valid = [c.value for c in generator.valid(count).cases]
+            invalid = [(c.value, c.breaks or {}) for c in generator.invalid(count).cases]
+            drawn = _DRAWN[key] = (valid, invalid)
+            while len(_DRAWN) > DRAWN_KEPT:
+                del _DRAWN[next(iter(_DRAWN))]
+        return copy.deepcopy(drawn)
+
+
+#: Cases drawn, by what decides them (the schemas' content, the profile's digest, the message
+#: schema, the seed and the count): a process that probes the same thing again (the Python
+#: API, the pytest plugin, a test suite) draws them once. The same seed gives the same cases
+#: either way; at most ``DRAWN_KEPT`` are kept, the oldest dropped first.
+_DRAWN: dict[tuple[str, str | None, str, int, int], tuple[list[Any], list[Any]]] = {}
+DRAWN_KEPT = 32
 
 
 #: Field names that hold a person's name (lower case).

@@ -7,6 +7,7 @@ message that says how to supply it. Validators are compiled on first use and kep
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -120,6 +121,7 @@ class Catalog:
             self._entries[entry.uri] = entry
         self._validators: dict[str, jsonschema_rs.Validator] = {}
         self._registry: jsonschema_rs.Registry | None = None
+        self._content_digest: str | None = None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -140,6 +142,7 @@ class Catalog:
         if existing is None or existing.path != entry.path:
             self._entries[entry.uri] = entry
             self._registry = None
+            self._content_digest = None
             self._validators.clear()
         return entry
 
@@ -152,6 +155,7 @@ class Catalog:
                 raise SchemaError(f"{entry.path}: {entry.uri} is already used by {previous.path}")
             self._entries[entry.uri] = entry
         self._registry = None
+        self._content_digest = None
         self._validators.clear()
 
     # -- lookup -----------------------------------------------------------------------------
@@ -161,6 +165,15 @@ class Catalog:
 
     def documents(self) -> dict[str, dict[str, Any]]:
         return {uri: entry.document for uri, entry in self._entries.items()}
+
+    def content_digest(self) -> str:
+        """SHA-256 over every schema's content, by ``$id``: equal for two catalogs that hold
+        the same schemas (what a memo of generated cases may be keyed by). Computed once, and
+        again after a schema is added."""
+        if self._content_digest is None:
+            text = json.dumps(self.documents(), sort_keys=True, ensure_ascii=False)
+            self._content_digest = hashlib.sha256(text.encode()).hexdigest()
+        return self._content_digest
 
     def versions(self) -> list[str]:
         return sorted({e.version for e in self._entries.values() if e.version})
