@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 #: A requirement's level (RFC 2119 words, as profiles write them).
 Level = Literal["MUST", "SHOULD", "MAY"]
@@ -94,6 +94,64 @@ class Finding:
         return self.value_json
 
 
+class ShrunkRecord(TypedDict):
+    """How a failing probed case was made smaller before it was reported."""
+
+    requirement: str
+    fromBytes: int
+    toBytes: int
+    requests: int
+
+
+class _Exchange(TypedDict):
+    endpoint: str
+    method: str
+    url: str
+    kind: str
+    status: int | None
+    elapsedMs: float
+    error: str | None
+    retries: int
+    seed: int
+    reproduction: str
+
+
+class ExchangeRecord(_Exchange, total=False):
+    """What a report keeps of one probed exchange: never a secret, always how to send it
+    again (``reproduction``: a curl command naming where the secret is)."""
+
+    shrunk: ShrunkRecord
+    breaks: dict[str, Any]
+    """For an invalid case: the pointer, keyword, requirement and mutation it was built with."""
+
+
+class CounterexampleRecord(TypedDict):
+    """A payload one version accepts and the other refuses, confirmed by both validators."""
+
+    payload: Any
+    acceptedBy: str
+    rejectedBy: str
+    rejection: str | None
+    pointer: str | None
+
+
+class _Comparison(TypedDict):
+    direction: str
+    old: str
+    new: str
+    verdict: str
+    how: str
+    tries: int
+    differences: list[str]
+
+
+class ComparisonRecord(_Comparison, total=False):
+    """One direction of a compatibility comparison (compat)."""
+
+    note: str
+    counterexample: CounterexampleRecord
+
+
 @dataclass
 class PayloadResult:
     """Everything found about one payload (a file, a JSON Lines line, or stdin)."""
@@ -107,9 +165,9 @@ class PayloadResult:
     findings: list[Finding] = field(default_factory=list)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     """Requirement id -> ``passed``, ``failed`` or ``error``, for each that applied."""
-    exchange: dict[str, Any] | None = None
+    exchange: ExchangeRecord | None = None
     """For ``probe``: the request and answer (endpoint, url, status, time, reproduction)."""
-    comparison: dict[str, Any] | None = None
+    comparison: ComparisonRecord | None = None
     """For ``compat``: the direction, the verdict, how it was reached, the counterexample."""
     unmarked_schema: str | None = None
     """Its schema file, when that schema marks no value as personal (``x-personal-data``), so
@@ -255,13 +313,13 @@ class RunSummary:
         self._tally(outcomes)
 
     def _tally_endpoint(self, result: PayloadResult) -> None:
-        exchange = result.exchange or {}
-        key = str(exchange.get("endpoint"))
+        exchange = result.exchange
+        assert exchange is not None
+        key = exchange["endpoint"]
         endpoint = self.endpoints.get(key)
         if endpoint is None:
-            url = str(exchange.get("url", ""))
             endpoint = self.endpoints[key] = EndpointTally(
-                key, str(exchange.get("method", "")), url, result.message_type
+                key, exchange["method"], exchange["url"], result.message_type
             )
         endpoint.exchanges += 1
         if result.findings:

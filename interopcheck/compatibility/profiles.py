@@ -17,6 +17,7 @@ from typing import Any
 from interopcheck.profile.checks import as_mapping
 from interopcheck.profile.loader import PROFILE_SUFFIXES, bundled_profiles
 from interopcheck.profile.model import Profile, Requirement
+from interopcheck.results import ComparisonRecord
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def profile_report(
                     level="MUST",
                 )
             )
-        record = {
+        record: ComparisonRecord = {
             "direction": name,
             "old": f"{old.id} {old.version}",
             "new": f"{new.id} {new.version}",

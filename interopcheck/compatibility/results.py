@@ -16,11 +16,11 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from interopcheck import __version__
 from interopcheck.compatibility.compare import Comparison, Direction, Side
 from interopcheck.results import (
+    ComparisonRecord,
     Finding,
     Outcome,
     PayloadResult,
@@ -176,8 +176,8 @@ def _result(c: Comparison, name: str, d: Direction, index: int) -> PayloadResult
     return result
 
 
-def _record(c: Comparison, name: str, d: Direction) -> dict[str, Any]:
-    record: dict[str, Any] = {
+def _record(c: Comparison, name: str, d: Direction) -> ComparisonRecord:
+    record: ComparisonRecord = {
         "direction": name,
         "old": c.old,
         "new": c.new,

@@ -11,7 +11,6 @@ import asyncio
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from interopcheck.checks.schema import SchemaChecker
 from interopcheck.errors import ProfileError, TargetError, UsageError
@@ -21,7 +20,7 @@ from interopcheck.probing.judge import Judge, Verdict
 from interopcheck.probing.plan import Exchange, Planner, PlanOptions
 from interopcheck.probing.shrink import NOT_BY_BODY, SHRINKABLE, shrink
 from interopcheck.profile.model import Endpoint, Profile
-from interopcheck.results import PayloadResult
+from interopcheck.results import ExchangeRecord, PayloadResult
 
 
 @dataclass(frozen=True)
@@ -179,9 +178,9 @@ def _record(
     request: ProbeRequest,
     correlation_header: str,
     shrunk: Shrunk | None = None,
-) -> dict[str, Any]:
+) -> ExchangeRecord:
     """What a report keeps of the exchange: never a secret, always how to send it again."""
-    record: dict[str, Any] = {
+    record: ExchangeRecord = {
         "endpoint": exchange.endpoint.id,
         "method": exchange.endpoint.method,
         "url": request.target + exchange.endpoint.path,
