@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from interopcheck.profile.model import Requirement
 
 app = typer.Typer(help="List, show and lint conformance profiles.", no_args_is_help=True)
 
@@ -20,35 +17,16 @@ def list_profiles(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List the bundled profiles: id, version, what they extend, how many requirements."""
-    from interopcheck.profile.loader import bundled_profiles, load_profile
+    import sys
 
-    profiles = [load_profile(str(path)) for path in bundled_profiles().values()]
-    rows = [
-        {
-            "id": p.id,
-            "version": p.version,
-            "title": p.title,
-            "extends": list(p.extends),
-            "requirements": len(p.requirements),
-        }
-        for p in profiles
-    ]
+    from interopcheck.profile.loader import bundled_profiles, load_profile
+    from interopcheck.profile_view import summary_rows, write_summary_table
+
+    rows = summary_rows([load_profile(str(path)) for path in bundled_profiles().values()])
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("id", "version", "extends", "requirements", "title", show_edge=False)
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            str(row["version"]),
-            ", ".join(row["extends"]) or "-",  # type: ignore[arg-type]
-            str(row["requirements"]),
-            str(row["title"]),
-        )
-    Console().print(table)
+    else:
+        write_summary_table(sys.stdout, rows)
 
 
 @app.command("show")
@@ -57,70 +35,16 @@ def show_profile(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show a profile's requirements, by actor and by the messages each actor sends."""
+    import sys
+
     from interopcheck.profile.loader import load_profile
+    from interopcheck.profile_view import description, write_tables
 
     profile = load_profile(name)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "id": profile.id,
-                    "version": profile.version,
-                    "title": profile.title,
-                    "extends": list(profile.extends),
-                    "digest": profile.digest,
-                    "deciding": list(profile.deciding),
-                    "actors": {
-                        a.name: {"title": a.title, "sends": a.sends, "receives": a.receives}
-                        for a in profile.actors.values()
-                    },
-                    "requirements": [
-                        {
-                            "id": r.id,
-                            "level": r.level,
-                            "text": r.text,
-                            "source": r.source,
-                            "group": r.group,
-                            "kind": r.kind,
-                            "messages": sorted(r.message_types()),
-                        }
-                        for r in profile.requirements
-                    ],
-                },
-                indent=2,
-            )
-        )
-        return
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    console = Console()
-    extends = f" (extends {', '.join(profile.extends)})" if profile.extends else ""
-    console.print(f"[bold]{escape(profile.title)}[/bold] — {profile.id} {profile.version}{extends}")
-    console.print(
-        f"{len(profile.requirements)} requirements; deciding: {', '.join(profile.deciding)}"
-    )
-
-    def requirements_table(title: str, requirements: list[Requirement]) -> Table:
-        table = Table(
-            "id", "level", "kind", "requirement", "source",
-            title=title, title_justify="left", show_edge=False,
-        )  # fmt: skip
-        for r in requirements:
-            table.add_row(r.id, r.level, r.kind, escape(r.text), escape(r.source or ""))
-        return table
-
-    for actor in profile.actors.values():
-        for message_type in actor.sends:
-            requirements = profile.for_message(message_type)
-            if requirements:
-                console.print(
-                    requirements_table(f"{actor.title} sends {message_type}", requirements)
-                )
-    journeys = profile.journey_requirements()
-    if journeys:
-        console.print(requirements_table("Across a journey", journeys))
+        typer.echo(json.dumps(description(profile), indent=2))
+    else:
+        write_tables(sys.stdout, profile)
 
 
 @app.command("lint")

@@ -73,9 +73,7 @@ def sandbox(
         raise typer.Exit(0)
     import ssl
 
-    import uvicorn
-
-    from interopcheck.sandbox.serve import limits
+    from interopcheck.sandbox.serve import serve_forever
 
     if (tls_key or client_ca) and tls_cert is None:
         raise UsageError("--tls-key and --client-ca need --tls-cert (https)")
@@ -112,4 +110,4 @@ def sandbox(
     )
     for line in describe(app.state.endpoints):
         sys.stderr.write(f"  {line}\n")
-    uvicorn.run(app, host=host, port=port, log_level="warning", **limits(), **tls)
+    serve_forever(app, host, port, **tls)

@@ -82,3 +82,11 @@ def serving(
         if thread.is_alive():
             server.force_exit = True
             thread.join(timeout=20)
+
+
+def serve_forever(app: Any, host: str, port: int, **tls: Any) -> None:
+    """Serve ``app`` in the foreground until stopped (``interopcheck sandbox``), with the same
+    bounds as ``serving``; ``tls``: uvicorn's ``ssl_*`` options."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", **limits(), **tls)

@@ -1,0 +1,101 @@
+"""What ``interopcheck profiles list|show`` print: the bundled profiles, and one profile's
+requirements by actor and message, as JSON or as console tables (rich, imported lazily)."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from interopcheck.profile.model import Profile, Requirement
+
+
+def summary_rows(profiles: list[Profile]) -> list[dict[str, Any]]:
+    """One row per profile: id, version, title, what it extends, how many requirements."""
+    return [
+        {
+            "id": p.id,
+            "version": p.version,
+            "title": p.title,
+            "extends": list(p.extends),
+            "requirements": len(p.requirements),
+        }
+        for p in profiles
+    ]
+
+
+def write_summary_table(out: IO[str], rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "version", "extends", "requirements", "title", show_edge=False)
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            str(row["version"]),
+            ", ".join(row["extends"]) or "-",
+            str(row["requirements"]),
+            str(row["title"]),
+        )
+    Console(file=out).print(table)
+
+
+def description(profile: Profile) -> dict[str, Any]:
+    """The profile as ``profiles show --json`` prints it."""
+    return {
+        "id": profile.id,
+        "version": profile.version,
+        "title": profile.title,
+        "extends": list(profile.extends),
+        "digest": profile.digest,
+        "deciding": list(profile.deciding),
+        "actors": {
+            a.name: {"title": a.title, "sends": a.sends, "receives": a.receives}
+            for a in profile.actors.values()
+        },
+        "requirements": [
+            {
+                "id": r.id,
+                "level": r.level,
+                "text": r.text,
+                "source": r.source,
+                "group": r.group,
+                "kind": r.kind,
+                "messages": sorted(r.message_types()),
+            }
+            for r in profile.requirements
+        ],
+    }
+
+
+def write_tables(out: IO[str], profile: Profile) -> None:
+    """The profile's requirements as console tables: by actor and each message it sends,
+    then those across a journey."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(file=out)
+    extends = f" (extends {', '.join(profile.extends)})" if profile.extends else ""
+    console.print(f"[bold]{escape(profile.title)}[/bold] — {profile.id} {profile.version}{extends}")
+    console.print(
+        f"{len(profile.requirements)} requirements; deciding: {', '.join(profile.deciding)}"
+    )
+
+    def requirements_table(title: str, requirements: list[Requirement]) -> Table:
+        table = Table(
+            "id", "level", "kind", "requirement", "source",
+            title=title, title_justify="left", show_edge=False,
+        )  # fmt: skip
+        for r in requirements:
+            table.add_row(r.id, r.level, r.kind, escape(r.text), escape(r.source or ""))
+        return table
+
+    for actor in profile.actors.values():
+        for message_type in actor.sends:
+            requirements = profile.for_message(message_type)
+            if requirements:
+                console.print(
+                    requirements_table(f"{actor.title} sends {message_type}", requirements)
+                )
+    journeys = profile.journey_requirements()
+    if journeys:
+        console.print(requirements_table("Across a journey", journeys))
