@@ -214,21 +214,24 @@ def test_a_failing_exchange_is_reproduced_by_its_curl_command(tmp_path: Path) ->
 
 
 def test_an_unreachable_target_is_one_clear_error() -> None:
+    # A port of ours, bound but not listening for the whole test: the kernel refuses every
+    # connection to it, and no other process can take it meanwhile (a port closed and then
+    # reused as "unreachable" could be taken by anyone).
     with socket.socket() as probe_socket:
         probe_socket.bind(("127.0.0.1", 0))
         port = probe_socket.getsockname()[1]
-    proc = run_cli(
-        "probe",
-        "--target",
-        f"http://127.0.0.1:{port}",
-        "--actor",
-        "court",
-        "--auth",
-        f"bearer:{TOKEN_ENV}",
-        "-n",
-        "0",
-        env={TOKEN_ENV: SECRET},
-    )
+        proc = run_cli(
+            "probe",
+            "--target",
+            f"http://127.0.0.1:{port}",
+            "--actor",
+            "court",
+            "--auth",
+            f"bearer:{TOKEN_ENV}",
+            "-n",
+            "0",
+            env={TOKEN_ENV: SECRET},
+        )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert f"http://127.0.0.1:{port}/v1/prosecution-cases" in proc.stderr

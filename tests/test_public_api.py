@@ -214,9 +214,15 @@ def test_each_setup_problem_raises_its_kind(tmp_path: Path) -> None:
     bad_schema.write_text('{"type": 12}')
     with pytest.raises(interopcheck.SchemaError, match=r"bad\.json"):
         interopcheck.validate([str(JOURNEY)], schema=bad_schema)
-    with pytest.raises(interopcheck.CredentialError, match="INTEROPCHECK_TEST_UNSET"):
+    with (
+        socket.socket() as ours,  # bound, never listening: nothing could answer anyway
+        pytest.raises(interopcheck.CredentialError, match="INTEROPCHECK_TEST_UNSET"),
+    ):
+        ours.bind(("127.0.0.1", 0))
         interopcheck.probe(
-            "http://127.0.0.1:9", actor="court", auth="bearer:INTEROPCHECK_TEST_UNSET"
+            f"http://127.0.0.1:{ours.getsockname()[1]}",
+            actor="court",
+            auth="bearer:INTEROPCHECK_TEST_UNSET",
         )
     run = interopcheck.validate([str(JOURNEY)])
     with pytest.raises(interopcheck.SigningError, match=r"no-key\.pem"):
