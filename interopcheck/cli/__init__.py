@@ -15,6 +15,7 @@ import typer
 import typer.main
 
 from interopcheck import __version__
+from interopcheck.cli import apis as apis_cli
 from interopcheck.cli import compat as compat_cli
 from interopcheck.cli import config_command as config_cli
 from interopcheck.cli import demo as demo_cli
@@ -54,6 +55,7 @@ app.command(name="compat", no_args_is_help=True)(compat_cli.compat)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(schemas_cli.app, name="schemas")
 app.add_typer(profiles_cli.app, name="profiles")
+app.add_typer(apis_cli.app, name="apis")
 app.command(name="config")(config_cli.config)
 
 

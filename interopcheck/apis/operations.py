@@ -1,0 +1,334 @@
+"""Every operation of an API document, in one shape whatever the version.
+
+OpenAPI 3.0 and 3.1 and Swagger 2.0 say the same things in different places: a 2.0 ``body`` or
+``formData`` parameter is a 3.x request body, 2.0 ``produces``/``consumes`` are 3.x media
+types, 2.0 ``securityDefinitions`` are 3.x ``securitySchemes``. This module reads a validated
+bundle (``apis/read.py``, ``apis/validate.py``) into ``Operation`` records: method, path, id,
+parameters (path-item parameters merged with the operation's), request bodies by media type,
+responses by status, and the security it requires (alternatives of schemes that must all be
+met). ``$ref``s to parameters, request bodies and responses are followed through the bundle's
+files; schemas are kept as written, with the file they are written in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urldefrag, urlsplit
+
+from interopcheck.apis.read import ApiBundle, read_bundle
+from interopcheck.apis.validate import Version, validate_bundle
+from interopcheck.errors import ApiDocumentError
+from interopcheck.sources.positions import unescape_pointer_token
+
+Method = Literal["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+METHODS: tuple[Method, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+Location = Literal["path", "query", "header", "cookie"]
+MULTIPART, URLENCODED = "multipart/form-data", "application/x-www-form-urlencoded"
+#: A Swagger 2.0 parameter's fields that make up its schema (3.x puts them under ``schema``).
+SCHEMA_KEYS_20 = (
+    "type", "format", "items", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems",
+    "multipleOf", "default", "collectionFormat",
+)  # fmt: skip
+SchemeKind = Literal["bearer", "basic", "api-key", "oauth2", "openid-connect", "mutual-tls", "http"]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A schema as written, and the file whose ``$ref``s it resolves against."""
+
+    value: Any
+    file: Path
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: Location
+    required: bool
+    schema: Schema | None
+    style: str | None = None
+    explode: bool | None = None
+
+
+@dataclass(frozen=True)
+class Body:
+    media_type: str
+    schema: Schema | None
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str
+    """``200``, ``2XX`` or ``default``."""
+    bodies: tuple[Body, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: SchemeKind
+    location: Location | None = None
+    """Where an API key goes (``header``, ``query`` or ``cookie``)."""
+    parameter: str | None = None
+    """The API key's header, query or cookie name."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: Method
+    path: str
+    operation_id: str | None
+    parameters: tuple[Parameter, ...]
+    request_bodies: tuple[Body, ...]
+    body_required: bool
+    responses: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]
+    """Alternatives, each the scheme names that must all be met (an empty alternative: no
+    credentials is also accepted); ``()``: the operation declares no security."""
+    deprecated: bool = False
+    summary: str = ""
+
+    @property
+    def id(self) -> str:
+        """The endpoint id: the ``operationId`` as written, else ``METHOD /path``."""
+        return self.operation_id or f"{self.method.upper()} {self.path}"
+
+
+@dataclass(frozen=True)
+class ApiDocument:
+    path: Path
+    version: Version
+    title: str
+    api_version: str
+    files: int
+    operations: tuple[Operation, ...]
+    security_schemes: dict[str, SecurityScheme] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """What the validator noted without refusing (a contact email that is not one)."""
+
+
+def load_api(path: Path, ref_schemas: tuple[Path, ...] = ()) -> ApiDocument:
+    """Read, validate and normalise the API document at ``path``."""
+    bundle = read_bundle(path, ref_schemas)
+    version, notes = validate_bundle(bundle)
+    reader = _Reader(bundle, version)
+    document = bundle.document
+    info = document.get("info") or {}
+    return ApiDocument(
+        path=path,
+        version=version,
+        title=str(info.get("title", "")),
+        api_version=str(info.get("version", "")),
+        files=len(bundle.files),
+        operations=tuple(reader.operations()),
+        security_schemes=reader.schemes(),
+        notes=tuple(notes),
+    )
+
+
+class _Reader:
+    def __init__(self, bundle: ApiBundle, version: Version) -> None:
+        self.bundle = bundle
+        self.version = version
+        self.document = bundle.document
+
+    # -- references ---------------------------------------------------------------------------
+
+    def resolve(self, node: Any, file: Path) -> tuple[Any, Path]:
+        """Follow ``$ref`` (to this file or another of the bundle) until a value is reached."""
+        seen = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            seen += 1
+            if seen > 64:
+                raise ApiDocumentError(f"{file}: a $ref chain longer than 64 (a cycle?)")
+            reference, fragment = urldefrag(node["$ref"])
+            target = file
+            if reference:
+                found = self.bundle.file_of(reference)
+                if found is None:
+                    local = (file.parent / unquote(urlsplit(reference).path)).resolve()
+                    found = self.bundle.files.get(local)
+                if found is None:
+                    raise ApiDocumentError(f"{file}: $ref {node['$ref']!r} names no file read")
+                target = found.path
+            node = self._at(self.bundle.files[target].value, fragment, node["$ref"], file)
+            file = target
+        return node, file
+
+    @staticmethod
+    def _at(value: Any, fragment: str, reference: str, file: Path) -> Any:
+        for token in [t for t in fragment.split("/") if t]:
+            key = unescape_pointer_token(unquote(token))
+            if isinstance(value, dict) and key in value:
+                value = value[key]
+            elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
+                value = value[int(key)]
+            else:
+                raise ApiDocumentError(f"{file}: $ref {reference!r} names nothing in its file")
+        return value
+
+    # -- operations ---------------------------------------------------------------------------
+
+    def operations(self) -> list[Operation]:
+        found = []
+        root = self.bundle.root
+        for path, item in (self.document.get("paths") or {}).items():
+            item, item_file = self.resolve(item, root)
+            if not isinstance(item, dict):
+                continue
+            shared = item.get("parameters") or []
+            for method in METHODS:
+                operation = item.get(method)
+                if isinstance(operation, dict):
+                    found.append(self._operation(method, path, operation, shared, item_file))
+        return found
+
+    def _operation(
+        self, method: Method, path: str, operation: dict[str, Any], shared: list[Any], file: Path
+    ) -> Operation:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], Path]] = {}
+        for raw in [*shared, *(operation.get("parameters") or [])]:
+            parameter, at = self.resolve(raw, file)
+            if isinstance(parameter, dict):
+                merged[(str(parameter.get("name")), str(parameter.get("in")))] = (parameter, at)
+        parameters: list[Parameter] = []
+        bodies: list[Body] = []
+        body_required = False
+        if self.version == "2.0":
+            consumes = operation.get("consumes") or self.document.get("consumes") or []
+            form = [(p, at) for p, at in merged.values() if p.get("in") == "formData"]
+            for parameter, at in merged.values():
+                if parameter.get("in") == "body":
+                    media = consumes or ["application/json"]
+                    schema = Schema(parameter.get("schema"), at)
+                    bodies.extend(Body(m, schema) for m in media)
+                    body_required = bool(parameter.get("required"))
+            if form:
+                bodies.extend(_form_bodies(form, consumes))
+                body_required = any(p.get("required") for p, _ in form)
+        else:
+            body, at = self.resolve(operation.get("requestBody"), file)
+            if isinstance(body, dict):
+                body_required = bool(body.get("required"))
+                for media, content in (body.get("content") or {}).items():
+                    bodies.append(Body(media, _schema_in(content, at)))
+        for parameter, at in merged.values():
+            location = parameter.get("in")
+            if location in ("path", "query", "header", "cookie"):
+                parameters.append(self._parameter(parameter, at))
+        return Operation(
+            method=method,
+            path=path,
+            operation_id=operation.get("operationId"),
+            parameters=tuple(parameters),
+            request_bodies=tuple(bodies),
+            body_required=body_required,
+            responses=tuple(self._responses(operation, file)),
+            security=self._security(operation),
+            deprecated=bool(operation.get("deprecated")),
+            summary=str(operation.get("summary") or ""),
+        )
+
+    def _parameter(self, parameter: dict[str, Any], at: Path) -> Parameter:
+        if self.version == "2.0":
+            schema: Any = {k: parameter[k] for k in SCHEMA_KEYS_20 if k in parameter} or None
+        else:
+            schema = parameter.get("schema")
+        return Parameter(
+            name=str(parameter.get("name")),
+            location=parameter["in"],
+            required=bool(parameter.get("required")) or parameter.get("in") == "path",
+            schema=Schema(schema, at) if schema is not None else None,
+            style=parameter.get("style"),
+            explode=parameter.get("explode"),
+        )
+
+    def _responses(self, operation: dict[str, Any], file: Path) -> list[Response]:
+        produces = operation.get("produces") or self.document.get("produces") or []
+        found = []
+        for status, raw in (operation.get("responses") or {}).items():
+            if str(status).startswith("x-"):
+                continue
+            response, at = self.resolve(raw, file)
+            if not isinstance(response, dict):
+                continue
+            if self.version == "2.0":
+                schema = response.get("schema")
+                media = produces or (["application/json"] if schema is not None else [])
+                bodies = tuple(Body(m, Schema(schema, at) if schema else None) for m in media)
+            else:
+                bodies = tuple(
+                    Body(
+                        m,
+                        Schema(c["schema"], at) if isinstance(c, dict) and "schema" in c else None,
+                    )
+                    for m, c in (response.get("content") or {}).items()
+                )
+            found.append(Response(str(status), bodies, str(response.get("description") or "")))
+        return found
+
+    def _security(self, operation: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+        required = operation.get("security", self.document.get("security")) or []
+        return tuple(tuple(sorted(a)) for a in required if isinstance(a, dict))
+
+    # -- security schemes ---------------------------------------------------------------------
+
+    def schemes(self) -> dict[str, SecurityScheme]:
+        if self.version == "2.0":
+            raw = self.document.get("securityDefinitions") or {}
+        else:
+            raw = (self.document.get("components") or {}).get("securitySchemes") or {}
+        found = {}
+        for name, definition in raw.items():
+            definition, _ = self.resolve(definition, self.bundle.root)
+            if isinstance(definition, dict):
+                found[name] = _scheme(name, definition)
+        return found
+
+
+def _schema_in(content: Any, at: Path) -> Schema | None:
+    schema = content.get("schema") if isinstance(content, dict) else None
+    return Schema(schema, at) if schema is not None else None
+
+
+def _form_bodies(form: list[tuple[dict[str, Any], Path]], consumes: list[str]) -> list[Body]:
+    """A 2.0 operation's ``formData`` parameters as one object body per form media type."""
+    properties = {}
+    required = []
+    for parameter, _ in form:
+        properties[str(parameter["name"])] = {
+            k: parameter[k] for k in SCHEMA_KEYS_20 if k in parameter and k != "required"
+        }
+        if parameter.get("required"):
+            required.append(str(parameter["name"]))
+    schema = {"type": "object", "properties": properties, "required": required}
+    has_file = any(p.get("type") == "file" for p, _ in form)
+    forms = [
+        m for m in consumes if m in ("multipart/form-data", "application/x-www-form-urlencoded")
+    ]
+    media = forms or (
+        ["multipart/form-data"] if has_file else ["application/x-www-form-urlencoded"]
+    )
+    return [Body(m, Schema(schema, form[0][1])) for m in media]
+
+
+def _scheme(name: str, definition: dict[str, Any]) -> SecurityScheme:
+    kind = str(definition.get("type", ""))
+    if kind == "apiKey":
+        return SecurityScheme(name, "api-key", definition.get("in"), definition.get("name"))
+    if kind == "http":
+        scheme = str(definition.get("scheme", "")).lower()
+        return SecurityScheme(
+            name, "bearer" if scheme == "bearer" else "basic" if scheme == "basic" else "http"
+        )
+    if kind == "basic":
+        return SecurityScheme(name, "basic")
+    if kind == "oauth2":
+        return SecurityScheme(name, "oauth2")
+    if kind == "openIdConnect":
+        return SecurityScheme(name, "openid-connect")
+    return SecurityScheme(name, "mutual-tls")

@@ -1,0 +1,217 @@
+"""API documents as people write them (issue 16, part 1), on the real corpus in tests/data:
+every document openapi-spec-validator accepts loads, every one it refuses is a located error,
+every operation is read (the counts by method are the corpus manifest's own), multi-file
+documents are followed, and nothing is ever fetched."""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interopcheck.apis.operations import load_api
+from interopcheck.errors import ApiDocumentError
+from tests.conftest import TEST_DATA, run_cli
+
+CORPUS = TEST_DATA / "api-corpus"
+MANIFEST = [
+    e for e in json.loads((CORPUS / "manifest.json").read_text()) if e["kind"] != "jsonschema"
+]
+REPORT = json.loads((CORPUS / "validation-report.json").read_text())
+DOCUMENTS = [e for e in MANIFEST if e["kind"] in ("openapi", "swagger2")]
+#: Absolute $refs name these local copies by their $id (the corpus maps them the same way).
+REF_SCHEMAS = {"openapi/moj-opg-data-lpa-store": ("schemas",)}
+#: Refused by the corpus's check for a ``format`` only (a contact email holding two addresses):
+#: a note here, not a refusal.
+FORMAT_ONLY: set[str] = set()
+
+
+def _main(entry: dict[str, Any]) -> Path:
+    return CORPUS / entry["dir"] / entry["main"]
+
+
+def _refs(entry: dict[str, Any]) -> tuple[Path, ...]:
+    return tuple(CORPUS / entry["dir"] / d for d in REF_SCHEMAS.get(entry["dir"], ()))
+
+
+def _accepted(entry: dict[str, Any]) -> bool:
+    section = "openapi" if entry["kind"] == "openapi" else "swagger2"
+    return bool(REPORT[section][entry["dir"]]["ok"])
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading is offline: any attempt to connect anywhere fails the test."""
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        raise AssertionError(f"an API document load tried to connect to {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def test_the_corpus_is_here() -> None:
+    assert len(DOCUMENTS) == 72
+    assert sum(1 for e in DOCUMENTS if e["kind"] == "openapi") == 32
+    assert len(COUNTED) >= 60
+
+
+@pytest.mark.parametrize("entry", DOCUMENTS, ids=lambda e: e["dir"])
+def test_each_document_loads_or_is_refused_as_its_validator_says(entry: dict[str, Any]) -> None:
+    try:
+        api = load_api(_main(entry), _refs(entry))
+    except ApiDocumentError as refused:
+        assert not _accepted(entry), str(refused)
+        message = str(refused)
+        assert message.startswith(f"{_main(entry)}:")
+        assert re.match(r".+:\d+:\d+: not valid (OpenAPI 3\.\d\.\d|Swagger 2\.0)", message)
+        assert "\n" not in message and len(message) < 400
+        return
+    if not _accepted(entry):
+        # the corpus's check refused it for a format only: here that is a note
+        assert api.notes and all("is not a" in note for note in api.notes), entry["dir"]
+        FORMAT_ONLY.add(entry["dir"])
+        return
+    assert api.operations, entry["dir"]
+
+
+def _counted(entry: dict[str, Any]) -> str | None:
+    return next((f for f in entry["features"] if f.startswith("ops ")), None)
+
+
+COUNTED = [e for e in DOCUMENTS if _counted(e) and _accepted(e)]
+
+
+@pytest.mark.parametrize("entry", COUNTED, ids=lambda e: e["dir"])
+def test_every_operation_is_read(entry: dict[str, Any]) -> None:
+    """The corpus manifest counts each document's operations by method ("ops GET9/PUT1/POST2").
+    Webhooks are operations the API calls, not ones it serves, so they are not endpoints here;
+    the manifest counts them for one document and not for another, and either is accepted."""
+    counted = _counted(entry)
+    assert counted is not None
+    api = load_api(_main(entry), _refs(entry))
+    expected = collections.Counter(
+        {method.lower(): int(n) for method, n in re.findall(r"([A-Z]+)(\d+)", counted[4:])}
+    )
+    read = collections.Counter(o.method for o in api.operations)
+    assert read in (expected, expected - api_webhooks(_main(entry)))
+    assert len({o.id for o in api.operations}) == len(api.operations)
+
+
+def api_webhooks(path: Path) -> collections.Counter[str]:
+    """Operations under a 3.1 document's ``webhooks`` (read straight from the file)."""
+    import yaml
+
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    found: collections.Counter[str] = collections.Counter()
+    for item in (document.get("webhooks") or {}).values():
+        target = item
+        if "$ref" in item:
+            target = yaml.safe_load((path.parent / item["$ref"]).read_text(encoding="utf-8"))
+        found.update(m for m in target if m in ("get", "put", "post", "delete", "patch"))
+    return found
+
+
+def test_the_refused_openapi_documents_are_located_where_they_go_wrong() -> None:
+    refused = {}
+    for entry in DOCUMENTS:
+        if entry["kind"] == "openapi" and not _accepted(entry):
+            with pytest.raises(ApiDocumentError) as raised:
+                load_api(_main(entry), _refs(entry))
+            refused[entry["dir"]] = str(raised.value)
+    assert set(refused) == {"openapi/redoc-demo-openapi-3.0", "openapi/redoc-demo-openapi-3.1"}
+    assert refused["openapi/redoc-demo-openapi-3.0"].endswith(
+        "openapi.yaml:1109:7: not valid OpenAPI 3.0.0 (at /components/schemas/User): "
+        "matches none of the forms the specification allows here"
+    )
+    assert (
+        "openapi-3-1.yaml:55:5: not valid OpenAPI 3.1.0 (at /info/license)"
+        in refused["openapi/redoc-demo-openapi-3.1"]
+    )
+
+
+def test_a_multi_file_document_is_followed_through_its_files() -> None:
+    api = load_api(CORPUS / "openapi/hmrc-business-details-api-v2/application.yaml")
+    assert api.files == 35 and api.version == "3.0"
+    listed = next(o for o in api.operations if o.method == "get" and "{nino}" in o.path)
+    names = {(p.location, p.name) for p in listed.parameters}
+    assert ("path", "nino") in names and ("header", "Accept") in names  # from common/*.yaml
+    assert all(o.security for o in api.operations)
+
+
+def test_an_absolute_ref_is_never_fetched_and_says_how_to_map_it() -> None:
+    entry = next(e for e in DOCUMENTS if e["dir"] == "openapi/moj-opg-data-lpa-store")
+    with pytest.raises(ApiDocumentError, match=r"openapi\.yaml:\d+:\d+: \$ref 'https://") as raised:
+        load_api(_main(entry))
+    assert "--ref-schemas" in str(raised.value)
+    api = load_api(_main(entry), _refs(entry))
+    assert api.version == "3.1" and api.files == 4
+
+
+def test_unquoted_integer_response_codes_are_read_as_codes() -> None:
+    path = CORPUS / "openapi/moj-opg-data-lpa-uid/openapi.yaml"
+    assert re.search(r"^\s+[0-9]{3}:\s*$", path.read_text(), re.M)
+    api = load_api(path)
+    assert all(
+        r.status.isdigit() or r.status == "default" for o in api.operations for r in o.responses
+    )
+    assert any(r.status == "201" for o in api.operations for r in o.responses)
+
+
+def test_swagger_2_bodies_media_types_and_security_are_read() -> None:
+    api = load_api(CORPUS / "swagger2/other/alphagov-pay-publicapi-swagger" / _swagger_main())
+    posted = [o for o in api.operations if o.method == "post"]
+    assert posted and any(
+        b.media_type == "application/json" for o in posted for b in o.request_bodies
+    )
+    assert api.security_schemes
+
+
+def _swagger_main() -> str:
+    entry = next(
+        e for e in DOCUMENTS if e["dir"] == "swagger2/other/alphagov-pay-publicapi-swagger"
+    )
+    return str(entry["main"])
+
+
+def test_a_missing_referenced_file_is_an_error_at_the_ref(tmp_path: Path) -> None:
+    root = tmp_path / "api.yaml"
+    root.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
+        "  /a:\n    $ref: './paths/a.yaml'\n"
+    )
+    with pytest.raises(ApiDocumentError, match=r"api\.yaml:5:\d+: cannot read .*a\.yaml"):
+        load_api(root)
+
+
+def test_the_cli_lists_every_operation_and_refuses_with_one_line() -> None:
+    shown = run_cli(
+        "apis", "show", str(CORPUS / "openapi/hmrc-obligations-api-v3/application.yaml")
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "OpenAPI 3.0, 14 files, 2 operations" in shown.stdout
+    assert "GET /obligations/details/{nino}/crystallisation" in shown.stdout
+    as_json = run_cli(
+        "apis",
+        "show",
+        "--json",
+        str(CORPUS / "openapi/hmcts-api-cp-crime-results-pcr/openapi-spec.yml"),
+    )
+    document = json.loads(as_json.stdout)
+    assert [o["method"] for o in document["operations"]].count("GET") == 1
+    [posted] = [o for o in document["operations"] if o["method"] == "POST"]
+    [read] = [o for o in document["operations"] if o["method"] == "GET"]
+    # the document's default: a bearer token AND an API key header; the POST opts out
+    assert read["security"] == [["bearerAuth", "subscriptionKey"]]
+    assert posted["security"] == []
+    assert document["securitySchemes"]["subscriptionKey"]["in"] == "header"
+    refused = run_cli(
+        "apis", "show", str(CORPUS / "openapi/redoc-demo-openapi-3.1/openapi-3-1.yaml")
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    assert ":55:5: not valid OpenAPI 3.1.0" in refused.stderr
