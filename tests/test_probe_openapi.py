@@ -5,6 +5,8 @@ and adds domain requirements; probe tests a real server (started here, on loopba
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 import uuid
 from pathlib import Path
 from typing import Any
@@ -130,7 +132,12 @@ def test_a_server_that_stores_whatever_parses_is_caught() -> None:
     ("text", "message"),
     [
         ("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n", "no POST or PUT"),
-        ("swagger: '2.0'\n", "not an OpenAPI 3.0 or 3.1 document"),
+        ("swagger: '2.0'\n", r"api\.yaml:1:1: not valid Swagger 2\.0: .info. is a required"),
+        (
+            "swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n",
+            "can be listed .interopcheck apis show. but not yet be a profile's api",
+        ),
+        ("openapi: 2.5\n", "not an OpenAPI 3.0, 3.1 or Swagger 2.0 document"),
         (
             "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    post:\n"
             "      requestBody: {content: {application/json: {schema: {type: object}}}}\n"
@@ -180,3 +187,44 @@ def test_the_sandboxs_openapi_document_for_an_api_of_ones_own(tmp_path: Path) ->
     }
     referral = document["components"]["schemas"]["Referral"]  # dereferenced, standing alone
     assert "$ref" not in json.dumps(referral) and referral["required"][0] == "referralId"
+
+
+def test_a_multi_file_api_document_with_spring_style_codes_is_a_profiles_api(
+    tmp_path: Path,
+) -> None:
+    """The own-api example split as real documents are: a component in another file, reached
+    by a relative $ref, and response codes as unquoted integers. Validation follows the $ref
+    into the other file: a payload that breaks only what that file says is refused."""
+    shutil.copytree(EXAMPLES / "own-api", tmp_path / "api")
+    root = tmp_path / "api" / "referrals-openapi.yaml"
+    text = root.read_text()
+    start = text.index("    YoungPerson:\n")
+    end = text.index("    Acknowledgement:\n")
+    young_person = textwrap.dedent(text[start:end]).split("\n", 1)[1]
+    (tmp_path / "api" / "schemas").mkdir()
+    (tmp_path / "api" / "schemas" / "young-person.yaml").write_text(textwrap.dedent(young_person))
+    text = text[:start] + text[end:]
+    text = text.replace(
+        "{$ref: '#/components/schemas/YoungPerson'}", "{$ref: './schemas/young-person.yaml'}"
+    )
+    text = text.replace("'201':", "201:")
+    root.write_text(text)
+    assert "201:" in text and "young-person.yaml" in text
+    generated = run_cli(
+        "generate", "-p", str(tmp_path / "api" / "profile.yaml"), "--type", "Referral",
+        "-n", "1", "--seed", "1",
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+    referral = json.loads(generated.stdout.splitlines()[0])
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(referral))
+    del referral["youngPerson"]["familyName"]  # required only by the other file's schema
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(referral))
+    profile = str(tmp_path / "api" / "profile.yaml")
+    fine = run_cli("validate", "-p", profile, "--type", "Referral", str(good))
+    assert fine.returncode == 0, fine.stdout + fine.stderr
+    refused = run_cli("validate", "-p", profile, "--type", "Referral", str(bad), "-f", "json")
+    assert refused.returncode == 1
+    findings = [f for r in json.loads(refused.stdout)["results"] for f in r["findings"]]
+    assert any(f["pointer"] == "/youngPerson" and "familyName" in f["message"] for f in findings)

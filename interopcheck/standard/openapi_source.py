@@ -17,7 +17,6 @@ from typing import Any
 
 from interopcheck.domain.http import is_token
 from interopcheck.errors import ApiDocumentError
-from interopcheck.sources.parse import ParseProblem, compose_yaml, parse_json, yaml_node_to_json
 from interopcheck.sources.positions import unescape_pointer_token
 from interopcheck.standard.catalog import SchemaEntry
 
@@ -50,23 +49,33 @@ class OpenApiSource:
     correlation_header: str | None
 
 
-def read_document(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ApiDocumentError(f"{path}: cannot read the OpenAPI document: {exc}") from None
-    try:
-        if path.suffix.lower() == ".json":
-            document = parse_json(text)
-        else:
-            node = compose_yaml(text)
-            document = yaml_node_to_json(node) if node is not None else None
-    except ParseProblem as problem:
-        where = f"{path}:{problem.line or 1}:{problem.column or 1}"
-        raise ApiDocumentError(f"{where}: {problem.message}") from None
-    if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3."):
-        raise ApiDocumentError(f"{path}: not an OpenAPI 3.0 or 3.1 document (no 'openapi: 3.x')")
-    return document
+def read_document(path: Path) -> tuple[dict[str, Any], list[SchemaEntry]]:
+    """The root document (3.0 rewritten to 2020-12 where validity differs) and an entry for
+    every other file its ``$ref``s reach, so that references between files resolve. Read and
+    judged by ``apis/`` (openapi-spec-validator; errors at file:line:col in the document)."""
+    from interopcheck.apis.read import read_bundle
+    from interopcheck.apis.validate import validate_bundle
+
+    bundle = read_bundle(path)
+    version, _ = validate_bundle(bundle)
+    if version == "2.0":
+        raise ApiDocumentError(
+            f"{path}: a Swagger 2.0 document can be listed (interopcheck apis show) but not "
+            "yet be a profile's api: give an OpenAPI 3.0 or 3.1 document"
+        )
+    convert = _from_30 if version == "3.0" else (lambda value: value)
+    others = [
+        SchemaEntry(
+            name=f"{path.stem}.{file.path.name}",
+            uri=file.path.as_uri(),
+            path=file.path,
+            document=convert(file.value),
+            standard=path.stem,
+        )
+        for file in bundle.files.values()
+        if file.path != bundle.root and isinstance(file.value, dict)
+    ]
+    return convert(bundle.document), others
 
 
 def load_openapi(path: Path, actor: str) -> OpenApiSource:
@@ -84,10 +93,7 @@ def load_openapi(path: Path, actor: str) -> OpenApiSource:
 
 
 def _load_openapi(path: Path, actor: str) -> OpenApiSource:
-    document = read_document(path)
-    version_30 = str(document["openapi"]).startswith("3.0")
-    if version_30:
-        document = _from_30(document)
+    document, others = read_document(path)
     components = (document.get("components") or {}).get("schemas") or {}
     uri = path.resolve().as_uri()
     info = document.get("info") or {}
@@ -121,7 +127,7 @@ def _load_openapi(path: Path, actor: str) -> OpenApiSource:
     whole = SchemaEntry(
         name=f"{stem}.openapi", uri=uri, path=path, document=document, standard=stem
     )
-    entries = [whole]
+    entries = [whole, *others]
     receiving = {o.receives for o in operations}
     for name in sorted(used):
         entries.append(
