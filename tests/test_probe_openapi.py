@@ -140,9 +140,9 @@ def test_a_server_that_stores_whatever_parses_is_caught() -> None:
         ("openapi: 2.5\n", "not an OpenAPI 3.0, 3.1 or Swagger 2.0 document"),
         (
             "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    post:\n"
-            "      requestBody: {content: {application/json: {schema: {type: object}}}}\n"
+            "      requestBody: {content: {application/json: {}}}\n"
             "      responses: {'200': {description: ok}}\n",
-            "as a \\$ref to #/components/schemas/NAME",
+            "paths//a/post: request body: the body has no schema object",
         ),
     ],
 )
@@ -228,3 +228,45 @@ def test_a_multi_file_api_document_with_spring_style_codes_is_a_profiles_api(
     assert refused.returncode == 1
     findings = [f for r in json.loads(refused.stdout)["results"] for f in r["findings"]]
     assert any(f["pointer"] == "/youngPerson" and "familyName" in f["message"] for f in findings)
+
+
+def test_bodies_written_in_place_are_message_types_of_their_operation(tmp_path: Path) -> None:
+    """An array request body and an object response written inline (as Spring and many real
+    documents write them), with a $ref inside to a component: each is a message type named
+    after its operation, and its inner reference still resolves."""
+    api = tmp_path / "api.yaml"
+    api.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /results:\n    post:\n"
+        "      operationId: postResults\n"
+        "      requestBody:\n        required: true\n        content:\n"
+        "          application/json:\n            schema:\n              type: array\n"
+        "              items: {$ref: '#/components/schemas/Result'}\n"
+        "      responses:\n        201:\n          description: stored\n          content:\n"
+        "            application/json:\n              schema:\n                type: object\n"
+        "                properties: {stored: {type: integer}}\n"
+        "components:\n  schemas:\n    Result:\n      type: object\n      required: [code]\n"
+        "      properties: {code: {type: string, pattern: '^[0-9]{4}$'}}\n"
+    )
+    source = load_openapi(api, "court")
+    [operation] = source.operations
+    assert (operation.receives, operation.response, operation.accepted) == (
+        "post-results-request",
+        "post-results-response",
+        201,
+    )
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        "id: results\nversion: 1.0.0\ntitle: r\nactors:\n  court: {title: Court, "
+        "receives: [post-results-request]}\napi: {openapi: api.yaml, actor: court}\n"
+        "requirements:\n  - id: R-1\n    level: MUST\n    text: Results conform to the API.\n"
+        "    check: {schema: post-results-request}\n"
+    )
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text('[{"code": "1002"}]')
+    bad.write_text('[{"code": "10"}]')
+    spec = ["validate", "-p", str(profile), "--type", "post-results-request"]
+    assert run_cli(*spec, str(good)).returncode == 0
+    refused = run_cli(*spec, str(bad), "-f", "json")
+    assert refused.returncode == 1
+    [finding] = json.loads(refused.stdout)["results"][0]["findings"]
+    assert finding["pointer"] == "/0/code"

@@ -10,6 +10,7 @@ OpenAPI 3.0's differences from JSON Schema that change validity (``nullable``, b
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,7 @@ def _load_openapi(path: Path, actor: str) -> OpenApiSource:
     stem = path.stem
     operations: list[OpenApiOperation] = []
     used: set[str] = set()
+    inline: dict[str, dict[str, Any]] = {}
     for route, item in (document.get("paths") or {}).items():
         for method in METHODS:
             operation = (item or {}).get(method)
@@ -110,18 +112,19 @@ def _load_openapi(path: Path, actor: str) -> OpenApiSource:
             body = _json_content(operation.get("requestBody"), document)
             if body is None:
                 continue
-            receives = _component_name(body.get("schema"), where + ": request body")
-            accepted, response = _success(operation, document, where)
-            error = _error(operation, document)
             operation_id = str(operation.get("operationId") or f"{method}-{route}")
             slug = re.sub(r"[^a-z0-9-]+", "-", _kebab(operation_id)).strip("-")[:63] or "operation"
+            names = _Names(uri, inline)
+            receives = names.of(body.get("schema"), f"{slug}-request", where + ": request body")
+            accepted, response = _success(operation, document, where, names, slug)
+            error = _error(operation, document, names, slug)
             operations.append(
                 OpenApiOperation(slug, method.upper(), route, receives, accepted, response, error)
             )
             used |= {n for n in (receives, response, error) if n}
     if not operations:
         raise ApiDocumentError(f"{path}: no POST or PUT operation with a JSON request body")
-    missing = sorted(n for n in used if n not in components)
+    missing = sorted(n for n in used if n not in components and n not in inline)
     if missing:
         raise ApiDocumentError(f"{path}: components/schemas has no {', '.join(missing)}")
     whole = SchemaEntry(
@@ -130,19 +133,25 @@ def _load_openapi(path: Path, actor: str) -> OpenApiSource:
     entries = [whole, *others]
     receiving = {o.receives for o in operations}
     for name in sorted(used):
+        urn = f"urn:interopcheck:openapi:{stem}:{name}"
+        if name in inline:  # a body schema written in place (an array, an object): as written
+            schema: dict[str, Any] = {**inline[name], "$schema": DIALECT, "$id": urn}
+            schema.setdefault("title", name)
+        else:
+            component = components[name]
+            title = component.get("title") if isinstance(component, dict) else None
+            schema = {
+                "$schema": DIALECT,
+                "$id": urn,
+                "title": str(title or name),
+                "$ref": f"{uri}#/components/schemas/{name}",
+            }
         entries.append(
             SchemaEntry(
                 name=name,
-                uri=f"urn:interopcheck:openapi:{stem}:{name}",
+                uri=urn,
                 path=path,
-                document={
-                    "$schema": DIALECT,
-                    "$id": f"urn:interopcheck:openapi:{stem}:{name}",
-                    "title": str(components[name].get("title") or name)
-                    if isinstance(components[name], dict)
-                    else name,
-                    "$ref": f"{uri}#/components/schemas/{name}",
-                },
+                document=schema,
                 standard=stem,
                 version=api_version,
                 message_type=name if name in receiving else None,
@@ -193,35 +202,61 @@ def _json_content(holder: Any, document: dict[str, Any]) -> dict[str, Any] | Non
     return None
 
 
-def _component_name(schema: Any, where: str) -> str:
-    ref = schema.get("$ref") if isinstance(schema, dict) else None
-    prefix = "#/components/schemas/"
-    if not isinstance(ref, str) or not ref.startswith(prefix):
-        raise ApiDocumentError(
-            f"{where}: give the body schema as a $ref to #/components/schemas/NAME "
-            "(the name becomes the message type)"
-        )
-    return ref[len(prefix) :]
+class _Names:
+    """The message type a body schema stands for: a component's name when the schema is a
+    ``$ref`` to ``#/components/schemas/NAME``; otherwise (an array, an object written in place,
+    a schema in another file) a name of the operation's own, the schema kept as written with
+    its references made absolute so they still resolve into the document."""
+
+    def __init__(self, uri: str, inline: dict[str, dict[str, Any]]) -> None:
+        self.uri = uri
+        self.inline = inline
+
+    def of(self, schema: Any, own_name: str, where: str) -> str:
+        ref = schema.get("$ref") if isinstance(schema, dict) else None
+        prefix = "#/components/schemas/"
+        if isinstance(ref, str) and ref.startswith(prefix) and "/" not in ref[len(prefix) :]:
+            return unescape_pointer_token(ref[len(prefix) :])
+        if not isinstance(schema, dict):
+            raise ApiDocumentError(f"{where}: the body has no schema object")
+        self.inline[own_name] = _absolute_refs(schema, self.uri)
+        return own_name
+
+
+def _absolute_refs(schema: dict[str, Any], base: str) -> dict[str, Any]:
+    """A copy of ``schema`` whose ``$ref``s are absolute URIs against ``base`` (the document)."""
+    from urllib.parse import urljoin
+
+    from interopcheck.sources.walk import walk
+
+    copied: dict[str, Any] = json.loads(json.dumps(schema))
+    for _, node in walk(copied):
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            node["$ref"] = urljoin(base, node["$ref"])
+    return copied
 
 
 def _success(
-    operation: dict[str, Any], document: dict[str, Any], where: str
+    operation: dict[str, Any], document: dict[str, Any], where: str, names: _Names, slug: str
 ) -> tuple[int, str | None]:
     responses = operation.get("responses") or {}
     codes = sorted(c for c in map(str, responses) if c.isdigit() and c.startswith("2"))
     if not codes:
         raise ApiDocumentError(f"{where}: no 2xx response declared")
-    body = _json_content(responses.get(codes[0]) or responses.get(int(codes[0])), document)
-    name = _component_name(body["schema"], where) if body and "schema" in body else None
-    return int(codes[0]), name
+    body = _json_content(responses.get(codes[0]), document)
+    if not body or "schema" not in body:
+        return int(codes[0]), None
+    return int(codes[0]), names.of(body["schema"], f"{slug}-response", f"{where}: response")
 
 
-def _error(operation: dict[str, Any], document: dict[str, Any]) -> str | None:
+def _error(
+    operation: dict[str, Any], document: dict[str, Any], names: _Names, slug: str
+) -> str | None:
     responses = operation.get("responses") or {}
     for code in ("400", "422", "4XX", "default"):
         body = _json_content(responses.get(code), document)
-        if body and isinstance(body.get("schema"), dict) and "$ref" in body["schema"]:
-            return _component_name(body["schema"], "error response")
+        if body and isinstance(body.get("schema"), dict):
+            return names.of(body["schema"], f"{slug}-error", "error response")
     return None
 
 
