@@ -270,3 +270,26 @@ def test_bodies_written_in_place_are_message_types_of_their_operation(tmp_path: 
     assert refused.returncode == 1
     [finding] = json.loads(refused.stdout)["results"][0]["findings"]
     assert finding["pointer"] == "/0/code"
+
+
+def test_a_change_in_any_file_of_the_api_document_changes_the_profiles_digest(
+    tmp_path: Path,
+) -> None:
+    """A signed report names the profile by digest: a schema widened in a file the API document
+    reaches by $ref must not still verify."""
+    shutil.copytree(EXAMPLES / "own-api", tmp_path / "api")
+    root = tmp_path / "api" / "referrals-openapi.yaml"
+    text = root.read_text()
+    start, end = text.index("    YoungPerson:\n"), text.index("    Acknowledgement:\n")
+    (tmp_path / "api" / "young-person.yaml").write_text(
+        textwrap.dedent(text[start:end]).split("\n", 1)[1]
+    )
+    root.write_text(
+        (text[:start] + text[end:]).replace(
+            "{$ref: '#/components/schemas/YoungPerson'}", "{$ref: './young-person.yaml'}"
+        )
+    )
+    before = load_profile(str(tmp_path / "api" / "profile.yaml")).digest
+    other = tmp_path / "api" / "young-person.yaml"
+    other.write_text(other.read_text().replace("maxLength: 35", "maxLength: 350"))
+    assert load_profile(str(tmp_path / "api" / "profile.yaml")).digest != before

@@ -319,7 +319,8 @@ def _digest(
     raw: RawProfile, parent: Profile | None, codelists: dict[str, Codelist], api: Api | None
 ) -> str:
     """SHA-256 over every file the profile reads: its YAML, each code list in its own tree and
-    its API document (a widened code list must not still verify), then its parent's digest.
+    its API document, every file of it (a widened code list or schema must not still verify),
+    then its parent's digest.
     Bundled code lists are the tool's own, named by its version in every report."""
     from interopcheck.profile.codelists import DATA_ROOT, codelist_path
 
@@ -331,6 +332,9 @@ def _digest(
     ]
     if api is not None and api.openapi is not None:
         read.append(("openapi", Path(api.openapi)))
+        # a multi-file document: every other file it reaches is part of what is checked
+        others = {Path(e.path) for e in api.schemas} - {Path(api.openapi)}
+        read.extend((f"openapi file {p.name}", p) for p in sorted(others))
     for what, path in read:
         if path is None or DATA_ROOT in path.parents:
             continue  # missing: said where the list is used; bundled: the tool's own
