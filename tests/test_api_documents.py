@@ -124,9 +124,12 @@ def test_the_refused_openapi_documents_are_located_where_they_go_wrong() -> None
                 load_api(_main(entry), _refs(entry))
             refused[entry["dir"]] = str(raised.value)
     assert set(refused) == {"openapi/redoc-demo-openapi-3.0", "openapi/redoc-demo-openapi-3.1"}
+    # located where the nearest allowed form fails (an array where 3.0 wants one schema)
     assert refused["openapi/redoc-demo-openapi-3.0"].endswith(
-        "openapi.yaml:1109:7: not valid OpenAPI 3.0.0 (at /components/schemas/User): "
-        "matches none of the forms the specification allows here"
+        "openapi.yaml:1160:13: not valid OpenAPI 3.0.0 (at /components/schemas/User): "
+        "matches none of the forms the specification allows here (the nearest fails at "
+        "/components/schemas/User/properties/addresses/items: matches none of the forms the "
+        "specification allows here)"
     )
     assert (
         "openapi-3-1.yaml:55:5: not valid OpenAPI 3.1.0 (at /info/license)"
@@ -215,3 +218,19 @@ def test_the_cli_lists_every_operation_and_refuses_with_one_line() -> None:
     assert refused.returncode == 2
     assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
     assert ":55:5: not valid OpenAPI 3.1.0" in refused.stderr
+
+
+def test_a_schema_mistake_deep_in_a_component_is_located_where_it_is(tmp_path: Path) -> None:
+    """A misspelt type deep inside a component: the validator only says the component matches
+    no allowed form; the message and place are those of the misspelling."""
+    api = tmp_path / "api.yaml"
+    api.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n"
+        "  schemas:\n    Referral:\n      type: object\n      properties:\n"
+        "        referralId: {type: strin}\n"
+    )
+    with pytest.raises(ApiDocumentError) as raised:
+        load_api(api)
+    message = str(raised.value)
+    assert message.startswith(f"{api}:9:28: not valid OpenAPI 3.0.3 (at /components/schemas/")
+    assert "/properties/referralId/type: 'strin' is not one of" in message

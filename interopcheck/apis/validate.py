@@ -114,7 +114,40 @@ def _located(bundle: ApiBundle, error: Any) -> str:
         at = f" (in an example or default value, at {pointer})"
     else:
         at = ""
-    return f"{where}: not valid {_name(bundle)}{at}: {_wording(_best(error))}"
+    wording = _wording(_best(error))
+    if _keyword(error) in ("oneOf", "anyOf") and in_root:
+        nearest = _nearest(bundle, path)
+        if nearest is not None:
+            deeper, said = nearest
+            where = root.where(pointer_of(deeper))
+            wording += f" (the nearest fails at {pointer_of(deeper)}: {said})"
+    return f"{where}: not valid {_name(bundle)}{at}: {wording}"
+
+
+def _nearest(bundle: ApiBundle, path: list[Any]) -> tuple[list[Any], str] | None:
+    """Below a place that matches none of the allowed forms, the deepest failure of the form
+    it comes nearest to (python-jsonschema's ``best_match`` over the specification's own
+    schema): where a person should look. Only the wording and place; the verdict stays
+    openapi-spec-validator's."""
+    import jsonschema
+    import openapi_spec_validator.schemas as specification
+    from jsonschema.exceptions import best_match
+
+    schema = {
+        "2.0": specification.schema_v2,
+        "3.0": specification.schema_v30,
+        "3.1": specification.schema_v31,
+    }[version_of(bundle)]
+    checker = jsonschema.validators.validator_for(schema)(schema)
+    here = [
+        e
+        for e in checker.iter_errors(bundle.document)
+        if list(e.absolute_path)[: len(path)] == path
+    ]
+    best = best_match(here)
+    if best is None or len(best.absolute_path) <= len(path):
+        return None
+    return list(best.absolute_path), _wording(best)
 
 
 def _keyword(error: Any) -> str | None:
