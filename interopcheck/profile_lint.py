@@ -16,7 +16,7 @@ from typing import Any
 
 from interopcheck.checks.cel_cost import growth
 from interopcheck.checks.pointers import parse_pointer
-from interopcheck.errors import SetupError
+from interopcheck.errors import ApiDocumentError, SetupError
 from interopcheck.profile.catalog import catalog_for
 from interopcheck.profile.codelists import CodelistStore, codelist_path
 from interopcheck.profile.loader import (
@@ -59,11 +59,10 @@ def lint_profile(path: Path) -> list[ProfileProblem]:
     try:
         profile = build_profile(replace(raw, data=built), parent)
     except SetupError as exc:
-        # an API document's problem is placed where the profile names the document
-        api = usable.get("api")
-        document = str(api.get("openapi", "")) if isinstance(api, dict) else ""
-        if document and Path(document).name in str(exc):
-            problems.append(_at(raw, "/api/openapi", str(exc)))
+        # an API document's problem is placed where the profile names the document, and
+        # keeps its own place in the document
+        if isinstance(exc, ApiDocumentError):
+            problems.append(_at(raw, "/api/openapi", f"the API document it names: {exc}"))
         else:
             problems.append(_at(raw, "/", str(exc).split(": ", 1)[-1]))
         return _in_order(problems)

@@ -293,3 +293,23 @@ def test_a_change_in_any_file_of_the_api_document_changes_the_profiles_digest(
     other = tmp_path / "api" / "young-person.yaml"
     other.write_text(other.read_text().replace("maxLength: 35", "maxLength: 350"))
     assert load_profile(str(tmp_path / "api" / "profile.yaml")).digest != before
+
+
+def test_lint_places_an_api_document_problem_in_both_files(tmp_path: Path) -> None:
+    """profiles lint: where the profile names the document, and where in the document."""
+    shutil.copytree(EXAMPLES / "own-api", tmp_path / "api")
+    document = tmp_path / "api" / "referrals-openapi.yaml"
+    document.write_text(
+        document.read_text().replace(
+            "referralId: {type: string, format: uuid}", "referralId: {type: strin}", 1
+        )
+    )
+    line = next(
+        n for n, text in enumerate(document.read_text().splitlines(), 1) if "strin}" in text
+    )
+    [problem] = lint_profile(tmp_path / "api" / "profile.yaml")
+    text = str(problem)
+    assert text.startswith(
+        f"{tmp_path / 'api' / 'profile.yaml'}:12:12: the API document it names: "
+    )
+    assert f"{document}:{line}:" in text and "'strin' is not one of" in text
