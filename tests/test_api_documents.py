@@ -234,3 +234,30 @@ def test_a_schema_mistake_deep_in_a_component_is_located_where_it_is(tmp_path: P
     message = str(raised.value)
     assert message.startswith(f"{api}:9:28: not valid OpenAPI 3.0.3 (at /components/schemas/")
     assert "/properties/referralId/type: 'strin' is not one of" in message
+
+
+def test_a_profile_uses_a_document_whose_refs_are_absolute_through_local_copies(
+    tmp_path: Path,
+) -> None:
+    """MoJ OPG's LPA store names its schemas by https URL (their $id): the profile's
+    api.refSchemas gives the local copies, and validation reads them, never the network."""
+    import shutil
+
+    shutil.copytree(CORPUS / "openapi/moj-opg-data-lpa-store", tmp_path / "lpa")
+    profile = tmp_path / "lpa" / "profile.yaml"
+    profile.write_text(
+        "id: lpa-store\nversion: 1.0.0\ntitle: LPA store\nactors:\n  store: {title: The store}\n"
+        "api:\n  openapi: openapi/openapi.yaml\n  actor: store\n  refSchemas: [schemas]\n"
+        "requirements: []\n"
+    )
+    payload = tmp_path / "empty.json"
+    payload.write_text("{}")
+    checked = run_cli(
+        "validate", "-p", str(profile), "--type", "DonorDetails", str(payload), "-f", "json"
+    )
+    assert checked.returncode == 1, checked.stderr
+    messages = [f["message"] for f in json.loads(checked.stdout)["results"][0]["findings"]]
+    assert 'required property "lpaType" is missing' in messages  # said by donor-details.json
+    profile.write_text(profile.read_text().replace("  refSchemas: [schemas]\n", ""))
+    refused = run_cli("validate", "-p", str(profile), "--type", "DonorDetails", str(payload))
+    assert refused.returncode == 2 and "--ref-schemas" in refused.stderr

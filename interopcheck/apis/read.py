@@ -189,8 +189,8 @@ def _file_references(read: ApiFile, aliases: dict[str, Path]) -> list[tuple[str,
         if scheme in ("http", "https"):
             raise ApiDocumentError(
                 f"{read.where(pointer)}: $ref {node['$ref']!r} is on the network, and "
-                "interopcheck never fetches: give a local copy whose $id it is with "
-                "--ref-schemas FILE_OR_DIR, or refer to the copy by a relative path"
+                "interopcheck never fetches: give a local copy whose $id it is (--ref-schemas "
+                "FILE_OR_DIR, or a profile's api.refSchemas), or refer to it by a relative path"
             )
         if scheme not in ("", "file"):
             raise ApiDocumentError(f"{read.where(pointer)}: $ref {node['$ref']!r}: unknown scheme")

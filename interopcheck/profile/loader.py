@@ -383,7 +383,16 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
             f"({base}); "
             "a profile may name only files there"
         )
-    source = load_openapi(document, data["actor"])
+    refs = []
+    for given in data.get("refSchemas", []):
+        local = contained(base, given)
+        if local is None:
+            raise ProfileError(
+                f"api.refSchemas {shown_name(given)} is outside the profile's directory tree "
+                f"({base}); a profile may name only files there"
+            )
+        refs.append(local)
+    source = load_openapi(document, data["actor"], tuple(refs))
     return Api(
         endpoints=tuple(
             Endpoint(

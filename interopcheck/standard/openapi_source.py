@@ -50,15 +50,19 @@ class OpenApiSource:
     correlation_header: str | None
 
 
-def read_document(path: Path) -> tuple[dict[str, Any], list[SchemaEntry]]:
+def read_document(
+    path: Path, ref_schemas: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], list[SchemaEntry]]:
     """The root document (3.0 rewritten to 2020-12 where validity differs) and an entry for
     every other file its ``$ref``s reach, so that references between files resolve. Read and
     judged by ``apis/`` (openapi-spec-validator; errors at file:line:col in the document)."""
     from interopcheck.apis.read import read_bundle
     from interopcheck.apis.validate import validate_bundle
 
-    bundle = read_bundle(path)
+    bundle = read_bundle(path, ref_schemas)
     version, _ = validate_bundle(bundle)
+    # a local copy stands for the absolute URI (its $id) the document names it by
+    identified = {local: uri for uri, local in bundle.aliases.items()}
     if version == "2.0":
         raise ApiDocumentError(
             f"{path}: a Swagger 2.0 document can be listed (interopcheck apis show) but not "
@@ -68,7 +72,7 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[SchemaEntry]]:
     others = [
         SchemaEntry(
             name=f"{path.stem}.{file.path.name}",
-            uri=file.path.as_uri(),
+            uri=identified.get(file.path, file.path.as_uri()),
             path=file.path,
             document=convert(file.value),
             standard=path.stem,
@@ -79,13 +83,13 @@ def read_document(path: Path) -> tuple[dict[str, Any], list[SchemaEntry]]:
     return convert(bundle.document), others
 
 
-def load_openapi(path: Path, actor: str) -> OpenApiSource:
+def load_openapi(path: Path, actor: str, ref_schemas: tuple[Path, ...] = ()) -> OpenApiSource:
     """Read ``path`` and take its endpoints for ``actor``; ``SetupError`` naming the place
     when it cannot be used. An API document is another organisation's: a part of the wrong
     shape (a number where an object belongs) is a clear error about the document, never a
     crash of ours."""
     try:
-        return _load_openapi(path, actor)
+        return _load_openapi(path, actor, ref_schemas)
     except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
         raise ApiDocumentError(
             f"{path}: not a usable OpenAPI document: a part has the wrong shape "
@@ -93,8 +97,8 @@ def load_openapi(path: Path, actor: str) -> OpenApiSource:
         ) from None
 
 
-def _load_openapi(path: Path, actor: str) -> OpenApiSource:
-    document, others = read_document(path)
+def _load_openapi(path: Path, actor: str, ref_schemas: tuple[Path, ...]) -> OpenApiSource:
+    document, others = read_document(path, ref_schemas)
     components = (document.get("components") or {}).get("schemas") or {}
     uri = path.resolve().as_uri()
     info = document.get("info") or {}
