@@ -63,6 +63,26 @@ def description(profile: Profile) -> dict[str, Any]:
             }
             for r in profile.requirements
         ],
+        "api": None
+        if profile.api is None
+        else {
+            "openapi": str(profile.api.openapi) if profile.api.openapi else None,
+            "auth": profile.api.auth,
+            "correlationHeader": profile.api.correlation_header,
+            "endpoints": [
+                {
+                    "id": e.id,
+                    "actor": e.actor,
+                    "method": e.method,
+                    "path": e.path,
+                    "receives": e.receives,
+                    "accepted": e.accepted,
+                    "response": e.response or None,
+                    "error": e.error or None,
+                }
+                for e in profile.api.endpoints
+            ],
+        },
     }
 
 
@@ -89,6 +109,7 @@ def write_tables(out: IO[str], profile: Profile) -> None:
             table.add_row(r.id, r.level, r.kind, escape(r.text), escape(r.source or ""))
         return table
 
+    shown: set[str] = set()
     for actor in profile.actors.values():
         for message_type in actor.sends:
             requirements = profile.for_message(message_type)
@@ -96,6 +117,35 @@ def write_tables(out: IO[str], profile: Profile) -> None:
                 console.print(
                     requirements_table(f"{actor.title} sends {message_type}", requirements)
                 )
+                shown |= {r.id for r in requirements}
+    for actor in profile.actors.values():  # what no actor of the profile sends (an own API's)
+        for message_type in actor.receives:
+            requirements = [r for r in profile.for_message(message_type) if r.id not in shown]
+            if requirements:
+                console.print(
+                    requirements_table(f"{actor.title} receives {message_type}", requirements)
+                )
+                shown |= {r.id for r in requirements}
     journeys = profile.journey_requirements()
     if journeys:
         console.print(requirements_table("Across a journey", journeys))
+        shown |= {r.id for r in journeys}
+    http = [r for r in profile.requirements if r.is_http]
+    if http:
+        console.print(requirements_table("On every exchange with an endpoint", http))
+        shown |= {r.id for r in http}
+    rest = [r for r in profile.requirements if r.id not in shown]
+    if rest:
+        console.print(requirements_table("Other requirements", rest))
+    if profile.api is not None:
+        source = f" (from {profile.api.openapi})" if profile.api.openapi else ""
+        table = Table(
+            "id", "actor", "method", "path", "receives", "answers",
+            title=f"Endpoints{source}; auth: {profile.api.auth}, correlation header: "
+            f"{profile.api.correlation_header}",
+            title_justify="left", show_edge=False,
+        )  # fmt: skip
+        for e in profile.api.endpoints:
+            answers = f"{e.accepted} {e.response}".strip()
+            table.add_row(e.id, e.actor, e.method, escape(e.path), e.receives, answers)
+        console.print(table)

@@ -312,6 +312,23 @@ def test_profiles_list_and_show(tmp_path: Path) -> None:
     assert "Police Scotland sends charge-file" in table and "SC-001" in table
 
 
+def test_profiles_show_gives_every_requirement_and_the_endpoints_of_an_own_api() -> None:
+    """A profile on an API of one's own: its requirements bind what its actor receives and
+    its exchanges, and its endpoints come from the OpenAPI document; all of it is shown."""
+    own = str(EXAMPLES / "own-api" / "profile.yaml")
+    shown = json.loads(run_cli("profiles", "show", own, "--json").stdout)
+    [endpoint] = shown["api"]["endpoints"]
+    assert (endpoint["id"], endpoint["method"], endpoint["path"]) == (
+        "create-referral",
+        "POST",
+        "/referrals",
+    )
+    assert shown["api"]["openapi"].endswith("referrals-openapi.yaml")
+    table = run_cli("profiles", "show", own, env={"COLUMNS": "240"}).stdout
+    assert all(r["id"] in table for r in shown["requirements"])
+    assert "create-referral" in table and "X-Request-Id" in table
+
+
 @pytest.mark.parametrize("name", ["justice-ew", "justice-scotland"])
 def test_bundled_profiles_lint_clean(name: str) -> None:
     from interopcheck.profile.loader import bundled_profiles
