@@ -63,12 +63,21 @@ def read_document(
     version, _ = validate_bundle(bundle)
     # a local copy stands for the absolute URI (its $id) the document names it by
     identified = {local: uri for uri, local in bundle.aliases.items()}
+
+    # Swagger 2.0 in OpenAPI 3.0's shape (apis/convert.py), then 3.0 in 2020-12's
+    def convert(value: Any) -> Any:
+        if version == "2.0":
+            from interopcheck.apis.convert import rename_definitions
+
+            return _from_30(rename_definitions(json.loads(json.dumps(value))))
+        return _from_30(value) if version == "3.0" else value
+
     if version == "2.0":
-        raise ApiDocumentError(
-            f"{path}: a Swagger 2.0 document can be listed (interopcheck apis show) but not "
-            "yet be a profile's api: give an OpenAPI 3.0 or 3.1 document"
-        )
-    convert = _from_30 if version == "3.0" else (lambda value: value)
+        from interopcheck.apis.convert import to_openapi30
+
+        root = _from_30(to_openapi30(bundle.document))
+    else:
+        root = convert(bundle.document)
     others = [
         SchemaEntry(
             name=f"{path.stem}.{file.path.name}",
@@ -80,7 +89,7 @@ def read_document(
         for file in bundle.files.values()
         if file.path != bundle.root and isinstance(file.value, dict)
     ]
-    return convert(bundle.document), others
+    return root, others
 
 
 def load_openapi(path: Path, actor: str, ref_schemas: tuple[Path, ...] = ()) -> OpenApiSource:
