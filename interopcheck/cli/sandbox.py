@@ -65,6 +65,7 @@ def sandbox(
         SandboxConfig,
         create_app,
         describe,
+        parse_faults,
     )
 
     if list_faults:
@@ -95,7 +96,7 @@ def sandbox(
         if not token:
             raise UsageError(f"{token_file}: the token file is empty")
     chosen = token or os.environ.get(TOKEN_ENV) or DEVELOPMENT_TOKEN
-    app = create_app(SandboxConfig(profile, actor, chosen, frozenset(fault or ())))
+    app = create_app(SandboxConfig(profile, actor, chosen, parse_faults(fault or ())))
     source = (
         ("--token-file" if token_file else "--token")
         if token

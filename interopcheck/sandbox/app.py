@@ -14,9 +14,10 @@ import datetime as dt
 import hmac
 import json
 import uuid
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -39,7 +40,19 @@ TOKEN_ENV = "INTEROPCHECK_SANDBOX_TOKEN"
 MAX_BODY = 16 * 1024 * 1024
 PROBLEM = "application/problem+json"
 
-FAULTS: dict[str, str] = {
+Fault = Literal[
+    "accept-invalid",
+    "crash-on-apostrophe",
+    "wrong-content-type",
+    "no-correlation-id",
+    "stack-trace",
+    "no-auth-check",
+    "slow",
+    "bad-receipt",
+    "wrong-status",
+]
+#: What each fault does (``interopcheck sandbox --list-faults``).
+FAULTS: dict[Fault, str] = {
     "accept-invalid": "accepts invalid messages as if they were valid",
     "crash-on-apostrophe": "fails with 500 on any text containing an apostrophe (O'Brien)",
     "wrong-content-type": "answers text/plain instead of JSON",
@@ -57,7 +70,7 @@ class SandboxConfig:
     profile: str
     actor: str
     token: str = DEVELOPMENT_TOKEN
-    faults: frozenset[str] = frozenset()
+    faults: frozenset[Fault] = frozenset()
     slow_seconds: float | None = None
     """How long ``slow`` waits (default: twice the profile's maxResponseMs)."""
 
@@ -112,11 +125,18 @@ def _urn(message: Any) -> str | None:
     return urn if isinstance(urn, str) else None
 
 
-def create_app(config: SandboxConfig) -> Starlette:
-    """The ASGI app for one actor of a profile; ``SetupError`` when it cannot be built."""
-    unknown = sorted(config.faults - FAULTS.keys())
+def parse_faults(names: Iterable[str]) -> frozenset[Fault]:
+    """The faults named (``--fault``), each one the sandbox knows; ``UsageError`` otherwise."""
+    known: dict[str, Fault] = {name: name for name in FAULTS}
+    unknown = sorted(set(names) - known.keys())
     if unknown:
         raise UsageError(f"unknown fault {', '.join(unknown)}; known: {', '.join(FAULTS)}")
+    return frozenset(known[name] for name in names)
+
+
+def create_app(config: SandboxConfig) -> Starlette:
+    """The ASGI app for one actor of a profile; ``SetupError`` when it cannot be built."""
+    parse_faults(config.faults)  # a config built without parse_faults: checked all the same
     checker = build_checker(ValidationSpec(profile=config.profile))
     assert checker.rules is not None
     profile = checker.rules.profile
