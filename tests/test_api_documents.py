@@ -322,3 +322,22 @@ def test_a_valid_swagger_document_converts_to_valid_openapi_30(entry: dict[str, 
         if list(error.relative_schema_path)[-1:] != ["format"]
     ]
     assert errors == [], [str(e.message)[:200] for e in errors[:2]]
+
+
+def test_a_mistake_in_another_file_is_refused_and_says_it_is_below_a_ref(tmp_path: Path) -> None:
+    """A misspelt type in a path item kept in another file: refused, one line, saying that the
+    place is within a part reached by $ref (its own line is not yet found: issue 16 note)."""
+    (tmp_path / "paths").mkdir()
+    root = tmp_path / "api.yaml"
+    root.write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n"
+        "    $ref: './paths/a.yaml'\n"
+    )
+    (tmp_path / "paths" / "a.yaml").write_text(
+        "get:\n  parameters:\n    - {name: id, in: path, required: true, schema: {type: strin}}\n"
+        "  responses:\n    '200': {description: ok}\n"
+    )
+    with pytest.raises(ApiDocumentError) as raised:
+        load_api(root)
+    message = str(raised.value)
+    assert "in a part reached by $ref" in message and "'strin' is not one of" in message

@@ -111,7 +111,9 @@ def _located(bundle: ApiBundle, error: Any) -> str:
     if in_root:
         at = f" (at {pointer})"
     elif path:
-        at = f" (in an example or default value, at {pointer})"
+        # the validator checked a part it reached by $ref (another file, a component) or an
+        # example against its schema: the path is within that part, which it does not name
+        at = f" (in a part reached by $ref, or an example or default value, at {pointer})"
     else:
         at = ""
     wording = _wording(_best(error))
