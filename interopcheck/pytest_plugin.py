@@ -15,7 +15,7 @@ Personal data stays redacted in failure text, as in every report.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -220,8 +220,8 @@ class Conformance:
 
         chosen = self._chosen(profile, actor, strict, fail_on)
         if chosen.actor is None:
-            raise pytest.UsageError(
-                "conformance.endpoint needs an actor (the one the target plays)"
+            pytest.fail(
+                "conformance.endpoint needs an actor (the one the target plays)", pytrace=False
             )
         role = chosen.actor
         return self._judged(
@@ -250,7 +250,7 @@ class Conformance:
             fail_on=self.settings.fail_on if fail_on is None else tuple(FailOn(f) for f in fail_on),
         )
 
-    def _judged(self, chosen: Settings, check: Any) -> Run:
+    def _judged(self, chosen: Settings, check: Callable[[], Run]) -> Run:
         from interopcheck.formats.text import failure_text
         from interopcheck.publish import exit_code, fail_policy
         from interopcheck.report.document import ReportCollector

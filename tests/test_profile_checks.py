@@ -5,7 +5,6 @@ schema accepts), and the message types a check reads agree with a plain walk of 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -160,7 +159,3 @@ def test_a_loaded_requirement_carries_the_typed_check() -> None:
     http = [r for r in profile.requirements if r.is_http]
     assert profile.api is not None
     assert all(profile.api.bound_by(r) for r in http)
-
-
-def test_the_profile_files_are_where_the_test_looks() -> None:
-    assert all(Path(p).is_file() for p in PROFILE_FILES)

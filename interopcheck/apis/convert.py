@@ -15,12 +15,36 @@ document of the corpus that is valid 2.0.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
-from interopcheck.apis.operations import MULTIPART, SCHEMA_KEYS_20, URLENCODED
+from interopcheck.apis.read import ApiBundle
 from interopcheck.sources.walk import walk
 
 JSON = "application/json"
+MULTIPART, URLENCODED = "multipart/form-data", "application/x-www-form-urlencoded"
+#: A Swagger 2.0 parameter's fields that make up its schema (3.x puts them under ``schema``).
+SCHEMA_KEYS_20 = (
+    "type", "format", "items", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems",
+    "multipleOf", "default", "collectionFormat",
+)  # fmt: skip
+
+
+def bundle_as_openapi30(bundle: ApiBundle) -> ApiBundle:
+    """A Swagger 2.0 bundle with every file in OpenAPI 3.0's shape (the root converted whole,
+    the other files' reusable parts moved under ``components``), so that everything that reads
+    a document reads one shape. The positions of the files stay those of the text as written."""
+    files = {
+        path: dataclasses.replace(
+            file,
+            value=to_openapi30(file.value)
+            if path == bundle.root
+            else rename_definitions(copy.deepcopy(file.value)),
+        )
+        for path, file in bundle.files.items()
+    }
+    return ApiBundle(bundle.root, files, bundle.aliases)
 
 
 def to_openapi30(document: dict[str, Any]) -> dict[str, Any]:

@@ -1,13 +1,12 @@
 """Every operation of an API document, in one shape whatever the version.
 
-OpenAPI 3.0 and 3.1 and Swagger 2.0 say the same things in different places: a 2.0 ``body`` or
-``formData`` parameter is a 3.x request body, 2.0 ``produces``/``consumes`` are 3.x media
-types, 2.0 ``securityDefinitions`` are 3.x ``securitySchemes``. This module reads a validated
-bundle (``apis/read.py``, ``apis/validate.py``) into ``Operation`` records: method, path, id,
-parameters (path-item parameters merged with the operation's), request bodies by media type,
-responses by status, and the security it requires (alternatives of schemes that must all be
-met). ``$ref``s to parameters, request bodies and responses are followed through the bundle's
-files; schemas are kept as written, with the file they are written in.
+OpenAPI 3.0 and 3.1 and Swagger 2.0 say the same things in different places; a 2.0 document is
+first put in 3.0's shape (``apis/convert.py``), so one reader serves all three. This module
+reads a validated bundle (``apis/read.py``, ``apis/validate.py``) into ``Operation`` records:
+method, path, id, parameters (path-item parameters merged with the operation's), request bodies
+by media type, responses by status, and the security it requires (alternatives of schemes that
+must all be met). ``$ref``s to parameters, request bodies and responses are followed through
+the bundle's files; schemas are kept as written, with the file they are written in.
 """
 
 from __future__ import annotations
@@ -25,13 +24,6 @@ from interopcheck.sources.positions import unescape_pointer_token
 Method = Literal["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 METHODS: tuple[Method, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 Location = Literal["path", "query", "header", "cookie"]
-MULTIPART, URLENCODED = "multipart/form-data", "application/x-www-form-urlencoded"
-#: A Swagger 2.0 parameter's fields that make up its schema (3.x puts them under ``schema``).
-SCHEMA_KEYS_20 = (
-    "type", "format", "items", "enum", "pattern", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "uniqueItems",
-    "multipleOf", "default", "collectionFormat",
-)  # fmt: skip
 SchemeKind = Literal["bearer", "basic", "api-key", "oauth2", "openid-connect", "mutual-tls", "http"]
 
 
@@ -115,7 +107,11 @@ def load_api(path: Path, ref_schemas: tuple[Path, ...] = ()) -> ApiDocument:
     """Read, validate and normalise the API document at ``path``."""
     bundle = read_bundle(path, ref_schemas)
     version, notes = validate_bundle(bundle)
-    reader = _Reader(bundle, version)
+    if version == "2.0":  # read in 3.0's shape, as every reader of a document does
+        from interopcheck.apis.convert import bundle_as_openapi30
+
+        bundle = bundle_as_openapi30(bundle)
+    reader = _Reader(bundle)
     document = bundle.document
     info = document.get("info") or {}
     return ApiDocument(
@@ -131,9 +127,10 @@ def load_api(path: Path, ref_schemas: tuple[Path, ...] = ()) -> ApiDocument:
 
 
 class _Reader:
-    def __init__(self, bundle: ApiBundle, version: Version) -> None:
+    """Operations and security schemes of a bundle in OpenAPI 3.x's shape."""
+
+    def __init__(self, bundle: ApiBundle) -> None:
         self.bundle = bundle
-        self.version = version
         self.document = bundle.document
 
     # -- references ---------------------------------------------------------------------------
@@ -198,24 +195,11 @@ class _Reader:
         parameters: list[Parameter] = []
         bodies: list[Body] = []
         body_required = False
-        if self.version == "2.0":
-            consumes = operation.get("consumes") or self.document.get("consumes") or []
-            form = [(p, at) for p, at in merged.values() if p.get("in") == "formData"]
-            for parameter, at in merged.values():
-                if parameter.get("in") == "body":
-                    media = consumes or ["application/json"]
-                    schema = Schema(parameter.get("schema"), at)
-                    bodies.extend(Body(m, schema) for m in media)
-                    body_required = bool(parameter.get("required"))
-            if form:
-                bodies.extend(_form_bodies(form, consumes))
-                body_required = any(p.get("required") for p, _ in form)
-        else:
-            body, at = self.resolve(operation.get("requestBody"), file)
-            if isinstance(body, dict):
-                body_required = bool(body.get("required"))
-                for media, content in (body.get("content") or {}).items():
-                    bodies.append(Body(media, _schema_in(content, at)))
+        body, at = self.resolve(operation.get("requestBody"), file)
+        if isinstance(body, dict):
+            body_required = bool(body.get("required"))
+            for media, content in (body.get("content") or {}).items():
+                bodies.append(Body(media, _schema_in(content, at)))
         for parameter, at in merged.values():
             location = parameter.get("in")
             if location in ("path", "query", "header", "cookie"):
@@ -234,10 +218,7 @@ class _Reader:
         )
 
     def _parameter(self, parameter: dict[str, Any], at: Path) -> Parameter:
-        if self.version == "2.0":
-            schema: Any = {k: parameter[k] for k in SCHEMA_KEYS_20 if k in parameter} or None
-        else:
-            schema = parameter.get("schema")
+        schema = parameter.get("schema")
         return Parameter(
             name=str(parameter.get("name")),
             location=parameter["in"],
@@ -248,7 +229,6 @@ class _Reader:
         )
 
     def _responses(self, operation: dict[str, Any], file: Path) -> list[Response]:
-        produces = operation.get("produces") or self.document.get("produces") or []
         found = []
         for status, raw in (operation.get("responses") or {}).items():
             if str(status).startswith("x-"):
@@ -256,18 +236,9 @@ class _Reader:
             response, at = self.resolve(raw, file)
             if not isinstance(response, dict):
                 continue
-            if self.version == "2.0":
-                schema = response.get("schema")
-                media = produces or (["application/json"] if schema is not None else [])
-                bodies = tuple(Body(m, Schema(schema, at) if schema else None) for m in media)
-            else:
-                bodies = tuple(
-                    Body(
-                        m,
-                        Schema(c["schema"], at) if isinstance(c, dict) and "schema" in c else None,
-                    )
-                    for m, c in (response.get("content") or {}).items()
-                )
+            bodies = tuple(
+                Body(m, _schema_in(c, at)) for m, c in (response.get("content") or {}).items()
+            )
             found.append(Response(str(status), bodies, str(response.get("description") or "")))
         return found
 
@@ -278,10 +249,7 @@ class _Reader:
     # -- security schemes ---------------------------------------------------------------------
 
     def schemes(self) -> dict[str, SecurityScheme]:
-        if self.version == "2.0":
-            raw = self.document.get("securityDefinitions") or {}
-        else:
-            raw = (self.document.get("components") or {}).get("securitySchemes") or {}
+        raw = (self.document.get("components") or {}).get("securitySchemes") or {}
         found = {}
         for name, definition in raw.items():
             definition, _ = self.resolve(definition, self.bundle.root)
@@ -295,27 +263,6 @@ def _schema_in(content: Any, at: Path) -> Schema | None:
     return Schema(schema, at) if schema is not None else None
 
 
-def _form_bodies(form: list[tuple[dict[str, Any], Path]], consumes: list[str]) -> list[Body]:
-    """A 2.0 operation's ``formData`` parameters as one object body per form media type."""
-    properties = {}
-    required = []
-    for parameter, _ in form:
-        properties[str(parameter["name"])] = {
-            k: parameter[k] for k in SCHEMA_KEYS_20 if k in parameter and k != "required"
-        }
-        if parameter.get("required"):
-            required.append(str(parameter["name"]))
-    schema = {"type": "object", "properties": properties, "required": required}
-    has_file = any(p.get("type") == "file" for p, _ in form)
-    forms = [
-        m for m in consumes if m in ("multipart/form-data", "application/x-www-form-urlencoded")
-    ]
-    media = forms or (
-        ["multipart/form-data"] if has_file else ["application/x-www-form-urlencoded"]
-    )
-    return [Body(m, Schema(schema, form[0][1])) for m in media]
-
-
 def _scheme(name: str, definition: dict[str, Any]) -> SecurityScheme:
     kind = str(definition.get("type", ""))
     if kind == "apiKey":
@@ -325,8 +272,6 @@ def _scheme(name: str, definition: dict[str, Any]) -> SecurityScheme:
         return SecurityScheme(
             name, "bearer" if scheme == "bearer" else "basic" if scheme == "basic" else "http"
         )
-    if kind == "basic":
-        return SecurityScheme(name, "basic")
     if kind == "oauth2":
         return SecurityScheme(name, "oauth2")
     if kind == "openIdConnect":

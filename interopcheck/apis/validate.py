@@ -152,6 +152,18 @@ def _nearest(bundle: ApiBundle, path: list[Any]) -> tuple[list[Any], str] | None
     return list(best.absolute_path), _wording(best)
 
 
+def _best(error: Any) -> Any:
+    """The most specific cause of an ``anyOf``/``oneOf`` failure, as jsonschema judges it:
+    errors on a part reached by ``$ref`` carry their causes (those on the root document do
+    not, and ``_nearest`` finds theirs)."""
+    context = list(getattr(error, "context", None) or [])
+    if not context:
+        return error
+    from jsonschema.exceptions import best_match
+
+    return best_match(context) or error
+
+
 def _keyword(error: Any) -> str | None:
     """The schema keyword that failed (openapi-spec-validator's errors keep only its path)."""
     schema_path = list(getattr(error, "relative_schema_path", None) or [])
@@ -181,16 +193,6 @@ def _wording(error: Any) -> str:
         rendered = json.dumps(instance, ensure_ascii=False, default=str)
         message = message.replace(rendered, "the value")
     return _one_line(message)
-
-
-def _best(error: Any) -> Any:
-    """The most specific cause of an ``anyOf``/``oneOf`` failure, as jsonschema judges it."""
-    context = list(getattr(error, "context", None) or [])
-    if not context:
-        return error
-    from jsonschema.exceptions import best_match
-
-    return best_match(context) or error
 
 
 def _name(bundle: ApiBundle) -> str:

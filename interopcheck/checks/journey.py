@@ -19,11 +19,12 @@ from interopcheck.checks.pointers import Path, resolve
 from interopcheck.checks.rules import ERROR, FAILED, PASSED, RuleChecker, requirement_finding
 from interopcheck.profile.checks import (
     DatesInOrderCheck,
+    Locations,
     RequiresCheck,
     SameIdentifierCheck,
     SubsetCheck,
 )
-from interopcheck.profile.model import Locations, Profile, Requirement
+from interopcheck.profile.model import Profile, Requirement
 from interopcheck.results import Finding, FindingCheck, Outcome
 from interopcheck.sources.positions import pointer_of
 

@@ -11,10 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias, get_args
 
-from interopcheck.results import Level
-
-LEVELS: tuple[Level, ...] = get_args(Level)
-
 #: message type -> pointers (``*`` matches every item or member)
 Locations = dict[str, tuple[str, ...]]
 
@@ -32,10 +28,6 @@ HttpCheckName = Literal[
 HTTP_CHECKS: tuple[HttpCheckName, ...] = get_args(HttpCheckName)
 
 JourneyRule = Literal["same-identifier", "dates-in-order", "subset", "requires"]
-JOURNEY_RULES: tuple[JourneyRule, ...] = get_args(JourneyRule)
-
-#: What ``Requirement.kind`` says: the check's kind, with the http check or journey rule.
-PayloadKind = Literal["schema", "identifier", "codelist", "cel"]
 
 
 @dataclass(frozen=True)

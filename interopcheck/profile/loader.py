@@ -18,14 +18,13 @@ import jsonschema_rs
 import yaml
 
 from interopcheck.errors import ProfileError
-from interopcheck.profile.checks import parse_check
+from interopcheck.profile.checks import Locations, parse_check
 from interopcheck.profile.model import (
     Actor,
     Api,
     Codelist,
     ConformanceLevel,
     Endpoint,
-    Locations,
     Profile,
     Requirement,
 )

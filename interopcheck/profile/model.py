@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from interopcheck.profile.checks import (
-    LEVELS,
     CelCheck,
     Check,
     CodelistCheck,
@@ -22,8 +21,6 @@ from interopcheck.profile.checks import (
     kind_of,
 )
 from interopcheck.results import Level
-
-__all__ = ["LEVELS", "Level", "Locations", "Requirement"]
 
 
 @dataclass(frozen=True)

@@ -64,20 +64,15 @@ def read_document(
     # a local copy stands for the absolute URI (its $id) the document names it by
     identified = {local: uri for uri, local in bundle.aliases.items()}
 
-    # Swagger 2.0 in OpenAPI 3.0's shape (apis/convert.py), then 3.0 in 2020-12's
+    if version == "2.0":  # in OpenAPI 3.0's shape (apis/convert.py), then 3.0 in 2020-12's
+        from interopcheck.apis.convert import bundle_as_openapi30
+
+        bundle = bundle_as_openapi30(bundle)
+
     def convert(value: Any) -> Any:
-        if version == "2.0":
-            from interopcheck.apis.convert import rename_definitions
+        return value if version == "3.1" else _from_30(value)
 
-            return _from_30(rename_definitions(json.loads(json.dumps(value))))
-        return _from_30(value) if version == "3.0" else value
-
-    if version == "2.0":
-        from interopcheck.apis.convert import to_openapi30
-
-        root = _from_30(to_openapi30(bundle.document))
-    else:
-        root = convert(bundle.document)
+    root = convert(bundle.document)
     others = [
         SchemaEntry(
             name=f"{path.stem}.{file.path.name}",
