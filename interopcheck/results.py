@@ -226,6 +226,8 @@ class EndpointTally:
     with_findings: int = 0
     outcomes: dict[str, list[int]] = field(default_factory=dict)
     """Requirement id -> [passed, failed, errored] at this endpoint."""
+    note: str = ""
+    """Why it was probed less than in full (or not at all), when it was."""
 
 
 @dataclass(frozen=True)
@@ -311,6 +313,17 @@ class RunSummary:
     def add_journey(self, journey: JourneySummary, outcomes: dict[str, Outcome]) -> None:
         self.journeys.append(journey)
         self._tally(outcomes)
+
+    def note_endpoint(
+        self, endpoint_id: str, method: str, url: str, message_type: str | None, note: str
+    ) -> None:
+        """Say why an endpoint was probed less than in full (listed even with no exchange)."""
+        tally = self.endpoints.get(endpoint_id)
+        if tally is None:
+            tally = self.endpoints[endpoint_id] = EndpointTally(
+                endpoint_id, method, url, message_type
+            )
+        tally.note = note
 
     def _tally_endpoint(self, result: PayloadResult) -> None:
         exchange = result.exchange

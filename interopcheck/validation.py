@@ -247,7 +247,7 @@ def describe_profile(
     for r in profile.requirements:
         if r.is_http and profile.api is not None:
             bound = profile.api.bound_by(r)
-            messages = tuple(sorted({e.receives for e in bound}))
+            messages = tuple(sorted({e.receives for e in bound if e.receives}))
             actors = tuple(sorted({e.actor for e in bound}))  # who serves the endpoints
         else:
             messages = tuple(sorted(r.message_types() or messages_read(r.check) & known))

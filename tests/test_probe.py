@@ -30,7 +30,8 @@ from interopcheck.probing.plan import PlanOptions
 from interopcheck.probing.run import ProbeRequest, run_probe
 from interopcheck.profile.loader import load_profile
 from interopcheck.report.document import REPORT_SCHEMA_PATH
-from interopcheck.sandbox.app import FAULTS, SandboxConfig, create_app
+from interopcheck.sandbox.app import SandboxConfig, create_app
+from interopcheck.sandbox.faults import FAULTS
 from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.conftest import SARIF_SCHEMA, run_cli

@@ -131,15 +131,15 @@ def test_a_server_that_stores_whatever_parses_is_caught() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n", "no POST or PUT"),
+        ("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n", "no operation to probe"),
         ("swagger: '2.0'\n", r"api\.yaml:1:1: not valid Swagger 2\.0: .info. is a required"),
-        ("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "no POST or PUT"),
+        ("swagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n", "no operation to probe"),
         ("openapi: 2.5\n", "not an OpenAPI 3.0, 3.1 or Swagger 2.0 document"),
         (
             "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    post:\n"
-            "      requestBody: {content: {application/json: {}}}\n"
+            "      requestBody: {content: {application/json: {schema: 7}}}\n"
             "      responses: {'200': {description: ok}}\n",
-            "paths//a/post: request body: the body has no schema object",
+            r"api\.yaml:6:\d+: not valid OpenAPI 3\.1",
         ),
     ],
 )

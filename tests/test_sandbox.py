@@ -14,7 +14,8 @@ import httpx
 import jsonschema_rs
 import pytest
 
-from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, FAULTS, SandboxConfig, create_app
+from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, SandboxConfig, create_app
+from interopcheck.sandbox.faults import FAULTS
 from interopcheck.standard.catalog import Catalog
 from tests.conftest import EXAMPLES, run_cli
 from tests.servers import serving

@@ -193,7 +193,21 @@ def _parameter(parameter: Any) -> Any:
         schema = {"type": "string", "format": "binary"}
     kept = {k: v for k, v in parameter.items() if k not in SCHEMA_KEYS_20}
     kept.pop("allowEmptyValue", None) if kept.get("in") == "formData" else None
+    if schema.get("type") == "array" and kept.get("in") in ("query", "path", "header"):
+        kept.update(_serialisation(str(parameter.get("collectionFormat", "csv")), kept["in"]))
     return {**kept, "schema": schema or {}}
+
+
+def _serialisation(collection_format: str, location: str) -> dict[str, Any]:
+    """2.0's ``collectionFormat`` of an array parameter as 3.0's ``style`` and ``explode``
+    (``tsv`` has no 3.0 equivalent: written as ``csv``)."""
+    if collection_format == "multi" and location == "query":
+        return {"style": "form", "explode": True}
+    if collection_format == "ssv" and location == "query":
+        return {"style": "spaceDelimited", "explode": False}
+    if collection_format == "pipes" and location == "query":
+        return {"style": "pipeDelimited", "explode": False}
+    return {"style": "form" if location == "query" else "simple", "explode": False}
 
 
 def _scheme(definition: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from interopcheck.apis.read import ApiBundle, read_bundle
 from interopcheck.apis.validate import Version, validate_bundle
+from interopcheck.domain.parameters import JSON_CONTENT
 from interopcheck.errors import ApiDocumentError
 from interopcheck.sources.positions import unescape_pointer_token
 
@@ -35,6 +36,18 @@ class Schema:
     file: Path
 
 
+#: Header parameters the OpenAPI specification says are ignored: Accept and Content-Type are
+#: said by the media types, Authorization by the security schemes.
+IGNORED_HEADERS = ("accept", "content-type", "authorization")
+#: How each location writes a value unless ``style`` says otherwise (OpenAPI 3).
+DEFAULT_STYLES: dict[Location, str] = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+}
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -43,6 +56,16 @@ class Parameter:
     schema: Schema | None
     style: str | None = None
     explode: bool | None = None
+    description: str = ""
+
+    @property
+    def written_style(self) -> str:
+        return self.style or DEFAULT_STYLES[self.location]
+
+    @property
+    def written_exploded(self) -> bool:
+        """``explode`` as written, else its default: true for ``form`` alone."""
+        return self.explode if self.explode is not None else self.written_style == "form"
 
 
 @dataclass(frozen=True)
@@ -105,6 +128,12 @@ class ApiDocument:
 
 def load_api(path: Path, ref_schemas: tuple[Path, ...] = ()) -> ApiDocument:
     """Read, validate and normalise the API document at ``path``."""
+    return read_api(path, ref_schemas)[0]
+
+
+def read_api(path: Path, ref_schemas: tuple[Path, ...] = ()) -> tuple[ApiDocument, ApiBundle]:
+    """The API document at ``path``, and its bundle in OpenAPI 3.x's shape (a 2.0 document
+    converted), whose files its schemas are read from."""
     bundle = read_bundle(path, ref_schemas)
     version, notes = validate_bundle(bundle)
     if version == "2.0":  # read in 3.0's shape, as every reader of a document does
@@ -123,7 +152,7 @@ def load_api(path: Path, ref_schemas: tuple[Path, ...] = ()) -> ApiDocument:
         operations=tuple(reader.operations()),
         security_schemes=reader.schemes(),
         notes=tuple(notes),
-    )
+    ), bundle
 
 
 class _Reader:
@@ -202,6 +231,9 @@ class _Reader:
                 bodies.append(Body(media, _schema_in(content, at)))
         for parameter, at in merged.values():
             location = parameter.get("in")
+            name = str(parameter.get("name", "")).lower()
+            if location == "header" and name in IGNORED_HEADERS:
+                continue  # OpenAPI: such a parameter "SHALL be ignored" (security, media types)
             if location in ("path", "query", "header", "cookie"):
                 parameters.append(self._parameter(parameter, at))
         return Operation(
@@ -219,13 +251,21 @@ class _Reader:
 
     def _parameter(self, parameter: dict[str, Any], at: Path) -> Parameter:
         schema = parameter.get("schema")
+        style = parameter.get("style")
+        content = parameter.get("content")
+        if schema is None and isinstance(content, dict) and content:
+            # a value written in a media type (3.x ``content``): JSON text of its schema
+            first = next(iter(content.values()))
+            schema = first.get("schema") if isinstance(first, dict) else None
+            style = JSON_CONTENT
         return Parameter(
             name=str(parameter.get("name")),
             location=parameter["in"],
             required=bool(parameter.get("required")) or parameter.get("in") == "path",
             schema=Schema(schema, at) if schema is not None else None,
-            style=parameter.get("style"),
+            style=style,
             explode=parameter.get("explode"),
+            description=str(parameter.get("description") or ""),
         )
 
     def _responses(self, operation: dict[str, Any], file: Path) -> list[Response]:

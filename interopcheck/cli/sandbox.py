@@ -60,13 +60,12 @@ def sandbox(
     problem, require authentication, echo the correlation id. Stops on Ctrl-C."""
     from interopcheck.sandbox.app import (
         DEVELOPMENT_TOKEN,
-        FAULTS,
         TOKEN_ENV,
         SandboxConfig,
         create_app,
         describe,
-        parse_faults,
     )
+    from interopcheck.sandbox.faults import FAULTS, parse_faults
 
     if list_faults:
         for name, what in FAULTS.items():

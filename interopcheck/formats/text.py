@@ -184,8 +184,10 @@ class EndpointRow:
 
     @property
     def label(self) -> str:
-        message = self.endpoint.get("messageType") or "?"
-        return f"{self.endpoint['method']} {self.endpoint['url']} ({message})"
+        message = self.endpoint.get("messageType") or "no body"
+        note = self.endpoint.get("note")
+        said = f"{self.endpoint['method']} {self.endpoint['url']} ({message})"
+        return f"{said}: {note}" if note else said
 
 
 def endpoint_matrix(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[EndpointRow]]:

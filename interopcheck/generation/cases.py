@@ -96,6 +96,7 @@ class CaseGenerator:
             canonical,
             overrides=self._profile_overrides(),
             documents=checker.catalog.documents() if examples else {},
+            registry=checker.catalog.registry(),
         )
         self.strategy: Strategy = self.builder.root()
         self._documents = checker.catalog.documents()

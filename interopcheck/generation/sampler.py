@@ -179,7 +179,10 @@ class FastData:
         return strategy.target(*args, **kwargs)
 
     def _mapped(self, strategy: Any) -> Any:
-        return strategy.pack(self._draw(strategy.mapped_strategy))
+        try:
+            return strategy.pack(self._draw(strategy.mapped_strategy))
+        except UnsatisfiedAssumption:  # a mapping that rejects what it was given
+            raise Rejected from None
 
     def _filtered(self, strategy: Any) -> Any:
         for _ in range(FILTER_TRIES):

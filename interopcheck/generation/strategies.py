@@ -22,6 +22,7 @@ from urllib.parse import unquote
 import jsonschema_rs
 from hypothesis import strategies as st
 from jsonschema_rs import canonical
+from jsonschema_rs.canonical import CanonicalKind
 
 from interopcheck.generation.formats import FORMAT_STRATEGIES, NAME_EDGES
 from interopcheck.sources.positions import pointer_of, unescape_pointer_token
@@ -78,6 +79,8 @@ class StrategyBuilder:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     """The raw schema documents by URI: their ``examples`` and ``default`` (which the canonical
     form drops) are offered before anything random."""
+    registry: jsonschema_rs.Registry | None = None
+    """Where a part kept raw (with its ``$ref``s) finds what it refers to."""
 
     def __post_init__(self) -> None:
         self._definitions = self.canonical.definitions()
@@ -341,7 +344,7 @@ class StrategyBuilder:
         optional = {name: value_for(name) for name in properties if name not in fixed}
         strategy: Strategy = st.fixed_dictionaries(fixed, optional=optional)
         open_names = names is None or type(names.view()).__name__ not in ("EnumView", "ConstView")
-        if open_names and (additional is None or additional.kind.name != "FALSE"):
+        if open_names and (additional is None or additional.kind != CanonicalKind.FALSE):
             key = (
                 self.build(names, (*path, "*"))
                 if names is not None
@@ -375,7 +378,7 @@ class StrategyBuilder:
         validator = self._validators.get(key)
         if validator is None:
             validator = jsonschema_rs.validator_for(
-                schema, formats=JUSTICE_FORMATS, validate_formats=True
+                schema, formats=JUSTICE_FORMATS, validate_formats=True, registry=self.registry
             )
             self._validators[key] = validator
         return validator
@@ -407,7 +410,9 @@ _ANY_OF_TYPE: dict[str, Callable[[], Strategy]] = {
     "null": st.none,
     "boolean": st.booleans,
     "integer": lambda: st.integers(-1000, 1000),
-    "number": lambda: st.floats(allow_nan=False, allow_infinity=False, width=32),
+    # (64 bits: a narrower width makes Hypothesis reject() values outside a test, which the
+    # fast sampler cannot do)
+    "number": lambda: st.floats(allow_nan=False, allow_infinity=False),
     "string": lambda: st.text(max_size=20),
     "array": lambda: st.lists(json_values(), max_size=3),
     "object": lambda: st.dictionaries(st.text(max_size=5), json_values(), max_size=3),

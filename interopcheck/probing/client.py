@@ -23,7 +23,7 @@ import httpx
 
 from interopcheck import __version__
 from interopcheck.probing.auth import NO_CREDENTIALS, Credentials, throwaway_certificate_context
-from interopcheck.probing.plan import Exchange
+from interopcheck.probing.plan import Exchange, without_header
 
 RETRY_STATUSES = (429, 503)
 MAX_RETRIES = 3
@@ -112,15 +112,17 @@ class Sender:
             await client.aclose()
 
     def url(self, exchange: Exchange) -> str:
-        return self.target + exchange.endpoint.path
+        return self.target + exchange.written.target
 
-    def headers(self, exchange: Exchange) -> dict[str, str]:
+    def headers(self, exchange: Exchange, content_type: str | None) -> dict[str, str]:
         headers = {
-            "Content-Type": "application/json",
+            **without_header(exchange.written.headers, self.correlation_header),
             "Accept": "application/json, application/problem+json",
             "Accept-Encoding": "identity",
             self.correlation_header: exchange.correlation_id,
         }
+        if content_type is not None:
+            headers["Content-Type"] = content_type
         if exchange.credentials == "given":
             headers.update(self.credentials.headers())
         elif exchange.credentials == "wrong":
@@ -172,8 +174,8 @@ class Sender:
     async def _once(self, exchange: Exchange) -> Answer:
         client = self._clients[exchange.credentials]
         url = self.url(exchange)
-        headers = self.headers(exchange)
-        body = exchange.body
+        body, content_type = exchange.encoded()
+        headers = self.headers(exchange, content_type)
         started = time.perf_counter()
         for _ in range(MAX_REDIRECTS + 1):
             answer = await self._request(client, exchange.endpoint.method, url, headers, body)

@@ -19,7 +19,7 @@ import jsonschema_rs
 from interopcheck.probing.client import Answer
 from interopcheck.probing.plan import Exchange
 from interopcheck.profile.checks import HttpCheck
-from interopcheck.profile.model import Api, Profile, Requirement
+from interopcheck.profile.model import Api, Endpoint, Profile, Requirement
 from interopcheck.results import Finding, Outcome
 from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.catalog import Catalog
@@ -141,9 +141,9 @@ class Judge:
             yield (
                 "accepts-valid",
                 None
-                if status == endpoint.accepted
+                if _accepted(endpoint, status)
                 else f"answered {status} to {what}{_detail(answer)}",
-                f"{endpoint.accepted}",
+                _acceptable(endpoint),
             )
         breaks = (exchange.breaks or {}).get("requirement")
         if exchange.kind == "invalid" and breaks not in self._advisory:
@@ -173,6 +173,8 @@ class Judge:
                 f"answered {status} with a body over the size cap to {what}",
                 "a receipt or problem body",
             )
+        elif status < 500 and endpoint.documented:
+            yield from self._declared_checks(exchange, answer)
         elif status < 500:
             yield from self._body_checks(exchange, answer)
         if status >= 400:
@@ -203,24 +205,46 @@ class Judge:
             f"under {limit} ms",
         )
 
-    def _body_checks(
+    def _declared_checks(
         self, exchange: Exchange, answer: Answer
     ) -> Iterator[tuple[str, str | None, str | None]]:
+        """An answer of an API document's operation: a status it declares (an answer to a
+        request without or with wrong credentials excepted: the security it declares says
+        those are refused), in a media type it declares for that status, with a body its
+        schema accepts."""
         endpoint = exchange.endpoint
         status = answer.status or 0
-        if status < 200 or status in (204, 304) or 300 <= status < 400:
+        declared = endpoint.declared(status)
+        if declared is None:
+            if _undeclared_matters(exchange, status):
+                listed = ", ".join(r.status for r in endpoint.responses)
+                yield (
+                    "response-schema",
+                    f"answered {status}, which the document does not declare for "
+                    f"{endpoint.method} {endpoint.path}, to {_what(exchange)}",
+                    f"a declared status ({listed})",
+                )
             return
-        success = status < 300
-        wanted = ["application/json"] if success else ["application/problem+json"]
-        if not success and endpoint.error != "problem":
-            wanted.append("application/json")  # an API of its own may answer errors in JSON
-        schema = endpoint.response if success else endpoint.error
+        if endpoint.method == "HEAD" or status in (204, 304) or not declared.media_types:
+            return
         media = answer.media_type
         yield (
             "content-type",
-            None if media in wanted else f"a {status} answer came as {media or 'no type'}",
-            " or ".join(wanted),
+            None
+            if any(_media_matches(media, m) for m in declared.media_types)
+            else f"a {status} answer came as {media or 'no type'}",
+            " or ".join(declared.media_types),
         )
+        if declared.schema is None or not _is_json(media):
+            return
+        expected = f"a {declared.schema} as the document declares it for {declared.status}"
+        yield from self._schema_check(answer, declared.schema, expected)
+
+    def _schema_check(
+        self, answer: Answer, schema: str | None, expected: str
+    ) -> Iterator[tuple[str, str | None, str | None]]:
+        """The answer's body is JSON, and a ``schema`` (when there is one to judge by)."""
+        status = answer.status
         try:
             body: Any = json.loads(answer.body)
         except (UnicodeDecodeError, ValueError):
@@ -241,21 +265,91 @@ class Judge:
             else f"the {status} answer's body is not a {schema}: at "
             f"{_pointer(error.instance_path) or '/'}, {error.kind.__class__.__name__} "
             f"({error.message[:160]})",
-            f"a {schema} as the standard defines it",
+            expected,
         )
+
+    def _body_checks(
+        self, exchange: Exchange, answer: Answer
+    ) -> Iterator[tuple[str, str | None, str | None]]:
+        endpoint = exchange.endpoint
+        status = answer.status or 0
+        if status < 200 or status in (204, 304) or 300 <= status < 400:
+            return
+        success = status < 300
+        wanted = ["application/json"] if success else ["application/problem+json"]
+        if not success and endpoint.error != "problem":
+            wanted.append("application/json")  # an API of its own may answer errors in JSON
+        schema = endpoint.response if success else endpoint.error
+        media = answer.media_type
+        yield (
+            "content-type",
+            None if media in wanted else f"a {status} answer came as {media or 'no type'}",
+            " or ".join(wanted),
+        )
+        yield from self._schema_check(answer, schema, f"a {schema} as the standard defines it")
+
+
+def _accepted(endpoint: Endpoint, status: int) -> bool:
+    """A valid request's answer: a declared 2xx, or (for a resource named in the path, which
+    may not exist) 404 or 410."""
+    if status in endpoint.success_statuses:
+        return True
+    return endpoint.documented and endpoint.reads and status in (404, 410)
+
+
+def _acceptable(endpoint: Endpoint) -> str:
+    codes = endpoint.success_statuses
+    said = "2xx" if len(codes) > 10 else " or ".join(str(c) for c in codes)
+    return said + (
+        " (or 404 for a resource that does not exist)"
+        if endpoint.documented and endpoint.reads
+        else ""
+    )
+
+
+def _undeclared_matters(exchange: Exchange, status: int) -> bool:
+    """Whether an answer the document does not declare is a finding. Not when the document
+    says nothing of that kind of answer: a refusal of credentials (its security says so), a
+    2xx where it declares none, a 4xx to an invalid request where it declares no 4xx (a
+    document need not list every refusal; where it lists some, the answer is one of them)."""
+    declared = [r.status.upper() for r in exchange.endpoint.responses]
+    if exchange.credentials != "given" and status in (401, 403):
+        return False
+    if 200 <= status < 300 and not any(s.startswith("2") for s in declared):
+        return False
+    refusals = [s for s in declared if s.startswith("4") and s not in ("401", "403", "404")]
+    return not (exchange.kind == "invalid" and 400 <= status < 500 and not refusals)
+
+
+def _media_matches(media: str, declared: str) -> bool:
+    kind = declared.split(";")[0].strip().lower()
+    if kind in ("*/*", media):
+        return True
+    return kind.endswith("/*") and media.startswith(kind[:-1])
+
+
+def _is_json(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")
 
 
 def _what(exchange: Exchange) -> str:
-    message = exchange.endpoint.receives
+    endpoint = exchange.endpoint
+    message = endpoint.receives
+    request = message is None or exchange.breaking == "parameters"
+    subject = (
+        message
+        if message is not None and not request
+        else (f"{endpoint.method} {endpoint.path} request")
+    )
+    article = "an" if subject[:1].lower() in "aeiou" else "a"
     if exchange.kind == "invalid":
-        return f"an invalid {message}"
-    if exchange.kind == "no-credentials":
-        return f"a {message} sent without credentials"
-    if exchange.kind == "wrong-credentials":
-        return f"a {message} sent with wrong credentials"
-    if exchange.kind == "edge":
+        return f"a {subject} with invalid parameters" if request else f"an invalid {message}"
+    if exchange.kind in ("no-credentials", "wrong-credentials"):
+        how = "without" if exchange.kind == "no-credentials" else "with wrong"
+        return f"{article} {subject} sent {how} credentials"
+    if exchange.kind == "edge" and not request:
         return f"a valid {message} with the {exchange.label}"
-    return f"a valid {message}"
+    return f"a valid {subject}"
 
 
 def _detail(answer: Answer) -> str:

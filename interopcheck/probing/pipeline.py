@@ -15,6 +15,7 @@ from interopcheck.probing.client import SendOptions
 from interopcheck.probing.plan import PlanOptions
 from interopcheck.probing.report import probe_summary
 from interopcheck.probing.run import ProbeRequest, check_target, endpoints_of, run_probe
+from interopcheck.profile.model import Endpoint
 from interopcheck.run import Run
 from interopcheck.validation import ValidationSpec, build_checker, now_iso
 
@@ -66,7 +67,12 @@ def probe_run(
         ),
     )
     summary = probe_summary(loaded, [options.actor], options.strict)
-    results = run_probe(request, checker, on_planned, on_answer)
+
+    def note(endpoint: Endpoint, said: str) -> None:
+        url = request.target + endpoint.path
+        summary.note_endpoint(endpoint.id, endpoint.method, url, endpoint.receives, said)
+
+    results = run_probe(request, checker, on_planned, on_answer, note)
     for result in results:
         summary.add(result)
     summary.finished_at = now_iso()

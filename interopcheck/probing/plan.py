@@ -3,8 +3,10 @@
 Per endpoint, in this order: the bundled valid examples; the first of them with each hard name
 from docs/domain.md ("Hard names and dates") put into every name field; generated valid cases;
 generated invalid cases (each confirmed invalid by the checker, and recording what it breaks);
-and, when the api requires authentication, a valid message without credentials and one with
-wrong ones.
+for an endpoint with parameters, invalid parameters beside a valid body; and, when the
+endpoint requires authentication, a valid request without credentials and one with wrong ones.
+An endpoint without a body has its parameters generated in the same way (valid sets, then
+invalid ones). Every request carries a valid set of parameters unless it is meant to break one.
 Everything sent is synthetic: made here or bundled, about no real person.
 """
 
@@ -13,17 +15,30 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from interopcheck.checks.schema import SchemaChecker
+from interopcheck.domain.bodies import decode, encode
+from interopcheck.domain.http import is_token
+from interopcheck.domain.parameters import (
+    Written,
+    location_schemas,
+    read,
+    received,
+    text_of,
+    write,
+)
+from interopcheck.errors import GenerationError
 from interopcheck.generation.formats import NAME_EDGES
 from interopcheck.profile.model import Endpoint
 from interopcheck.sources.payloads import Payload
 from interopcheck.sources.walk import JsonPath, walk
-from interopcheck.standard.catalog import bundled_root
+from interopcheck.standard.catalog import SchemaEntry, bundled_root
+from interopcheck.standard.openapi_source import SENDABLE
 
 #: Kinds whose body is a valid message sent with the right credentials.
 VALID_KINDS = ("example", "edge", "generated")
@@ -43,10 +58,32 @@ class Exchange:
     correlation_id: str
     breaks: dict[str, Any] | None = None
     """For ``invalid``: the mutation and the finding that confirms it."""
+    parameters: dict[str, Any] | None = None
+    """The parameter values, one object per location (``{"path": {...}, "query": {...}}``)."""
+    breaking: Literal["body", "parameters"] = "body"
+    """What an ``invalid`` case breaks."""
+
+    @property
+    def has_body(self) -> bool:
+        return self.endpoint.receives is not None
+
+    def encoded(self) -> tuple[bytes, str | None]:
+        """The body as sent and its Content-Type (no body: empty, and no type)."""
+        if not self.has_body:
+            return b"", None
+        from interopcheck.domain.bodies import encode
+
+        e = self.endpoint
+        return encode(self.value, e.body_encoding, e.body_media_type, f"ic-{self.correlation_id}")
 
     @property
     def body(self) -> bytes:
-        return json.dumps(self.value, ensure_ascii=False).encode("utf-8")
+        return self.encoded()[0]
+
+    @property
+    def written(self) -> Written:
+        """The parameters written into the path, query string and headers."""
+        return write(self.endpoint.path, self.endpoint.parameters, self.parameters)
 
     @property
     def credentials(self) -> str:
@@ -66,6 +103,10 @@ class Exchange:
         """How the report names it: who, which endpoint, which case."""
         e = self.endpoint
         return f"{e.actor} {e.method} {e.path} #{self.number} {self.kind}: {self.label}"
+
+
+#: Valid and invalid parameter sets of one endpoint (each invalid one with what it breaks).
+ParameterSets = tuple[list[Any], list[tuple[Any, dict[str, Any]]]]
 
 
 #: Per message type: examples (name, body), hard-name variants, generated valid, generated
@@ -89,7 +130,13 @@ class Planner:
     def __init__(self, checker: SchemaChecker, options: PlanOptions) -> None:
         self.checker = checker
         self.options = options
+        api = checker.rules.profile.api if checker.rules is not None else None
+        self._correlation_header = api.correlation_header if api else "X-Correlation-Id"
         self._bodies: dict[str, Bodies] = {}
+        self.notes: dict[str, str] = {}
+        self.failures: dict[str, str] = {}
+        """By schema name: why no case of it could be generated."""
+        """By endpoint id: why it was probed less than in full, or not at all."""
         self._checkers: dict[str, SchemaChecker | None] = {}
         self._next = 0
 
@@ -102,7 +149,26 @@ class Planner:
         return self._checkers[message_type]
 
     def plan(self, endpoints: list[Endpoint]) -> list[Exchange]:
-        return [exchange for endpoint in endpoints for exchange in self._for(endpoint)]
+        planned = []
+        for endpoint in endpoints:
+            exchanges = self._for(endpoint)
+            for name in (endpoint.receives, endpoint.parameters_type):
+                reason = self.failures.get(name or "") or self.failures.get(f"{name}{SENDABLE}")
+                if name and reason:
+                    self.notes.setdefault(
+                        endpoint.id, f"no case of {name} could be generated ({reason})"
+                    )
+            if endpoint.note:
+                self.notes.setdefault(endpoint.id, endpoint.note)
+            if not exchanges:
+                self.notes.setdefault(
+                    endpoint.id,
+                    "nothing to send: it needs no credentials and is probed for them only"
+                    if endpoint.depth == "auth-only"
+                    else "nothing to send: no valid request could be made",
+                )
+            planned += exchanges
+        return planned
 
     def _exchange(
         self, endpoint: Endpoint, kind: str, label: str, value: Any, **extra: Any
@@ -113,25 +179,124 @@ class Planner:
         return Exchange(self._next, endpoint, kind, label, value, correlation, **extra)
 
     def _for(self, endpoint: Endpoint) -> list[Exchange]:
-        bodies = self._bodies.get(endpoint.receives)
-        if bodies is None:  # a message type several actors receive is read and made once
-            bodies = self._bodies[endpoint.receives] = self._make_bodies(endpoint.receives)
-        examples, edges, valid, invalid = bodies
-        out = [self._exchange(endpoint, "example", name, value) for name, value in examples]
-        base = examples[0][1] if examples else (valid[0] if valid else None)
-        out += [self._exchange(endpoint, "edge", f"name {n!r}", value) for n, value in edges]
-        out += [
-            self._exchange(endpoint, "generated", f"valid case {i + 1}", value)
-            for i, value in enumerate(valid)
-        ]
-        for i, (value, breaks) in enumerate(invalid):
-            where = f"{breaks.get('pointer') or '/'} {breaks.get('keyword') or ''}".strip()
-            label = f"invalid case {i + 1} ({where})"
-            out.append(self._exchange(endpoint, "invalid", label, value, breaks=breaks))
-        if self.options.with_auth and base is not None:
-            out.append(self._exchange(endpoint, "no-credentials", "no credentials", base))
-            out.append(self._exchange(endpoint, "wrong-credentials", "wrong credentials", base))
+        valid_sets, invalid_sets = self._parameter_sets(endpoint)
+        if endpoint.parameters_type is not None and not valid_sets:
+            self.notes.setdefault(endpoint.id, "no valid set of parameters could be written")
+            return []
+        sets = valid_sets or [None]
+
+        def given(i: int) -> Any:
+            return copy.deepcopy(sets[i % len(sets)])
+
+        out: list[Exchange] = []
+        base: Any = None
+        if endpoint.depth == "full" and endpoint.receives is not None:
+            bodies = self._bodies.get(endpoint.receives)
+            if bodies is None:  # a message type several actors receive is read and made once
+                bodies = self._bodies[endpoint.receives] = self._make_bodies(endpoint.receives)
+            examples, edges, valid, invalid = bodies
+            if endpoint.body_encoding != "json":  # as a form reads them back, text only
+                valid = [v for v in valid if self._as_sent(endpoint, v, valid=True)]
+                invalid = [(v, b) for v, b in invalid if self._as_sent(endpoint, v, valid=False)]
+            cases: list[tuple[str, str, Any, dict[str, Any] | None]] = [
+                ("example", name, value, None) for name, value in examples
+            ]
+            cases += [("edge", f"name {n!r}", value, None) for n, value in edges]
+            cases += [("generated", f"valid case {i + 1}", v, None) for i, v in enumerate(valid)]
+            for i, (value, breaks) in enumerate(invalid):
+                where = f"{breaks.get('pointer') or '/'} {breaks.get('keyword') or ''}".strip()
+                cases.append(("invalid", f"invalid case {i + 1} ({where})", value, breaks))
+            for i, (kind, label, value, broken) in enumerate(cases):
+                out.append(
+                    self._exchange(endpoint, kind, label, value, breaks=broken, parameters=given(i))
+                )
+            base = examples[0][1] if examples else (valid[0] if valid else None)
+            if base is None:
+                return out  # nothing valid to send without credentials
+        elif endpoint.depth == "full":
+            out += [
+                self._exchange(
+                    endpoint, "generated", f"valid parameters {i + 1}", None, parameters=given(i)
+                )
+                for i in range(max(len(valid_sets), 1))  # no parameters: one request
+            ]
+        if endpoint.depth == "full":
+            for i, (values, breaks) in enumerate(invalid_sets):
+                where = f"{breaks.get('pointer') or '/'} {breaks.get('keyword') or ''}".strip()
+                label = f"invalid parameters {i + 1} ({where})"
+                out.append(
+                    self._exchange(
+                        endpoint,
+                        "invalid",
+                        label,
+                        copy.deepcopy(base),
+                        breaks=breaks,
+                        parameters=values,
+                        breaking="parameters",
+                    )
+                )
+        if self.options.with_auth and endpoint.secured:
+            for kind, label in (
+                ("no-credentials", "no credentials"),
+                ("wrong-credentials", "wrong credentials"),
+            ):
+                out.append(self._exchange(endpoint, kind, label, base, parameters=given(0)))
         return out
+
+    def _as_sent(self, endpoint: Endpoint, value: Any, valid: bool) -> bool:
+        """Whether a body stays valid (or invalid) as the endpoint's media type carries it."""
+        assert endpoint.receives is not None
+        body, content_type = encode(
+            value, endpoint.body_encoding, endpoint.body_media_type, "ic-check"
+        )
+        readings, problem = decode(
+            endpoint.body_encoding, endpoint.body_media_type, content_type, body
+        )
+        passing = problem is None and any(self._valid(r, endpoint.receives) for r in readings)
+        return passing if valid else not passing
+
+    def _parameter_sets(self, endpoint: Endpoint) -> ParameterSets:
+        """Valid and invalid parameter sets that can be written into a request."""
+        name = endpoint.parameters_type
+        if name is None:
+            return [], []
+        checker = self.checker_for(name)
+        sendable = self.checker.catalog.find(name + SENDABLE)
+        if checker is None or sendable is None:
+            return [], []
+        count = max(self.options.max_examples, 1)
+        drawn = self._drawn(checker, sendable, count, with_invalid=endpoint.depth == "full")
+        schemas = location_schemas(sendable.document)
+
+        def readings(values: Any) -> tuple[Any, Any] | None:
+            """The parameters as a server reads them back, or None when unwritable."""
+            if not _writable(endpoint, values):
+                return None
+            written = write(endpoint.path, endpoint.parameters, values)
+            # the correlation header goes as probe sets it, whatever was drawn for it
+            headers = without_header(written.headers, self._correlation_header)
+            headers[self._correlation_header] = str(uuid.UUID(int=1, version=4))
+            got = received(endpoint.path, Written(written.path, written.query, headers))
+            return None if got is None else read(endpoint.parameters, got, schemas)
+
+        def passes(value: Any) -> bool:
+            payload = Payload(source="probe", syntax="json", value=value)
+            return not checker.check(payload, 0).findings
+
+        valid = []
+        for values in drawn[0]:
+            back = readings(values)
+            if back is not None and passes(back[0]):
+                valid.append(values)
+        # an invalid set stays one only if it is invalid as received (everything in a URL is
+        # text: an integer 5 where a string belongs arrives as the string "5"), and it can be
+        # written at all (a case without a path parameter has no path)
+        invalid = []
+        for values, breaks in drawn[1]:
+            back = readings(values)
+            if back is not None and not passes(back[0]) and not passes(back[1]):
+                invalid.append((values, breaks))
+        return valid, invalid
 
     def _make_bodies(self, message_type: str) -> Bodies:
         examples = self._examples(message_type)
@@ -177,26 +342,40 @@ class Planner:
     def _generate(self, message_type: str) -> tuple[list[Any], list[tuple[Any, dict[str, Any]]]]:
         if self.options.max_examples == 0:
             return [], []
-        from interopcheck.generation.cases import CaseGenerator
-
         entry = self.checker.catalog.for_message(message_type, None)
         checker = self.checker_for(message_type)
         if entry is None or checker is None:
             return [], []
+        return self._drawn(checker, entry, self.options.max_examples, with_invalid=True)
+
+    def _drawn(
+        self, checker: SchemaChecker, entry: SchemaEntry, count: int, with_invalid: bool
+    ) -> tuple[list[Any], list[tuple[Any, dict[str, Any]]]]:
+        """``count`` valid cases drawn from ``entry`` and confirmed by ``checker``, and as many
+        invalid ones (each breaking what ``checker`` finds), remembered across runs."""
         rules = checker.rules
         key = (
             checker.catalog.content_digest(),
             rules.profile.digest if rules is not None else None,
             entry.uri,
             self.options.seed,
-            self.options.max_examples,
+            count,
         )
         drawn = _DRAWN.get(key)
         if drawn is None:
-            generator = CaseGenerator(checker, entry, self.options.seed)
-            count = self.options.max_examples
-            valid = [c.value for c in generator.valid(count).cases]
-            invalid = [(c.value, c.breaks or {}) for c in generator.invalid(count).cases]
+            from interopcheck.generation.cases import CaseGenerator
+
+            try:
+                generator = CaseGenerator(checker, entry, self.options.seed)
+                valid = [c.value for c in generator.valid(count).cases]
+                invalid = (
+                    [(c.value, c.breaks or {}) for c in generator.invalid(count).cases]
+                    if with_invalid
+                    else []
+                )
+            except GenerationError as exc:  # one schema no case can be made of: said, not fatal
+                self.failures[entry.name] = str(exc).split(": cannot generate cases: ")[-1][:300]
+                return [], []
             drawn = _DRAWN[key] = (valid, invalid)
             while len(_DRAWN) > DRAWN_KEPT:
                 del _DRAWN[next(iter(_DRAWN))]
@@ -236,3 +415,36 @@ def _set(value: Any, path: tuple[str | int, ...], new: Any) -> None:
     for step in path[:-1]:
         value = value[step]
     value[path[-1]] = new
+
+
+def without_header(headers: dict[str, str], name: str) -> dict[str, str]:
+    """``headers`` without ``name`` (in any case)."""
+    return {k: v for k, v in headers.items() if k.lower() != name.lower()}
+
+
+#: A header or cookie value a request can carry: visible ASCII, spaces only inside.
+HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?")
+
+
+def _writable(endpoint: Endpoint, values: Any) -> bool:
+    """Whether a parameter set can be written into a request as it is: every path parameter
+    given, none empty or a dot segment; header and cookie values that HTTP can carry."""
+    if not isinstance(values, dict):
+        return False
+    written = write(endpoint.path, endpoint.parameters, values)
+    for parameter in endpoint.parameters:
+        if parameter.location != "path":
+            continue
+        place = values.get("path")
+        if not isinstance(place, dict) or parameter.name not in place:
+            return False
+    segments = written.path.split("/")
+    if any(s in (".", "..") for s in segments) or "//" in written.path:
+        return False
+    cookies = values.get("cookie")
+    if isinstance(cookies, dict) and any(";" in text_of(v) for v in cookies.values()):
+        return False  # one cookie's value would end early and start another
+    return all(
+        is_token(name) and HEADER_VALUE.fullmatch(value) is not None
+        for name, value in written.headers.items()
+    )

@@ -17,7 +17,7 @@ from interopcheck.errors import ProfileError, TargetError, UsageError
 from interopcheck.probing.auth import Credentials
 from interopcheck.probing.client import Answer, Sender, SendOptions
 from interopcheck.probing.judge import Judge, Verdict
-from interopcheck.probing.plan import Exchange, Planner, PlanOptions
+from interopcheck.probing.plan import Exchange, Planner, PlanOptions, without_header
 from interopcheck.probing.shrink import NOT_BY_BODY, SHRINKABLE, shrink
 from interopcheck.profile.model import Endpoint, Profile
 from interopcheck.results import ExchangeRecord, PayloadResult
@@ -84,8 +84,10 @@ def run_probe(
     checker: SchemaChecker,
     on_planned: Callable[[int], None] | None = None,
     on_answer: Callable[[], None] | None = None,
+    on_note: Callable[[Endpoint, str], None] | None = None,
 ) -> list[PayloadResult]:
-    """Probe one actor's endpoints; the results in plan order (``SetupError`` if unreachable)."""
+    """Probe one actor's endpoints; the results in plan order (``SetupError`` if unreachable).
+    ``on_note`` hears why an endpoint is probed less than in full, or not at all."""
     assert checker.rules is not None
     profile = checker.rules.profile
     endpoints = endpoints_of(profile, request.actor)
@@ -94,9 +96,15 @@ def run_probe(
     planner = Planner(checker, request.plan)
     exchanges = planner.plan(endpoints)
     if not exchanges:
+        said = "; ".join(f"{k}: {v}" for k, v in list(planner.notes.items())[:3])
         raise ProfileError(
             f"nothing to send to {request.actor}: no examples and no generated cases"
+            + (f" ({said})" if said else "")
         )
+    if on_note is not None:
+        for endpoint in endpoints:
+            if endpoint.id in planner.notes:
+                on_note(endpoint, planner.notes[endpoint.id])
     if on_planned is not None:
         on_planned(len(exchanges))
     judge = Judge(profile, checker.catalog)
@@ -158,8 +166,9 @@ async def _probe_all(
                     and judge.check_of(rid) not in NOT_BY_BODY
                     and (exchange.endpoint.id, rid) not in seen
                 ]
-                checker = planner.checker_for(exchange.endpoint.receives)
-                if not failed or checker is None:
+                receives = exchange.endpoint.receives
+                checker = planner.checker_for(receives) if receives else None
+                if not failed or checker is None or exchange.breaking != "body":
                     continue
                 seen.update((exchange.endpoint.id, rid) for rid in failed)
                 smaller, spent = await shrink(
@@ -183,7 +192,7 @@ def _record(
     record: ExchangeRecord = {
         "endpoint": exchange.endpoint.id,
         "method": exchange.endpoint.method,
-        "url": request.target + exchange.endpoint.path,
+        "url": request.target + exchange.written.target,
         "kind": exchange.kind,
         "status": answer.status,
         "elapsedMs": round(answer.elapsed_ms, 1),
@@ -212,8 +221,13 @@ def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> 
     the expansion of the variable or file holding it, and the body in a here-document whose
     delimiter it cannot contain (JSON on one line never is a line of its own)."""
     parts = ["curl", "-g", "-i", "-X", shlex.quote(exchange.endpoint.method)]
-    parts.append(shlex.quote(request.target + exchange.endpoint.path))
-    parts += ["-H", shlex.quote("Content-Type: application/json")]
+    written = exchange.written
+    parts.append(shlex.quote(request.target + written.target))
+    body_bytes, content_type = exchange.encoded()
+    if content_type is not None:
+        parts += ["-H", shlex.quote(f"Content-Type: {content_type}")]
+    for name, value in without_header(written.headers, correlation_header).items():
+        parts += ["-H", shlex.quote(f"{name}: {value}")]
     parts += ["-H", shlex.quote(f"{correlation_header}: {exchange.correlation_id}")]
     credentials = request.credentials
     if exchange.credentials == "given":
@@ -226,7 +240,9 @@ def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> 
         for name in credentials.shown_headers():
             wrong = "Bearer wrong-token" if credentials.scheme == "bearer" else "wrong-key"
             parts += ["-H", shlex.quote(f"{name}: {wrong}")]
-    body = exchange.body.decode("utf-8")
+    if not exchange.has_body:
+        return " ".join(parts)
+    body = body_bytes.decode("utf-8")
     delimiter = "INTEROPCHECK_BODY"
     while delimiter in body.splitlines():
         delimiter += "_"

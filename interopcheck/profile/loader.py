@@ -403,6 +403,16 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
                 accepted=o.accepted,
                 response=o.response or "",
                 error=o.error or "",
+                parameters=o.parameters,
+                parameters_type=o.parameters_type,
+                body_encoding=o.body_encoding,
+                body_media_type=o.body_media_type,
+                responses=o.responses,
+                # a scheme probe cannot present yet (an API key in a query): not probed
+                secured=o.secured and data.get("auth", source.auth) != "none",
+                depth=o.depth,
+                note=o.note,
+                documented=True,
             )
             for o in source.operations
         ),

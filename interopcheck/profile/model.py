@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from interopcheck.domain.endpoints import (
+    BodyEncoding,
+    DeclaredResponse,
+    EndpointParameter,
+    ProbeDepth,
+)
 from interopcheck.profile.checks import (
     CelCheck,
     Check,
@@ -85,16 +91,59 @@ class Actor:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """An HTTP endpoint an actor exposes to receive one message type."""
+    """An HTTP endpoint an actor exposes: one message type it receives (a profile's own
+    endpoints), or any operation of an API document (its parameters, body and responses)."""
 
     id: str
     actor: str
     method: str
     path: str
-    receives: str
+    receives: str | None
+    """The message type of the request body; None: the operation takes no body."""
     accepted: int = 202
     response: str = "receipt"
     error: str = "problem"
+    parameters: tuple[EndpointParameter, ...] = ()
+    parameters_type: str | None = None
+    """The message type whose instances are the parameters, one object per location
+    (``{"path": {...}, "query": {...}, "header": {...}, "cookie": {...}}``)."""
+    body_encoding: BodyEncoding = "json"
+    body_media_type: str = "application/json"
+    responses: tuple[DeclaredResponse, ...] = ()
+    """What an API document declares (empty: a profile's own endpoint, answering
+    ``accepted`` with ``response`` or an ``error``)."""
+    secured: bool = True
+    """False when the operation declares that it needs no credentials (``security: []``)."""
+    depth: ProbeDepth = "full"
+    note: str = ""
+    documented: bool = False
+    """Taken from an API document: answers as the document declares (``responses``), not as
+    a profile's own endpoint does (``accepted``, a receipt or a problem)."""
+    """Why an endpoint is probed for authentication only, when it is."""
+
+    @property
+    def reads(self) -> bool:
+        """It names a resource in its path (a read of an unknown one may answer 404)."""
+        return any(p.location == "path" for p in self.parameters)
+
+    def declared(self, status: int) -> DeclaredResponse | None:
+        """The response the document declares for ``status``: the code, its class
+        (``4XX``), or ``default``."""
+        by_status = {r.status.upper(): r for r in self.responses}
+        return (
+            by_status.get(str(status))
+            or by_status.get(f"{str(status)[0]}XX")
+            or by_status.get("DEFAULT")
+        )
+
+    @property
+    def success_statuses(self) -> tuple[int, ...]:
+        """The 2xx codes an accepted request may answer with."""
+        if not self.documented:
+            return (self.accepted,)
+        codes = [int(r.status) for r in self.responses if r.status.isdigit()]
+        found = tuple(c for c in codes if 200 <= c < 300)
+        return found or tuple(range(200, 300))  # only 2XX or default declared: any 2xx
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,7 @@ def tail(summary: RunSummary) -> Document:
                     rid: {"passed": c[0], "failed": c[1], "errored": c[2]}
                     for rid, c in e.outcomes.items()
                 },
+                **({"note": e.note} if e.note else {}),
             }
             for e in summary.endpoints.values()
         ]

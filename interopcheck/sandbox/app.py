@@ -14,55 +14,32 @@ import datetime as dt
 import hmac
 import json
 import uuid
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from interopcheck.errors import ProfileError, UsageError
+from interopcheck.errors import ProfileError
 from interopcheck.profile.model import Endpoint
+from interopcheck.sandbox.answers import MAX_BODY, TRACE, bounded_body, own_shape
+from interopcheck.sandbox.faults import Fault, parse_faults
+from interopcheck.sandbox.operations import Serving, operation_handler, route_path
 from interopcheck.sandbox.published_rules import ADVICE_HEADER, MAX_CORRELATION_ID
 from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
 
 if TYPE_CHECKING:
-    from interopcheck.checks.schema import SchemaChecker
+    pass
 
 #: The documented development token, used when neither --token nor the environment gives one.
 DEVELOPMENT_TOKEN = "interopcheck-development-token"
 TOKEN_ENV = "INTEROPCHECK_SANDBOX_TOKEN"
-MAX_BODY = 16 * 1024 * 1024
 PROBLEM = "application/problem+json"
-
-Fault = Literal[
-    "accept-invalid",
-    "crash-on-apostrophe",
-    "wrong-content-type",
-    "no-correlation-id",
-    "stack-trace",
-    "no-auth-check",
-    "slow",
-    "bad-receipt",
-    "wrong-status",
-]
-#: What each fault does (``interopcheck sandbox --list-faults``).
-FAULTS: dict[Fault, str] = {
-    "accept-invalid": "accepts invalid messages as if they were valid",
-    "crash-on-apostrophe": "fails with 500 on any text containing an apostrophe (O'Brien)",
-    "wrong-content-type": "answers text/plain instead of JSON",
-    "no-correlation-id": "does not echo the correlation id",
-    "stack-trace": "answers a rejected message with 500 and a stack trace",
-    "no-auth-check": "accepts requests without (or with wrong) credentials",
-    "slow": "takes longer to answer than the profile allows",
-    "bad-receipt": "answers with a receipt that breaks the receipt schema",
-    "wrong-status": "answers an accepted message with 200 instead of the declared status",
-}
 
 
 @dataclass
@@ -125,15 +102,6 @@ def _urn(message: Any) -> str | None:
     return urn if isinstance(urn, str) else None
 
 
-def parse_faults(names: Iterable[str]) -> frozenset[Fault]:
-    """The faults named (``--fault``), each one the sandbox knows; ``UsageError`` otherwise."""
-    known: dict[str, Fault] = {name: name for name in FAULTS}
-    unknown = sorted(set(names) - known.keys())
-    if unknown:
-        raise UsageError(f"unknown fault {', '.join(unknown)}; known: {', '.join(FAULTS)}")
-    return frozenset(known[name] for name in names)
-
-
 def create_app(config: SandboxConfig) -> Starlette:
     """The ASGI app for one actor of a profile; ``SetupError`` when it cannot be built."""
     parse_faults(config.faults)  # a config built without parse_faults: checked all the same
@@ -172,8 +140,8 @@ def create_app(config: SandboxConfig) -> Starlette:
 
     # An API of its own (an OpenAPI-sourced profile) answers in its own declared shapes: one
     # valid body of each, generated once from its schema, stands for every answer.
-    own_success = {e.id: own_shape(checker, e.response) for e in endpoints}
-    own_error = {e.id: own_shape(checker, e.error) for e in endpoints}
+    own_success = {e.id: own_shape(checker, e.response) for e in endpoints if not e.documented}
+    own_error = {e.id: own_shape(checker, e.error) for e in endpoints if not e.documented}
 
     def problem(
         request: Request,
@@ -193,7 +161,8 @@ def create_app(config: SandboxConfig) -> Starlette:
         media = PROBLEM if shaped is None else "application/json"
         return correlation(request, JSONResponse(body, status_code=status, media_type=media))
 
-    def denied(request: Request, endpoint: Endpoint | None = None) -> Response | None:
+    def refusal(request: Request) -> int | None:
+        """401 without credentials, 403 with wrong ones, None with the right ones."""
         if "no-auth-check" in faults or api.auth in ("none", "mtls"):  # mtls: TLS refuses
             return None
         if api.auth == "api-key":
@@ -202,16 +171,25 @@ def create_app(config: SandboxConfig) -> Starlette:
             header = request.headers.get("authorization", "")
             given = header[7:] if header[:7].lower() == "bearer " else None
         if not given:
+            return 401
+        if not hmac.compare_digest(given.encode(), config.token.encode()):
+            return 403
+        return None
+
+    def denied(request: Request, endpoint: Endpoint | None = None) -> Response | None:
+        status = refusal(request)
+        if status == 401:
             response = problem(request, 401, "Unauthorized", "credentials are required", endpoint)
             response.headers["WWW-Authenticate"] = "Bearer" if api.auth == "bearer" else api.auth
             return response
-        if not hmac.compare_digest(given.encode(), config.token.encode()):
+        if status == 403:
             return problem(
                 request, 403, "Forbidden", "these credentials are not accepted", endpoint
             )
         return None
 
     def receiver(endpoint: Endpoint) -> Any:
+        assert endpoint.receives is not None  # a profile's own endpoints receive a message
         entry = checker.catalog.for_message(endpoint.receives, None)
         if entry is None:
             raise ProfileError(f"no schema for {endpoint.receives} (endpoint {endpoint.id})")
@@ -239,7 +217,7 @@ def create_app(config: SandboxConfig) -> Starlette:
                 return problem(
                     request, 415, "Unsupported Media Type", "send application/json", endpoint
                 )
-            body = await _bounded_body(request)
+            body = await bounded_body(request)
             if body is None:
                 return problem(
                     request, 413, "Content Too Large", f"at most {MAX_BODY} bytes", endpoint
@@ -273,7 +251,7 @@ def create_app(config: SandboxConfig) -> Starlette:
             )
             if findings and "accept-invalid" not in faults:
                 if "stack-trace" in faults:
-                    return PlainTextResponse(_TRACE, status_code=500)
+                    return PlainTextResponse(TRACE, status_code=500)
                 errors = [
                     {"pointer": f.pointer, "detail": f.message[:1000], "requirement": f.requirement}
                     for f in findings[:1000]
@@ -324,7 +302,29 @@ def create_app(config: SandboxConfig) -> Starlette:
             return problem(request, 404, "Not Found", f"no case {urn[:40]} here")
         return correlation(request, JSONResponse({"ptiUrn": urn, "messages": messages}))
 
-    routes = [Route(e.path, receiver(e), methods=[e.method], name=e.id) for e in endpoints]
+    serving = Serving(
+        checker=checker,
+        api=api,
+        faults=faults,
+        deciding=deciding,
+        checking=checking,
+        slow=slow,
+        refusal=refusal,
+        correlation=correlation,
+    )
+    routes = [
+        Route(e.path, receiver(e), methods=[e.method], name=e.id)
+        for e in endpoints
+        if not e.documented
+    ]
+    # an API document's operations: a path without parameters before one with (``/cases/new``
+    # is not the case ``new``)
+    documented = sorted((e for e in endpoints if e.documented), key=lambda e: e.path.count("{"))
+    serving.warm(documented)
+    routes += [
+        Route(route_path(e)[0], operation_handler(e, serving), methods=[e.method], name=e.id)
+        for e in documented
+    ]
     from interopcheck.sandbox.openapi import openapi_document
 
     document = openapi_document(profile, config.actor, checker.catalog)
@@ -356,20 +356,6 @@ def create_app(config: SandboxConfig) -> Starlette:
     return app
 
 
-def own_shape(checker: SchemaChecker, name: str) -> Any | None:
-    """One valid body of schema ``name``, generated, when it is the API's own (not the
-    standard's receipt or problem, which the sandbox fills in itself); None otherwise."""
-    if name in ("", "receipt", "problem"):
-        return None
-    entry = checker.catalog.find(name)
-    if entry is None:
-        return None
-    from interopcheck.generation.cases import CaseGenerator
-
-    cases = CaseGenerator(checker.fixed_to(entry), entry, seed=0).valid(1).cases
-    return cases[0].value if cases else None
-
-
 def _declared_type(message: Any) -> str | None:
     """The message type a body's header claims, if it has one."""
     header = message.get("header") if isinstance(message, dict) else None
@@ -377,36 +363,9 @@ def _declared_type(message: Any) -> str | None:
     return claimed if isinstance(claimed, str) else None
 
 
-async def _bounded_body(request: Request) -> bytes | None:
-    """The request body, or None past ``MAX_BODY`` (read no further than that: a client
-    announcing or sending a gigabyte costs the sandbox 16 MiB at most)."""
-    announced = request.headers.get("content-length", "")
-    if announced.isdigit() and int(announced) > MAX_BODY:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def describe(endpoints: list[Endpoint]) -> list[str]:
     """The routes served, a line each, for the start-up message."""
-    return [f"{e.method} {e.path}  ({e.receives})" for e in endpoints] + [
+    return [f"{e.method} {e.path}  ({e.receives or 'no body'})" for e in endpoints] + [
         "GET /v1/health",
         "GET /v1/cases/{urn}",
     ]
-
-
-#: What the stack-trace fault leaks (a realistic Python one; a prober looks for such text).
-_TRACE = """Internal Server Error
-Traceback (most recent call last):
-  File "/srv/agency/app/handlers.py", line 212, in receive_message
-    record = repository.save(parse(payload))
-  File "/srv/agency/app/repository.py", line 88, in save
-    raise IntegrityError("duplicate key value violates unique constraint")
-sqlalchemy.exc.IntegrityError: duplicate key value violates unique constraint "defendant_pkey"
-"""

@@ -96,6 +96,8 @@ def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str
     standard = [e.document for e in catalog.entries()]
     paths: dict[str, Any] = {}
     for endpoint in endpoints:
+        if endpoint.receives is None:
+            continue  # an operation without a body (an API document's): not published here
         error = endpoint.error or "problem"
         accepted: dict[str, Any] = {
             "description": "Accepted",

@@ -1,0 +1,236 @@
+"""The sandbox's answer to any operation of an API document (a profile whose api is an
+OpenAPI or Swagger document).
+
+It does what the document declares: refuses a request without or with wrong credentials
+where the operation is secured (401, 403); checks the parameters and the body against their
+schemas (and the profile's rules), refusing with the error status the document declares (400,
+else 422, else its first 4xx); answers an accepted request with the first 2xx it declares, a
+read of a resource it does not hold with 404 where that is declared; and every answer has a
+body its schema for that status accepts (one generated body per schema, made on first use), in
+the media type declared. The faults of ``--fault`` apply as to the standard's endpoints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from interopcheck.domain.bodies import decode
+from interopcheck.domain.parameters import Received, location_schemas, read
+from interopcheck.profile.model import Api, Endpoint
+from interopcheck.sources.payloads import Payload
+
+if TYPE_CHECKING:
+    from interopcheck.checks.schema import SchemaChecker
+    from interopcheck.sandbox.faults import Fault
+
+PROBLEM = "application/problem+json"
+
+
+@dataclass
+class Serving:
+    """What every operation's handler shares."""
+
+    checker: SchemaChecker
+    api: Api
+    faults: frozenset[Fault]
+    deciding: tuple[str, ...]
+    checking: ThreadPoolExecutor
+    slow: float
+    refusal: Callable[[Request], int | None]
+    """401 or 403 when the request's credentials are missing or wrong; None when good."""
+    correlation: Callable[[Request, Response], Response]
+    shapes: dict[str, list[Any]] = field(default_factory=dict)
+    _checkers: dict[str, SchemaChecker | None] = field(default_factory=dict)
+
+    def checker_for(self, message_type: str | None) -> SchemaChecker | None:
+        if message_type is None:
+            return None
+        if message_type not in self._checkers:
+            entry = self.checker.catalog.for_message(message_type, None)
+            self._checkers[message_type] = None if entry is None else self.checker.fixed_to(entry)
+        return self._checkers[message_type]
+
+    def shape(self, name: str | None) -> list[Any]:
+        """One valid body of schema ``name`` (a list of it: null is a body too), or none
+        when none can be made."""
+        if name is None:
+            return []
+        if name not in self.shapes:
+            from interopcheck.errors import SetupError
+            from interopcheck.generation.cases import CaseGenerator
+
+            entry = self.checker.catalog.find(name)
+            try:
+                cases = (
+                    CaseGenerator(self.checker.fixed_to(entry), entry, seed=0).valid(1).cases
+                    if entry is not None
+                    else []
+                )
+            except SetupError:
+                cases = []
+            self.shapes[name] = [c.value for c in cases[:1]]
+        return self.shapes[name]
+
+    def warm(self, endpoints: list[Endpoint]) -> None:
+        """Make every declared answer's body now: the first request to each must not wait
+        for it (a response-time check would see the generator, not the sandbox)."""
+        for endpoint in endpoints:
+            for response in endpoint.responses:
+                self.shape(response.schema)
+
+
+def route_path(endpoint: Endpoint) -> tuple[str, dict[str, str]]:
+    """The document's path as a route (each ``{name}`` as ``{p0}``, ``{p1}``, …: a name may
+    hold characters a route parameter cannot), and the route's names for the document's."""
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        key = f"p{len(names)}"
+        names[key] = match.group(1)
+        return "{" + key + "}"
+
+    return re.sub(r"\{([^}/]+)\}", rename, endpoint.path), names
+
+
+def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request], Any]:
+    _, names = route_path(endpoint)
+    entry = (
+        serving.checker.catalog.find(endpoint.parameters_type) if endpoint.parameters_type else None
+    )
+    parameters_schema = location_schemas(entry.document if entry is not None else None)
+    faults = serving.faults
+
+    async def off_loop(function: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(serving.checking, function, *args)
+
+    async def answer(request: Request, status: int, detail: str = "") -> Response:
+        declared = endpoint.declared(status)
+        made: list[Any] = await off_loop(serving.shape, declared.schema if declared else None)
+        media = _json_media(declared.media_types if declared else ())
+        if status >= 400 and not made:
+            made = [{"type": "about:blank", "status": status, "detail": detail[:300]}]
+            media = media or PROBLEM
+        if status < 300 and "bad-receipt" in faults:
+            made = [[]] if made and isinstance(made[0], dict) else [{}]
+        if status == 401:
+            headers = {"WWW-Authenticate": "Bearer" if serving.api.auth == "bearer" else "ApiKey"}
+        else:
+            headers = {}
+        if endpoint.method == "HEAD" or media is None or not made:
+            declared_type = declared.media_types[0] if declared and declared.media_types else None
+            response = Response(status_code=status, headers=headers, media_type=declared_type)
+        elif "wrong-content-type" in faults:
+            response = PlainTextResponse(json.dumps(made[0]), status, headers=headers)
+        else:
+            response = JSONResponse(made[0], status, headers=headers, media_type=media)
+        return serving.correlation(request, response)
+
+    async def refuse(request: Request, detail: str, findings: list[Any] | None = None) -> Response:
+        if "stack-trace" in faults:
+            from interopcheck.sandbox.answers import TRACE
+
+            return PlainTextResponse(TRACE, status_code=500)
+        return await answer(request, _error_status(endpoint), detail)
+
+    async def handle(request: Request) -> Response:
+        if "slow" in faults:
+            await asyncio.sleep(serving.slow)
+        if endpoint.secured:
+            refused = serving.refusal(request)
+            if refused is not None:
+                return await answer(request, refused, "credentials are required")
+        raw_path = {names[k]: v for k, v in request.path_params.items() if k in names}
+        if endpoint.depth == "full" and endpoint.parameters_type is not None:
+            given = Received(
+                raw_path,
+                list(request.query_params.multi_items()),
+                request.headers,
+                request.cookies,
+            )
+            plain, loose = read(endpoint.parameters, given, parameters_schema)
+            checker = serving.checker_for(endpoint.parameters_type)
+            if checker is not None and "accept-invalid" not in faults:
+                wrong = await off_loop(_findings, checker, plain, serving.deciding)
+                if wrong and loose != plain:
+                    wrong = await off_loop(_findings, checker, loose, serving.deciding)
+                if wrong:
+                    return await refuse(request, f"parameters: {wrong[0]}")
+            texts = json.dumps([raw_path, dict(request.query_params)], ensure_ascii=False)
+            if "crash-on-apostrophe" in faults and "'" in texts:
+                return PlainTextResponse("Internal Server Error", status_code=500)
+        if endpoint.depth == "full" and endpoint.receives is not None:
+            from interopcheck.sandbox.answers import bounded_body
+
+            body = await bounded_body(request)
+            if body is None:
+                return await answer(request, 413, "the body is too large")
+            readings, problem = decode(
+                endpoint.body_encoding,
+                endpoint.body_media_type,
+                request.headers.get("content-type", ""),
+                body,
+            )
+            if problem is not None and "accept-invalid" not in faults:
+                return await refuse(request, problem)
+            text = json.dumps(readings, ensure_ascii=False)
+            if "crash-on-apostrophe" in faults and "'" in text:
+                return PlainTextResponse("Internal Server Error", status_code=500)
+            checker = serving.checker_for(endpoint.receives)
+            if checker is not None and "accept-invalid" not in faults:
+                findings: list[str] = []
+                for reading in readings:  # a form's text as text, then numbers as numbers
+                    findings = await off_loop(_findings, checker, reading, serving.deciding)
+                    if not findings:
+                        break
+                if findings:
+                    return await refuse(request, f"body: {findings[0]}")
+        status = endpoint.accepted
+        if endpoint.reads and endpoint.method == "GET" and endpoint.declared(404) is not None:
+            status = 404  # it holds nothing a client could name: every read is of the unknown
+        elif "wrong-status" in faults:
+            status = 200 if endpoint.accepted != 200 else 203
+        return await answer(request, status, "")
+
+    return handle
+
+
+def _findings(checker: SchemaChecker, value: Any, deciding: tuple[str, ...]) -> list[str]:
+    result = checker.check(Payload(source="request", syntax="json", value=value), 0)
+    return [
+        f"{f.pointer or '/'}: {f.message[:200]}"
+        for f in result.findings
+        if f.level is None or f.level in deciding
+    ]
+
+
+def _error_status(endpoint: Endpoint) -> int:
+    """The status the document declares for a request it refuses: 400, else 422, else its
+    first other 4xx (not 401, 403 or 404, which mean something else), else 400."""
+    for status in (400, 422):
+        if any(r.status == str(status) for r in endpoint.responses):
+            return status
+    others = sorted(
+        int(r.status)
+        for r in endpoint.responses
+        if r.status.isdigit() and r.status.startswith("4") and r.status not in ("401", "403", "404")
+    )
+    return others[0] if others else 400
+
+
+def _json_media(media_types: tuple[str, ...]) -> str | None:
+    for media in media_types:
+        kind = media.split(";")[0].strip().lower()
+        if kind == "application/json" or kind.endswith("+json"):
+            return kind
+    if any(m.strip() in ("*/*", "application/*") for m in media_types):
+        return "application/json"
+    return None
