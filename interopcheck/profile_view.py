@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from interopcheck.profile.model import Profile, Requirement
+from interopcheck.profile.model import Endpoint, Profile, Requirement
 
 
 def summary_rows(profiles: list[Profile]) -> list[dict[str, Any]]:
@@ -79,6 +79,7 @@ def description(profile: Profile) -> dict[str, Any]:
                     "accepted": e.accepted,
                     "response": e.response or None,
                     "error": e.error or None,
+                    **(_documented(e) if e.documented else {}),
                 }
                 for e in profile.api.endpoints
             ],
@@ -140,12 +141,51 @@ def write_tables(out: IO[str], profile: Profile) -> None:
     if profile.api is not None:
         source = f" (from {profile.api.openapi})" if profile.api.openapi else ""
         table = Table(
-            "id", "actor", "method", "path", "receives", "answers",
+            "id", "actor", "method", "path", "parameters", "receives", "answers", "secured",
             title=f"Endpoints{source}; auth: {profile.api.auth}, correlation header: "
             f"{profile.api.correlation_header}",
             title_justify="left", show_edge=False,
         )  # fmt: skip
         for e in profile.api.endpoints:
-            answers = f"{e.accepted} {e.response}".strip()
-            table.add_row(e.id, e.actor, e.method, escape(e.path), e.receives, answers)
+            if e.documented:
+                answers = ", ".join(f"{r.status} {r.schema or ''}".strip() for r in e.responses)
+            else:
+                answers = f"{e.accepted} {e.response}".strip()
+            parameters = ", ".join(
+                f"{p.name}{'*' if p.required else ''} ({p.location})" for p in e.parameters
+            )
+            receives = e.receives or "-"
+            if e.receives and e.body_encoding != "json":
+                receives += f" ({e.body_media_type})"
+            secured = ("yes" if e.secured else "no") + (f"; {e.note}" if e.note else "")
+            table.add_row(
+                e.id, e.actor, e.method, escape(e.path), escape(parameters), receives,
+                escape(answers), escape(secured),
+            )  # fmt: skip
         console.print(table)
+        console.print("(* required)")
+
+
+def _documented(endpoint: Endpoint) -> dict[str, Any]:
+    """What an API document's operation adds: parameters, body, declared answers, security."""
+    return {
+        "parameters": [
+            {
+                "name": p.name,
+                "in": p.location,
+                "required": p.required,
+                "style": p.style,
+                "explode": p.explode,
+            }
+            for p in endpoint.parameters
+        ],
+        "parametersType": endpoint.parameters_type,
+        "bodyMediaType": endpoint.body_media_type if endpoint.receives else None,
+        "responses": [
+            {"status": r.status, "schema": r.schema, "mediaTypes": list(r.media_types)}
+            for r in endpoint.responses
+        ],
+        "secured": endpoint.secured,
+        "probed": endpoint.depth,
+        "note": endpoint.note or None,
+    }

@@ -341,3 +341,18 @@ def test_the_parameters_schema_is_in_the_catalog(tmp_path: Path) -> None:
     schema = entry.document
     assert schema["required"] == ["header", "path"]
     assert schema["properties"]["path"]["required"] == ["hearingId"]
+
+
+def test_profiles_show_lists_each_operation_with_its_parameters_and_answers() -> None:
+    shown = run_cli("profiles", "show", str(LISTINGS), "--json")
+    assert shown.returncode == 0, shown.stderr
+    endpoints = {e["id"]: e for e in json.loads(shown.stdout)["api"]["endpoints"]}
+    hearing = endpoints["get-hearing"]
+    assert hearing["parameters"][0] == {
+        "name": "hearingId", "in": "path", "required": True, "style": "simple", "explode": False,
+    }  # fmt: skip
+    assert [r["status"] for r in hearing["responses"]] == ["200", "400", "401", "404"]
+    assert hearing["responses"][3]["mediaTypes"] == ["application/problem+json"]
+    assert (hearing["secured"], hearing["probed"], hearing["receives"]) == (True, "full", None)
+    table = run_cli("profiles", "show", str(LISTINGS), env={"COLUMNS": "200"})
+    assert "hearingId* (path)" in table.stdout and "404 Problem" in table.stdout
