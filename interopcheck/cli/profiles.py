@@ -85,3 +85,52 @@ def openapi_profile(
     document = openapi_document(loaded, actor, catalog_for(loaded))
     with open_output(output) as out:
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command("connector")
+def connector_profile(
+    name: Annotated[str, typer.Argument(help="Bundled profile id or a profile file.")],
+    actor: Annotated[str, typer.Option("--actor", help="Whose endpoints (e.g. court).")],
+    output_dir: Annotated[
+        Path,
+        typer.Option(
+            "--output-dir", help="Write apiDefinition.swagger.json and apiProperties.json here."
+        ),
+    ],
+    host: Annotated[
+        str, typer.Option("--host", help="The agency API's host name (and :port).")
+    ] = "agency-api.example.org",
+    base_path: Annotated[str, typer.Option("--base-path", help="The API's base path.")] = "/",
+) -> None:
+    """A Power Platform custom connector for an actor's endpoints: apiDefinition.swagger.json
+    (Swagger 2.0) and apiProperties.json, checked against Microsoft's schemas. What Swagger 2.0
+    cannot say of the standard's schemas is listed; interopcheck still checks it."""
+    from interopcheck.connector.build import build_connector
+    from interopcheck.output import open_output
+    from interopcheck.profile.catalog import catalog_for
+    from interopcheck.profile.loader import load_profile
+
+    loaded = load_profile(name)
+    made = build_connector(loaded, actor, catalog_for(loaded), host, base_path)
+    for file, document in (
+        ("apiDefinition.swagger.json", made.definition),
+        ("apiProperties.json", made.properties),
+    ):
+        with open_output(output_dir / file) as out:
+            out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    typer.echo(
+        f"{output_dir / 'apiDefinition.swagger.json'}: {len(made.definition['paths'])} paths"
+    )
+    typer.echo(f"{output_dir / 'apiProperties.json'}: written")
+    for note in made.notes:
+        typer.echo(f"note: {note}", err=True)
+    if made.losses:
+        typer.echo(
+            f"note: {len(made.losses)} constraints Swagger 2.0 cannot say are not in the "
+            "connector (interopcheck still checks them):",
+            err=True,
+        )
+        for loss in made.losses[:20]:
+            typer.echo(f"  {loss}", err=True)
+        if len(made.losses) > 20:
+            typer.echo(f"  ... and {len(made.losses) - 20} more", err=True)

@@ -1,0 +1,1 @@
+"""A Power Platform custom connector for an actor of a profile."""
