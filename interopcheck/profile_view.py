@@ -141,7 +141,7 @@ def write_tables(out: IO[str], profile: Profile) -> None:
     if profile.api is not None:
         source = f" (from {profile.api.openapi})" if profile.api.openapi else ""
         table = Table(
-            "id", "actor", "method", "path", "parameters", "receives", "answers", "secured",
+            "id", "actor", "method", "path", "parameters", "receives", "answers", "security",
             title=f"Endpoints{source}; auth: {profile.api.auth}, correlation header: "
             f"{profile.api.correlation_header}",
             title_justify="left", show_edge=False,
@@ -157,7 +157,8 @@ def write_tables(out: IO[str], profile: Profile) -> None:
             receives = e.receives or "-"
             if e.receives and e.body_encoding != "json":
                 receives += f" ({e.body_media_type})"
-            secured = ("yes" if e.secured else "no") + (f"; {e.note}" if e.note else "")
+            needs = " or ".join(" and ".join(a) for a in e.security if a) if e.secured else "no"
+            secured = needs + (f"; {e.note}" if e.note else "")
             table.add_row(
                 e.id, e.actor, e.method, escape(e.path), escape(parameters), receives,
                 escape(answers), escape(secured),
@@ -186,6 +187,7 @@ def _documented(endpoint: Endpoint) -> dict[str, Any]:
             for r in endpoint.responses
         ],
         "secured": endpoint.secured,
+        "security": [list(alternative) for alternative in endpoint.security],
         "probed": endpoint.depth,
         "note": endpoint.note or None,
     }

@@ -354,5 +354,6 @@ def test_profiles_show_lists_each_operation_with_its_parameters_and_answers() ->
     assert [r["status"] for r in hearing["responses"]] == ["200", "400", "401", "404"]
     assert hearing["responses"][3]["mediaTypes"] == ["application/problem+json"]
     assert (hearing["secured"], hearing["probed"], hearing["receives"]) == (True, "full", None)
+    assert hearing["security"] == [["bearer"]]
     table = run_cli("profiles", "show", str(LISTINGS), env={"COLUMNS": "200"})
     assert "hearingId* (path)" in table.stdout and "404 Problem" in table.stdout

@@ -243,7 +243,8 @@ def test_an_unreachable_target_is_one_clear_error() -> None:
     ("spec", "message"),
     [
         (None, "requires bearer authentication"),
-        ("basic:X", "--auth takes"),
+        ("digest:X", "--auth takes"),
+        ("basic:X", "uses bearer authentication"),
         ("bearer:NO_SUCH_VARIABLE_HERE", "is empty or unset"),
         ("bearer:abc.def-ghi", "NAME of an environment variable"),
         ("bearer:file:/nonexistent/token", "cannot read"),
@@ -258,7 +259,8 @@ def test_bad_auth_is_a_setup_error(spec: str | None, message: str) -> None:
 def test_a_token_file_is_shown_by_its_path(tmp_path: Path) -> None:
     token = tmp_path / "token.txt"
     token.write_text(SECRET + "\n")
-    credentials = parse_auth(f"bearer:file:{token}", API)
+    credentials = parse_auth(f"bearer:file:{token}", API).everywhere
+    assert credentials is not None
     assert credentials.headers() == {"Authorization": f"Bearer {SECRET}"}
     assert credentials.shown_headers() == {"Authorization": f"Bearer $(cat {token})"}
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from interopcheck.apis.read import ApiBundle, read_bundle
 from interopcheck.apis.validate import Version, validate_bundle
+from interopcheck.domain.endpoints import SecurityScheme
 from interopcheck.domain.parameters import JSON_CONTENT
 from interopcheck.errors import ApiDocumentError
 from interopcheck.sources.positions import unescape_pointer_token
@@ -25,7 +26,6 @@ from interopcheck.sources.positions import unescape_pointer_token
 Method = Literal["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 METHODS: tuple[Method, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 Location = Literal["path", "query", "header", "cookie"]
-SchemeKind = Literal["bearer", "basic", "api-key", "oauth2", "openid-connect", "mutual-tls", "http"]
 
 
 @dataclass(frozen=True)
@@ -80,16 +80,6 @@ class Response:
     """``200``, ``2XX`` or ``default``."""
     bodies: tuple[Body, ...] = ()
     description: str = ""
-
-
-@dataclass(frozen=True)
-class SecurityScheme:
-    name: str
-    kind: SchemeKind
-    location: Location | None = None
-    """Where an API key goes (``header``, ``query`` or ``cookie``)."""
-    parameter: str | None = None
-    """The API key's header, query or cookie name."""
 
 
 @dataclass(frozen=True)
@@ -304,16 +294,27 @@ def _schema_in(content: Any, at: Path) -> Schema | None:
 
 
 def _scheme(name: str, definition: dict[str, Any]) -> SecurityScheme:
+    """A declared scheme in the endpoint vocabulary: an OAuth2 or OpenID Connect token is
+    presented as a bearer token (given, or asked for by the client credentials flow)."""
     kind = str(definition.get("type", ""))
+    said = str(definition.get("description") or "")
     if kind == "apiKey":
-        return SecurityScheme(name, "api-key", definition.get("in"), definition.get("name"))
+        places: dict[Any, Location] = {"header": "header", "query": "query", "cookie": "cookie"}
+        location = places.get(definition.get("in"), "header")
+        return SecurityScheme(name, "api-key", location, definition.get("name"), description=said)
     if kind == "http":
         scheme = str(definition.get("scheme", "")).lower()
-        return SecurityScheme(
-            name, "bearer" if scheme == "bearer" else "basic" if scheme == "basic" else "http"
-        )
+        known = {"bearer": "bearer", "basic": "basic"}
+        return SecurityScheme(name, known.get(scheme, "other"), description=said)  # type: ignore[arg-type]
     if kind == "oauth2":
-        return SecurityScheme(name, "oauth2")
+        flows = definition.get("flows") or {}
+        client = flows.get("clientCredentials") if isinstance(flows, dict) else None
+        token_url = client.get("tokenUrl") if isinstance(client, dict) else None
+        if isinstance(token_url, str):
+            return SecurityScheme(
+                name, "oauth2-client-credentials", token_url=token_url, description=said
+            )
+        return SecurityScheme(name, "bearer", description=said)
     if kind == "openIdConnect":
-        return SecurityScheme(name, "openid-connect")
-    return SecurityScheme(name, "mutual-tls")
+        return SecurityScheme(name, "bearer", description=said)
+    return SecurityScheme(name, "mutual-tls", description=said)

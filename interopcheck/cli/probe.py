@@ -24,11 +24,13 @@ from interopcheck.cli.options import (
 from interopcheck.cli.progress import ProgressBar
 
 AuthOption = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--auth",
-        help="bearer:ENV_VAR, bearer:file:PATH, api-key:ENV_VAR, api-key:file:PATH or "
-        "mtls:CERT.pem[:KEY.pem]. The secret is read from there, never given here, and never "
+        help="bearer:ENV_VAR, api-key:ENV_VAR, basic:ENV_VAR (user:password), each also "
+        "KIND:file:PATH; oauth2:CLIENT_ID_VAR:CLIENT_SECRET_VAR; mtls:CERT.pem[:KEY.pem]. "
+        "Repeat it for an API that requires several schemes; SCHEME=KIND:... names one of "
+        "its document's schemes. The secret is read from there, never given here, and never "
         "written to any output.",
     ),
 ]
@@ -104,7 +106,7 @@ def probe(
             target,
             actor=actor,
             profile=profile,
-            auth=auth,
+            auth=tuple(auth) if auth else None,
             max_examples=max_examples,
             seed=seed,
             strict=strict,

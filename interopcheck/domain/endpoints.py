@@ -37,3 +37,28 @@ class DeclaredResponse:
     schema: str | None
     """The message type its JSON body is, when it declares one."""
     media_types: tuple[str, ...] = ()
+
+
+SchemeKind = Literal[
+    "bearer", "api-key", "basic", "oauth2-client-credentials", "mutual-tls", "other"
+]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """One way an API authenticates, as its document declares it."""
+
+    name: str
+    kind: SchemeKind
+    location: ParameterLocation | None = None
+    """Where an API key goes: ``header``, ``query`` or ``cookie``."""
+    parameter: str | None = None
+    """The API key's header, query parameter or cookie name."""
+    token_url: str | None = None
+    """OAuth2 client credentials: where a token is asked for."""
+    description: str = ""
+
+    @property
+    def presentable(self) -> bool:
+        """Whether probe can present it (a digest or an unknown scheme it cannot)."""
+        return self.kind != "other"

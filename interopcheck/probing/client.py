@@ -22,7 +22,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from interopcheck import __version__
-from interopcheck.probing.auth import NO_CREDENTIALS, Credentials, throwaway_certificate_context
+from interopcheck.probing.auth import (
+    NO_CREDENTIALS,
+    Credentials,
+    Keyring,
+    throwaway_certificate_context,
+)
 from interopcheck.probing.plan import Exchange, without_header
 
 RETRY_STATUSES = (429, 503)
@@ -74,12 +79,13 @@ class Sender:
     def __init__(
         self,
         target: str,
-        credentials: Credentials,
+        credentials: Credentials | Keyring,
         correlation_header: str,
         options: SendOptions,
     ) -> None:
         self.target = target.rstrip("/")
-        self.credentials = credentials
+        self.keyring = Keyring.of(credentials)
+        certificate = self.keyring.tls or NO_CREDENTIALS
         self.correlation_header = correlation_header
         self.options = options
         self._semaphore = asyncio.Semaphore(options.concurrency)
@@ -93,12 +99,12 @@ class Sender:
         contexts: dict[str, ssl.SSLContext | bool] = {"given": True, "none": True, "wrong": True}
         if urlsplit(self.target).scheme == "https":
             ca = Path(options.ca_bundle) if options.ca_bundle else None
-            contexts["given"] = credentials.ssl_context(ca)
+            contexts["given"] = certificate.ssl_context(ca)
             # no credentials at all: not even a client certificate
             contexts["none"] = NO_CREDENTIALS.ssl_context(ca)
             # wrong ones: a header with a wrong secret, or a certificate nobody issued
             contexts["wrong"] = (
-                throwaway_certificate_context(ca) if credentials.cert else contexts["given"]
+                throwaway_certificate_context(ca) if self.keyring.cert else contexts["given"]
             )
         self._clients = {
             which: httpx.AsyncClient(
@@ -112,7 +118,21 @@ class Sender:
             await client.aclose()
 
     def url(self, exchange: Exchange) -> str:
-        return self.target + exchange.written.target
+        written = exchange.written
+        keys = [pair for c in self.presented(exchange) for pair in c.query(self._wrong(exchange))]
+        if not keys:
+            return self.target + written.target
+        from urllib.parse import urlencode
+
+        query = "&".join(q for q in (written.query, urlencode(keys)) if q)
+        return f"{self.target}{written.path}?{query}"
+
+    @staticmethod
+    def _wrong(exchange: Exchange) -> bool:
+        return exchange.credentials == "wrong"
+
+    def presented(self, exchange: Exchange) -> tuple[Credentials, ...]:
+        return self.keyring.presented(exchange.endpoint, exchange.credentials, exchange.omitted)
 
     def headers(self, exchange: Exchange, content_type: str | None) -> dict[str, str]:
         headers = {
@@ -123,10 +143,14 @@ class Sender:
         }
         if content_type is not None:
             headers["Content-Type"] = content_type
-        if exchange.credentials == "given":
-            headers.update(self.credentials.headers())
-        elif exchange.credentials == "wrong":
-            headers.update(self.credentials.headers(wrong=True))
+        wrong = self._wrong(exchange)
+        cookies = [exchange.written.headers.get("Cookie", "")]
+        for credential in self.presented(exchange):
+            headers.update(credential.headers(wrong=wrong))
+            cookies.append(credential.cookie(wrong=wrong) or "")
+        cookie = "; ".join(c for c in cookies if c)
+        if cookie:
+            headers["Cookie"] = cookie
         return headers
 
     async def send(self, exchange: Exchange) -> Answer:
@@ -172,7 +196,9 @@ class Sender:
             await asyncio.sleep(start - now)
 
     async def _once(self, exchange: Exchange) -> Answer:
-        client = self._clients[exchange.credentials]
+        client = self._clients[
+            "given" if exchange.credentials == "partial" else exchange.credentials
+        ]
         url = self.url(exchange)
         body, content_type = exchange.encoded()
         headers = self.headers(exchange, content_type)

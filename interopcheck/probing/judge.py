@@ -347,6 +347,8 @@ def _what(exchange: Exchange) -> str:
     if exchange.kind in ("no-credentials", "wrong-credentials"):
         how = "without" if exchange.kind == "no-credentials" else "with wrong"
         return f"{article} {subject} sent {how} credentials"
+    if exchange.kind == "partial-credentials":
+        return f"{article} {subject} sent without its {exchange.omitted} credential"
     if exchange.kind == "edge" and not request:
         return f"a valid {message} with the {exchange.label}"
     return f"a valid {subject}"

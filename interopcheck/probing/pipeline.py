@@ -27,7 +27,8 @@ class ProbeOptions:
     target: str
     actor: str
     profile: str = "justice-ew"
-    auth: str | None = None
+    auth: str | tuple[str, ...] | None = None
+    """``[SCHEME=]KIND:SOURCE``, one per security scheme to present (probing/auth.py)."""
     """``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT[:KEY]``...: where, never what."""
     ca_bundle: str | None = None
     max_examples: int = 10

@@ -18,7 +18,7 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from interopcheck.checks.schema import SchemaChecker
@@ -34,6 +34,7 @@ from interopcheck.domain.parameters import (
 )
 from interopcheck.errors import GenerationError
 from interopcheck.generation.formats import NAME_EDGES
+from interopcheck.probing.auth import Keyring
 from interopcheck.profile.model import Endpoint
 from interopcheck.sources.payloads import Payload
 from interopcheck.sources.walk import JsonPath, walk
@@ -51,8 +52,8 @@ class Exchange:
     number: int
     endpoint: Endpoint
     kind: str
-    """``example``, ``edge``, ``generated``, ``invalid``, ``no-credentials`` or
-    ``wrong-credentials``."""
+    """``example``, ``edge``, ``generated``, ``invalid``, ``no-credentials``,
+    ``wrong-credentials`` or ``partial-credentials``."""
     label: str
     value: Any
     correlation_id: str
@@ -62,6 +63,8 @@ class Exchange:
     """The parameter values, one object per location (``{"path": {...}, "query": {...}}``)."""
     breaking: Literal["body", "parameters"] = "body"
     """What an ``invalid`` case breaks."""
+    omitted: str | None = None
+    """For ``partial-credentials``: the security scheme left out."""
 
     @property
     def has_body(self) -> bool:
@@ -86,12 +89,14 @@ class Exchange:
         return write(self.endpoint.path, self.endpoint.parameters, self.parameters)
 
     @property
-    def credentials(self) -> str:
-        """``given``, ``none`` or ``wrong``."""
+    def credentials(self) -> Literal["given", "none", "wrong", "partial"]:
+        """``given``, ``none``, ``wrong``, or ``partial`` (one scheme of several left out)."""
         if self.kind == "no-credentials":
             return "none"
         if self.kind == "wrong-credentials":
             return "wrong"
+        if self.kind == "partial-credentials":
+            return "partial"
         return "given"
 
     @property
@@ -127,9 +132,12 @@ class PlanOptions:
 class Planner:
     """Plans the exchanges for a set of endpoints, generating each message type once."""
 
-    def __init__(self, checker: SchemaChecker, options: PlanOptions) -> None:
+    def __init__(
+        self, checker: SchemaChecker, options: PlanOptions, keyring: Keyring | None = None
+    ) -> None:
         self.checker = checker
         self.options = options
+        self.keyring = keyring
         api = checker.rules.profile.api if checker.rules is not None else None
         self._correlation_header = api.correlation_header if api else "X-Correlation-Id"
         self._bodies: dict[str, Bodies] = {}
@@ -179,6 +187,14 @@ class Planner:
         return Exchange(self._next, endpoint, kind, label, value, correlation, **extra)
 
     def _for(self, endpoint: Endpoint) -> list[Exchange]:
+        if (
+            endpoint.depth == "full"
+            and self.keyring is not None
+            and self.keyring.chosen(endpoint) is None
+        ):
+            said = " or ".join(" and ".join(a) for a in endpoint.security)
+            self.notes[endpoint.id] = f"probed for authentication only: no --auth for {said}"
+            endpoint = replace(endpoint, depth="auth-only")
         valid_sets, invalid_sets = self._parameter_sets(endpoint)
         if endpoint.parameters_type is not None and not valid_sets:
             self.notes.setdefault(endpoint.id, "no valid set of parameters could be written")
@@ -241,6 +257,15 @@ class Planner:
                 ("wrong-credentials", "wrong credentials"),
             ):
                 out.append(self._exchange(endpoint, kind, label, base, parameters=given(0)))
+            alternative = self.keyring.alternative(endpoint) if self.keyring else ()
+            if len(alternative) > 1:  # every scheme required: each one left out is refused
+                for name in alternative:
+                    out.append(
+                        self._exchange(
+                            endpoint, "partial-credentials", f"without {name}", base,
+                            parameters=given(0), omitted=name,
+                        )
+                    )  # fmt: skip
         return out
 
     def _as_sent(self, endpoint: Endpoint, value: Any, valid: bool) -> bool:

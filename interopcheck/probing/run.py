@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from interopcheck.checks.schema import SchemaChecker
 from interopcheck.errors import ProfileError, TargetError, UsageError
-from interopcheck.probing.auth import Credentials
+from interopcheck.probing.auth import Credentials, Keyring
 from interopcheck.probing.client import Answer, Sender, SendOptions
 from interopcheck.probing.judge import Judge, Verdict
 from interopcheck.probing.plan import Exchange, Planner, PlanOptions, without_header
@@ -27,7 +27,7 @@ from interopcheck.results import ExchangeRecord, PayloadResult
 class ProbeRequest:
     target: str
     actor: str
-    credentials: Credentials
+    credentials: Credentials | Keyring
     plan: PlanOptions = field(default_factory=PlanOptions)
     send: SendOptions = field(default_factory=SendOptions)
     shrink_budget: int = 50
@@ -73,9 +73,9 @@ def check_target(target: str) -> str:
     return target.rstrip("/")
 
 
-def check_credentials(credentials: Credentials, target: str) -> None:
+def check_credentials(credentials: Credentials | Keyring, target: str) -> None:
     """A client certificate goes only over TLS: refuse to pretend otherwise."""
-    if credentials.cert is not None and not target.startswith("https://"):
+    if Keyring.of(credentials).cert is not None and not target.startswith("https://"):
         raise UsageError(f"--auth mtls needs an https:// target, not {target}")
 
 
@@ -93,7 +93,12 @@ def run_probe(
     endpoints = endpoints_of(profile, request.actor)
     check_credentials(request.credentials, request.target)
     assert profile.api is not None
-    planner = Planner(checker, request.plan)
+    keyring = Keyring.of(request.credentials)
+    if keyring.oauth:
+        from interopcheck.probing.oauth import fetch_tokens
+
+        fetch_tokens(keyring, request.target, request.send)
+    planner = Planner(checker, request.plan, keyring)
     exchanges = planner.plan(endpoints)
     if not exchanges:
         said = "; ".join(f"{k}: {v}" for k, v in list(planner.notes.items())[:3])
@@ -137,7 +142,9 @@ async def _probe_all(
 ) -> tuple[list[Answer], list[Verdict], dict[int, Shrunk]]:
     """Send every exchange (the first alone) and judge each answer; then shrink the first
     failing case of each endpoint and requirement, on the same connections."""
-    sender = Sender(request.target, request.credentials, correlation_header, request.send)
+    sender = Sender(
+        request.target, Keyring.of(request.credentials), correlation_header, request.send
+    )
     try:
         first = await sender.send(exchanges[0])
         if first.status is None:
@@ -229,17 +236,30 @@ def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> 
     for name, value in without_header(written.headers, correlation_header).items():
         parts += ["-H", shlex.quote(f"{name}: {value}")]
     parts += ["-H", shlex.quote(f"{correlation_header}: {exchange.correlation_id}")]
-    credentials = request.credentials
-    if exchange.credentials == "given":
-        parts += credentials.shell_header_words()
-        if credentials.cert is not None:
-            parts += ["--cert", shlex.quote(str(credentials.cert))]
-            if credentials.key is not None:
-                parts += ["--key", shlex.quote(str(credentials.key))]
-    elif exchange.credentials == "wrong":
-        for name in credentials.shown_headers():
-            wrong = "Bearer wrong-token" if credentials.scheme == "bearer" else "wrong-key"
-            parts += ["-H", shlex.quote(f"{name}: {wrong}")]
+    keyring = Keyring.of(request.credentials)
+    presented = keyring.presented(exchange.endpoint, exchange.credentials, exchange.omitted)
+    if exchange.credentials == "wrong":
+        for credential in presented:
+            for name in credential.shown_headers():
+                wrong = "Bearer wrong-token" if credential.scheme == "bearer" else "wrong-key"
+                parts += ["-H", shlex.quote(f"{name}: {wrong}")]
+            if credential.scheme == "basic":
+                parts += ["-u", "'wrong:wrong'"]
+    else:
+        for credential in presented:
+            parts += credential.shell_header_words()
+    suffixes = [s for c in presented if (s := c.url_suffix()) is not None]
+    if suffixes and exchange.credentials != "wrong":
+        # the URL again, each key by reference: '...?a=1&key='"$KEY"
+        url = parts[parts.index("-X") + 2]
+        joined = shlex.quote("&" if "?" in written.target else "?")
+        for i, (name, shown) in enumerate(suffixes):
+            joined += shlex.quote(("&" if i else "") + f"{name}=") + f'"{shown}"'
+        parts[parts.index(url)] = url + joined
+    if exchange.credentials in ("given", "partial") and keyring.cert is not None:
+        parts += ["--cert", shlex.quote(str(keyring.cert))]
+        if keyring.key is not None:
+            parts += ["--key", shlex.quote(str(keyring.key))]
     if not exchange.has_body:
         return " ".join(parts)
     body = body_bytes.decode("utf-8")

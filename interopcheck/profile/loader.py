@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 import yaml
 
+from interopcheck.domain.endpoints import SecurityScheme
 from interopcheck.errors import ProfileError
 from interopcheck.profile.checks import Locations, parse_check
 from interopcheck.profile.model import (
@@ -349,6 +350,9 @@ def _digest(
 def _api(data: dict[str, Any], base: Path) -> Api:
     if "openapi" in data:
         return _api_from_openapi(data, base)
+    auth = data.get("auth", "bearer")
+    header = data.get("apiKeyHeader", "X-Api-Key")
+    schemes = own_schemes(auth, header)
     return Api(
         endpoints=tuple(
             Endpoint(
@@ -360,14 +364,33 @@ def _api(data: dict[str, Any], base: Path) -> Api:
                 accepted=e.get("accepted", 202),
                 response=e.get("response", "receipt"),
                 error=e.get("error", "problem"),
+                secured=bool(schemes),
+                security=((DEFAULT_SCHEME,),) if schemes else (),
             )
             for e in data["endpoints"]
         ),
-        auth=data.get("auth", "bearer"),
-        api_key_header=data.get("apiKeyHeader", "X-Api-Key"),
+        auth=auth,
+        api_key_header=header,
         correlation_header=data.get("correlationHeader", "X-Correlation-Id"),
         max_response_ms=data.get("maxResponseMs", 2000),
+        schemes=schemes,
     )
+
+
+#: The name of the one scheme a profile's own api (``auth``) declares.
+DEFAULT_SCHEME = "default"
+
+
+def own_schemes(auth: str, api_key_header: str) -> dict[str, SecurityScheme]:
+    """The scheme a profile's ``auth`` names (none for ``none``)."""
+    if auth == "bearer":
+        return {DEFAULT_SCHEME: SecurityScheme(DEFAULT_SCHEME, "bearer")}
+    if auth == "api-key":
+        scheme = SecurityScheme(DEFAULT_SCHEME, "api-key", "header", api_key_header)
+        return {DEFAULT_SCHEME: scheme}
+    if auth == "mtls":
+        return {DEFAULT_SCHEME: SecurityScheme(DEFAULT_SCHEME, "mutual-tls")}
+    return {}
 
 
 def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
@@ -392,6 +415,11 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
             )
         refs.append(local)
     source = load_openapi(document, data["actor"], tuple(refs))
+    schemes = source.schemes
+    security_of = {o.id: o.security for o in source.operations}
+    if "auth" in data:  # the profile says how it authenticates: that, not the document
+        schemes = own_schemes(data["auth"], data.get("apiKeyHeader", source.api_key_header))
+        security_of = {o.id: ((DEFAULT_SCHEME,),) if schemes else () for o in source.operations}
     return Api(
         endpoints=tuple(
             Endpoint(
@@ -408,8 +436,8 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
                 body_encoding=o.body_encoding,
                 body_media_type=o.body_media_type,
                 responses=o.responses,
-                # a scheme probe cannot present yet (an API key in a query): not probed
-                secured=o.secured and data.get("auth", source.auth) != "none",
+                secured=bool(security_of[o.id]) and all(security_of[o.id]),
+                security=security_of[o.id],
                 depth=o.depth,
                 note=o.note,
                 documented=True,
@@ -424,4 +452,5 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
         max_response_ms=data.get("maxResponseMs", 2000),
         openapi=source.path,
         schemas=source.entries,
+        schemes=schemes,
     )

@@ -11,6 +11,7 @@ from interopcheck.domain.endpoints import (
     DeclaredResponse,
     EndpointParameter,
     ProbeDepth,
+    SecurityScheme,
 )
 from interopcheck.profile.checks import (
     CelCheck,
@@ -116,6 +117,9 @@ class Endpoint:
     """False when the operation declares that it needs no credentials (``security: []``)."""
     depth: ProbeDepth = "full"
     note: str = ""
+    security: tuple[tuple[str, ...], ...] = ()
+    """Alternatives of the scheme names (``Api.schemes``) that must all be presented; an
+    empty alternative: no credentials will also do."""
     documented: bool = False
     """Taken from an API document: answers as the document declares (``responses``), not as
     a profile's own endpoint does (``accepted``, a receipt or a problem)."""
@@ -159,6 +163,9 @@ class Api:
     """The OpenAPI document the endpoints were taken from, when they were."""
     schemas: tuple[Any, ...] = ()
     """Its schemas (``SchemaEntry``), added to the catalog of any run using the profile."""
+    schemes: dict[str, SecurityScheme] = field(default_factory=dict)
+    """The security schemes endpoints name, by name (an API document's; for a profile's own
+    endpoints, ``default`` from ``auth``)."""
 
     def for_actor(self, actor: str) -> list[Endpoint]:
         return [e for e in self.endpoints if e.actor == actor]

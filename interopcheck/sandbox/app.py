@@ -17,6 +17,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,7 +28,12 @@ from interopcheck.errors import ProfileError
 from interopcheck.profile.model import Endpoint
 from interopcheck.sandbox.answers import MAX_BODY, TRACE, bounded_body, own_shape
 from interopcheck.sandbox.faults import Fault, parse_faults
-from interopcheck.sandbox.operations import Serving, operation_handler, route_path
+from interopcheck.sandbox.operations import (
+    Serving,
+    operation_handler,
+    route_path,
+    token_endpoint,
+)
 from interopcheck.sandbox.published_rules import ADVICE_HEADER, MAX_CORRELATION_ID
 from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.payloads import Payload
@@ -309,7 +315,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         deciding=deciding,
         checking=checking,
         slow=slow,
-        refusal=refusal,
+        token=config.token,
         correlation=correlation,
     )
     routes = [
@@ -325,6 +331,11 @@ def create_app(config: SandboxConfig) -> Starlette:
         Route(route_path(e)[0], operation_handler(e, serving), methods=[e.method], name=e.id)
         for e in documented
     ]
+    # an OAuth2 token endpoint on the sandbox's own origin, where the document has one
+    for scheme in api.schemes.values():
+        if scheme.kind == "oauth2-client-credentials" and scheme.token_url:
+            path = urlsplit(scheme.token_url).path or "/"
+            routes.insert(0, Route(path, token_endpoint(serving), methods=["POST"]))
     from interopcheck.sandbox.openapi import openapi_document
 
     document = openapi_document(profile, config.actor, checker.catalog)

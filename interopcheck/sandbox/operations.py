@@ -13,17 +13,21 @@ the media type declared. The faults of ``--fault`` apply as to the standard's en
 from __future__ import annotations
 
 import asyncio
+import base64
+import hmac
 import json
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from interopcheck.domain.bodies import decode
+from interopcheck.domain.endpoints import SecurityScheme
 from interopcheck.domain.parameters import Received, location_schemas, read
 from interopcheck.profile.model import Api, Endpoint
 from interopcheck.sources.payloads import Payload
@@ -45,8 +49,9 @@ class Serving:
     deciding: tuple[str, ...]
     checking: ThreadPoolExecutor
     slow: float
-    refusal: Callable[[Request], int | None]
-    """401 or 403 when the request's credentials are missing or wrong; None when good."""
+    token: str
+    """The one secret every scheme takes: the bearer token, the API key, basic's password, the
+    OAuth2 client secret (whose token is this too)."""
     correlation: Callable[[Request, Response], Response]
     shapes: dict[str, list[Any]] = field(default_factory=dict)
     _checkers: dict[str, SchemaChecker | None] = field(default_factory=dict)
@@ -144,10 +149,9 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
     async def handle(request: Request) -> Response:
         if "slow" in faults:
             await asyncio.sleep(serving.slow)
-        if endpoint.secured:
-            refused = serving.refusal(request)
-            if refused is not None:
-                return await answer(request, refused, "credentials are required")
+        refused = None if "no-auth-check" in faults else refusal(serving, endpoint, request)
+        if refused is not None:
+            return await answer(request, refused, "credentials are required")
         raw_path = {names[k]: v for k, v in request.path_params.items() if k in names}
         if endpoint.depth == "full" and endpoint.parameters_type is not None:
             given = Received(
@@ -234,3 +238,73 @@ def _json_media(media_types: tuple[str, ...]) -> str | None:
     if any(m.strip() in ("*/*", "application/*") for m in media_types):
         return "application/json"
     return None
+
+
+Presented = Literal["ok", "missing", "wrong"]
+
+
+def refusal(serving: Serving, endpoint: Endpoint, request: Request) -> int | None:
+    """None when one of the operation's security alternatives is met in full; else 403 when
+    one was presented in full but wrongly, 401 when each lacks something."""
+    if not endpoint.secured:
+        return None
+    wrongly = False
+    for alternative in endpoint.security:
+        found = [
+            _presented(serving, serving.api.schemes.get(name), request) for name in alternative
+        ]
+        if all(f == "ok" for f in found):
+            return None
+        wrongly = wrongly or ("missing" not in found)
+    return 403 if wrongly else 401
+
+
+def _presented(serving: Serving, scheme: SecurityScheme | None, request: Request) -> Presented:
+    """Whether ``request`` carries ``scheme``'s credential, and the right one."""
+    if scheme is None or scheme.kind in ("mutual-tls", "other"):
+        return "ok"  # the TLS handshake's, or nothing the sandbox can judge
+    given: str | None
+    if scheme.kind == "api-key":
+        name = scheme.parameter or ""
+        if scheme.location == "query":
+            given = request.query_params.get(name)
+        elif scheme.location == "cookie":
+            given = request.cookies.get(name)
+        else:
+            given = request.headers.get(name)
+    else:
+        header = request.headers.get("authorization", "")
+        kind, _, value = header.partition(" ")
+        wanted = "basic" if scheme.kind == "basic" else "bearer"
+        given = value.strip() if kind.lower() == wanted else None
+        if given is not None and scheme.kind == "basic":
+            try:
+                given = base64.b64decode(given, validate=True).decode("utf-8").partition(":")[2]
+            except (ValueError, UnicodeDecodeError):
+                return "wrong"
+    if not given:
+        return "missing"
+    return "ok" if hmac.compare_digest(given.encode(), serving.token.encode()) else "wrong"
+
+
+def token_endpoint(serving: Serving) -> Callable[[Request], Any]:
+    """An OAuth2 token endpoint (client credentials): the sandbox's token, for its secret."""
+
+    async def issue(request: Request) -> Response:
+        secret = ""
+        kind, _, value = request.headers.get("authorization", "").partition(" ")
+        if kind.lower() == "basic":
+            try:
+                secret = base64.b64decode(value, validate=True).decode().partition(":")[2]
+            except (ValueError, UnicodeDecodeError):
+                secret = ""
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        secret = secret or form.get("client_secret", "")
+        if form.get("grant_type") != "client_credentials":
+            return JSONResponse({"error": "unsupported_grant_type"}, 400)
+        if not hmac.compare_digest(secret.encode(), serving.token.encode()):
+            return JSONResponse({"error": "invalid_client"}, 401)
+        body = {"access_token": serving.token, "token_type": "Bearer", "expires_in": 3600}
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    return issue

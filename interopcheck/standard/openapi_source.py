@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -27,7 +27,6 @@ from interopcheck.apis.operations import (
     Operation,
     Parameter,
     Schema,
-    SecurityScheme,
     read_api,
 )
 from interopcheck.domain.endpoints import (
@@ -35,6 +34,7 @@ from interopcheck.domain.endpoints import (
     DeclaredResponse,
     EndpointParameter,
     ProbeDepth,
+    SecurityScheme,
 )
 from interopcheck.domain.http import is_token
 from interopcheck.errors import ApiDocumentError
@@ -68,6 +68,7 @@ class OpenApiOperation:
     secured: bool = True
     depth: ProbeDepth = "full"
     note: str = ""
+    security: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class OpenApiSource:
     auth: str
     api_key_header: str
     correlation_header: str | None
+    schemes: dict[str, SecurityScheme] = field(default_factory=dict)
 
 
 def load_openapi(path: Path, actor: str, ref_schemas: tuple[Path, ...] = ()) -> OpenApiSource:
@@ -180,6 +182,7 @@ def _load_openapi(path: Path, actor: str, ref_schemas: tuple[Path, ...]) -> Open
         auth=auth,
         api_key_header=key_header,
         correlation_header=_correlation_header(api),
+        schemes=dict(api.security_schemes),
     )
 
 
@@ -271,6 +274,7 @@ class _Operations:
             secured=bool(operation.security) and all(operation.security),
             depth=depth,
             note=note,
+            security=operation.security,
         )
 
 
@@ -417,7 +421,7 @@ def _security(api: ApiDocument, path: Path) -> tuple[str, str]:
             return "bearer", "X-Api-Key"
         if scheme.kind == "api-key" and scheme.location == "header":
             return "api-key", str(scheme.parameter or "X-Api-Key")
-        if scheme.kind in ("oauth2", "openid-connect"):
+        if scheme.kind == "oauth2-client-credentials":
             return "bearer", "X-Api-Key"
     return "none", "X-Api-Key"
 
