@@ -75,11 +75,23 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Link:
+    """An OpenAPI link: how an answer's values name what another operation reads."""
+
+    name: str
+    operation_id: str | None
+    operation_ref: str | None
+    parameters: dict[str, Any]
+    """Parameter name (``path.id`` may say where) -> a runtime expression or a value."""
+
+
+@dataclass(frozen=True)
 class Response:
     status: str
     """``200``, ``2XX`` or ``default``."""
     bodies: tuple[Body, ...] = ()
     description: str = ""
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,7 +281,20 @@ class _Reader:
             bodies = tuple(
                 Body(m, _schema_in(c, at)) for m, c in (response.get("content") or {}).items()
             )
-            found.append(Response(str(status), bodies, str(response.get("description") or "")))
+            links = []
+            for name, raw_link in (response.get("links") or {}).items():
+                link, _ = self.resolve(raw_link, at)
+                if isinstance(link, dict) and isinstance(link.get("parameters", {}), dict):
+                    links.append(
+                        Link(
+                            str(name),
+                            link.get("operationId"),
+                            link.get("operationRef"),
+                            dict(link.get("parameters") or {}),
+                        )
+                    )
+            said = str(response.get("description") or "")
+            found.append(Response(str(status), bodies, said, tuple(links)))
         return found
 
     def _security(self, operation: dict[str, Any]) -> tuple[tuple[str, ...], ...]:

@@ -29,6 +29,19 @@ class EndpointParameter:
 
 
 @dataclass(frozen=True)
+class ReadLink:
+    """What to read after an accepted request: an endpoint, and each of its parameters as a
+    runtime expression over the exchange (``$response.body#/caseId``,
+    ``$request.body#/ptiUrn``, ``$request.path.id``) or a value."""
+
+    read: str
+    """The endpoint id to read."""
+    parameters: tuple[tuple[str, object], ...]
+    via: str
+    """Where it was said: the OpenAPI link's name, or ``profile``."""
+
+
+@dataclass(frozen=True)
 class DeclaredResponse:
     """One response an API document declares for an operation."""
 

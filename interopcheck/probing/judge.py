@@ -145,6 +145,18 @@ class Judge:
                 else f"answered {status} to {what}{_detail(answer)}",
                 _acceptable(endpoint),
             )
+        if exchange.kind == "read-back":
+            yield (
+                "reads-back",
+                None if 200 <= status < 300 else f"answered {status} to {what}{_detail(answer)}",
+                "a 2xx: what was accepted can be read",
+            )
+        elif exchange.kind == "unknown-read":
+            yield (
+                "reads-back",
+                None if status in (404, 410) else f"answered {status} to {what}",
+                "404, as the document declares",
+            )
         breaks = (exchange.breaks or {}).get("requirement")
         if exchange.kind == "invalid" and breaks not in self._advisory:
             if status < 300:
@@ -347,6 +359,12 @@ def _what(exchange: Exchange) -> str:
     if exchange.kind in ("no-credentials", "wrong-credentials"):
         how = "without" if exchange.kind == "no-credentials" else "with wrong"
         return f"{article} {subject} sent {how} credentials"
+    if exchange.kind == "read-back":
+        return (
+            f"a read of what #{exchange.follows} made ({endpoint.method} {exchange.written.target})"
+        )
+    if exchange.kind == "unknown-read":
+        return f"a read of {exchange.written.target}, which nothing made"
     if exchange.kind == "partial-credentials":
         return f"{article} {subject} sent without its {exchange.omitted} credential"
     if exchange.kind == "edge" and not request:

@@ -53,7 +53,7 @@ class Exchange:
     endpoint: Endpoint
     kind: str
     """``example``, ``edge``, ``generated``, ``invalid``, ``no-credentials``,
-    ``wrong-credentials`` or ``partial-credentials``."""
+    ``wrong-credentials``, ``partial-credentials``, ``read-back`` or ``unknown-read``."""
     label: str
     value: Any
     correlation_id: str
@@ -65,6 +65,8 @@ class Exchange:
     """What an ``invalid`` case breaks."""
     omitted: str | None = None
     """For ``partial-credentials``: the security scheme left out."""
+    follows: int | None = None
+    """For ``read-back``: the number of the exchange whose accepted request it reads."""
 
     @property
     def has_body(self) -> bool:
@@ -142,6 +144,7 @@ class Planner:
         self._correlation_header = api.correlation_header if api else "X-Correlation-Id"
         self._bodies: dict[str, Bodies] = {}
         self.notes: dict[str, str] = {}
+        self._valid_sets: dict[str, list[Any]] = {}
         self.failures: dict[str, str] = {}
         """By schema name: why no case of it could be generated."""
         """By endpoint id: why it was probed less than in full, or not at all."""
@@ -196,6 +199,7 @@ class Planner:
             self.notes[endpoint.id] = f"probed for authentication only: no --auth for {said}"
             endpoint = replace(endpoint, depth="auth-only")
         valid_sets, invalid_sets = self._parameter_sets(endpoint)
+        self._valid_sets[endpoint.id] = valid_sets
         if endpoint.parameters_type is not None and not valid_sets:
             self.notes.setdefault(endpoint.id, "no valid set of parameters could be written")
             return []
@@ -267,6 +271,29 @@ class Planner:
                         )
                     )  # fmt: skip
         return out
+
+    def read_back(
+        self, endpoint: Endpoint, parameters: dict[str, Any], follows: int, via: str
+    ) -> Exchange:
+        """A read of what exchange ``follows`` made: its parameters from the link, the rest
+        from a valid set drawn for the endpoint."""
+        values = copy.deepcopy((self._valid_sets.get(endpoint.id) or [{}])[0]) or {}
+        for location, given in parameters.items():
+            values.setdefault(location, {}).update(given)
+        label = f"read back what #{follows} made ({via})"
+        return self._exchange(
+            endpoint, "read-back", label, None, parameters=values, follows=follows
+        )
+
+    def unknown_read(self, endpoint: Endpoint) -> Exchange | None:
+        """A read of a resource nothing made: a valid-looking identifier, drawn afresh."""
+        sets = self._valid_sets.get(endpoint.id) or []
+        if not sets:
+            return None
+        values = copy.deepcopy(sets[-1])
+        return self._exchange(
+            endpoint, "unknown-read", "read of what nothing made", None, parameters=values
+        )
 
     def _as_sent(self, endpoint: Endpoint, value: Any, valid: bool) -> bool:
         """Whether a body stays valid (or invalid) as the endpoint's media type carries it."""

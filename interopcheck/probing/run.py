@@ -18,6 +18,7 @@ from interopcheck.probing.auth import Credentials, Keyring
 from interopcheck.probing.client import Answer, Sender, SendOptions
 from interopcheck.probing.judge import Judge, Verdict
 from interopcheck.probing.plan import Exchange, Planner, PlanOptions, without_header
+from interopcheck.probing.reads import follow_ups
 from interopcheck.probing.shrink import NOT_BY_BODY, SHRINKABLE, shrink
 from interopcheck.profile.model import Endpoint, Profile
 from interopcheck.results import ExchangeRecord, PayloadResult
@@ -114,7 +115,15 @@ def run_probe(
         on_planned(len(exchanges))
     judge = Judge(profile, checker.catalog)
     answers, verdicts, shrunk = asyncio.run(
-        _probe_all(request, profile.api.correlation_header, exchanges, judge, planner, on_answer)
+        _probe_all(
+            request,
+            profile.api.correlation_header,
+            endpoints,
+            exchanges,
+            judge,
+            planner,
+            on_answer,
+        )
     )
     correlation_header = profile.api.correlation_header
     results = []
@@ -135,6 +144,7 @@ def run_probe(
 async def _probe_all(
     request: ProbeRequest,
     correlation_header: str,
+    endpoints: list[Endpoint],
     exchanges: list[Exchange],
     judge: Judge,
     planner: Planner,
@@ -159,6 +169,11 @@ async def _probe_all(
             return answer
 
         answers = [first, *await asyncio.gather(*(one(e) for e in exchanges[1:]))]
+        # reads after writes: what was accepted read back, what nothing made read (a second
+        # round, its exchanges and answers added after the first's)
+        reads = follow_ups(exchanges, answers, endpoints, planner, request.target)
+        answers += await asyncio.gather(*(sender.send(e) for e in reads))
+        exchanges += reads
         verdicts = [judge.judge(e, a) for e, a in zip(exchanges, answers, strict=True)]
         shrunk: dict[int, Shrunk] = {}
         if request.shrink_budget > 0:

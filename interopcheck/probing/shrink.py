@@ -24,7 +24,7 @@ from interopcheck.sources.payloads import Payload
 #: Failures worth shrinking: those decided by the body. (Response time is not: each try of a
 #: slow server costs the time it is slow by, and the answer varies from one try to the next.)
 SHRINKABLE = ("example", "edge", "generated", "invalid")
-NOT_BY_BODY = ("response-time",)
+NOT_BY_BODY = ("response-time", "reads-back")
 
 
 def still_claims(checker: SchemaChecker, exchange: Exchange, value: Any) -> bool:

@@ -24,6 +24,7 @@ HttpCheckName = Literal[
     "authentication",
     "no-internals",
     "response-time",
+    "reads-back",
 ]
 HTTP_CHECKS: tuple[HttpCheckName, ...] = get_args(HttpCheckName)
 

@@ -12,12 +12,12 @@ import json
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 import yaml
 
-from interopcheck.domain.endpoints import SecurityScheme
+from interopcheck.domain.endpoints import ReadLink, SecurityScheme
 from interopcheck.errors import ProfileError
 from interopcheck.profile.checks import Locations, parse_check
 from interopcheck.profile.model import (
@@ -33,6 +33,9 @@ from interopcheck.profile.paths import contained, is_file, shown_name
 from interopcheck.sources.parse import ParseProblem, compose_yaml, yaml_node_to_json
 from interopcheck.sources.positions import KEY_PREFIX, pointer_of, yaml_positions
 from interopcheck.standard.catalog import bundled_root
+
+if TYPE_CHECKING:
+    from interopcheck.standard.openapi_source import OpenApiSource
 
 PROFILE_SCHEMA_PATH = Path(__file__).parent / "profile.schema.json"
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -377,6 +380,31 @@ def _api(data: dict[str, Any], base: Path) -> Api:
     )
 
 
+def _reads(given: list[dict[str, Any]], source: OpenApiSource) -> dict[str, tuple[ReadLink, ...]]:
+    """``api.reads`` of a profile: what to read after which endpoint accepted a request (each
+    id one of the document's endpoints, each parameter one of the read's)."""
+    operations = {o.id: o for o in source.operations}
+    found: dict[str, tuple[ReadLink, ...]] = {}
+    for index, read in enumerate(given):
+        for key in ("after", "read"):
+            if read[key] not in operations:
+                known = ", ".join(sorted(operations))
+                raise ProfileError(
+                    f"api.reads[{index}].{key}: no endpoint {read[key]!r}; the endpoints are: "
+                    f"{known}"
+                )
+        names = {p.name for p in operations[read["read"]].parameters}
+        for name in read.get("parameters") or {}:
+            if name.rpartition(".")[2] not in names:
+                raise ProfileError(
+                    f"api.reads[{index}].parameters: {read['read']} has no parameter {name!r} "
+                    f"(it has: {', '.join(sorted(names)) or 'none'})"
+                )
+        link = ReadLink(read["read"], tuple((read.get("parameters") or {}).items()), "profile")
+        found[read["after"]] = (*found.get(read["after"], ()), link)
+    return found
+
+
 #: The name of the one scheme a profile's own api (``auth``) declares.
 DEFAULT_SCHEME = "default"
 
@@ -415,6 +443,7 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
             )
         refs.append(local)
     source = load_openapi(document, data["actor"], tuple(refs))
+    reads = _reads(data.get("reads") or [], source)
     schemes = source.schemes
     security_of = {o.id: o.security for o in source.operations}
     if "auth" in data:  # the profile says how it authenticates: that, not the document
@@ -438,6 +467,7 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
                 responses=o.responses,
                 secured=bool(security_of[o.id]) and all(security_of[o.id]),
                 security=security_of[o.id],
+                links=o.links + reads.get(o.id, ()),
                 depth=o.depth,
                 note=o.note,
                 documented=True,

@@ -11,6 +11,7 @@ from interopcheck.domain.endpoints import (
     DeclaredResponse,
     EndpointParameter,
     ProbeDepth,
+    ReadLink,
     SecurityScheme,
 )
 from interopcheck.profile.checks import (
@@ -117,6 +118,9 @@ class Endpoint:
     """False when the operation declares that it needs no credentials (``security: []``)."""
     depth: ProbeDepth = "full"
     note: str = ""
+    links: tuple[ReadLink, ...] = ()
+    """What to read after this endpoint accepted a request (OpenAPI links, the profile's
+    ``reads``)."""
     security: tuple[tuple[str, ...], ...] = ()
     """Alternatives of the scheme names (``Api.schemes``) that must all be presented; an
     empty alternative: no credentials will also do."""

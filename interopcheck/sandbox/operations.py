@@ -26,9 +26,10 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from interopcheck.apis.expressions import MISSING, Exchanged, evaluate
 from interopcheck.domain.bodies import decode
 from interopcheck.domain.endpoints import SecurityScheme
-from interopcheck.domain.parameters import Received, location_schemas, read
+from interopcheck.domain.parameters import Received, location_schemas, read, text_of
 from interopcheck.profile.model import Api, Endpoint
 from interopcheck.sources.payloads import Payload
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from interopcheck.sandbox.faults import Fault
 
 PROBLEM = "application/problem+json"
+#: What the sandbox remembers of what accepted requests made, at most.
+MADE_KEPT = 10_000
 
 
 @dataclass
@@ -54,7 +57,33 @@ class Serving:
     OAuth2 client secret (whose token is this too)."""
     correlation: Callable[[Request, Response], Response]
     shapes: dict[str, list[Any]] = field(default_factory=dict)
+    made: dict[tuple[str, str], None] = field(default_factory=dict)
+    """What accepted requests made, as the reads that find it (endpoint id, path values):
+    ordered, the oldest forgotten past ``MADE_KEPT``."""
     _checkers: dict[str, SchemaChecker | None] = field(default_factory=dict)
+
+    def remember(self, endpoint: Endpoint, exchanged: Exchanged) -> None:
+        """Keep what ``endpoint``'s links say an accepted request made, for later reads."""
+        for link in endpoint.links:
+            values = {}
+            for name, expression in link.parameters:
+                value = evaluate(expression, exchanged)
+                if value is MISSING:
+                    break
+                values[name.rpartition(".")[2]] = text_of(value)
+            else:
+                self.made[(link.read, json.dumps(values, sort_keys=True))] = None
+                while len(self.made) > MADE_KEPT:
+                    del self.made[next(iter(self.made))]
+
+    def holds(self, endpoint: Endpoint, path: dict[str, str]) -> bool:
+        """Whether a read of ``endpoint`` with these path values finds something made."""
+        for (reader, values), _ in self.made.items():
+            if reader == endpoint.id:
+                wanted = json.loads(values)
+                if all(path.get(k) == v for k, v in wanted.items() if k in path):
+                    return True
+        return False
 
     def checker_for(self, message_type: str | None) -> SchemaChecker | None:
         if message_type is None:
@@ -171,6 +200,7 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
             texts = json.dumps([raw_path, dict(request.query_params)], ensure_ascii=False)
             if "crash-on-apostrophe" in faults and "'" in texts:
                 return PlainTextResponse("Internal Server Error", status_code=500)
+        sent: Any = None
         if endpoint.depth == "full" and endpoint.receives is not None:
             from interopcheck.sandbox.answers import bounded_body
 
@@ -197,12 +227,32 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
                         break
                 if findings:
                     return await refuse(request, f"body: {findings[0]}")
+            sent = readings[0] if readings else None
         status = endpoint.accepted
-        if endpoint.reads and endpoint.method == "GET" and endpoint.declared(404) is not None:
-            status = 404  # it holds nothing a client could name: every read is of the unknown
+        if endpoint.reads and endpoint.method == "GET":
+            if not serving.holds(endpoint, raw_path) and endpoint.declared(404) is not None:
+                status = 404  # nothing an accepted request made: not found
         elif "wrong-status" in faults:
             status = 200 if endpoint.accepted != 200 else 203
-        return await answer(request, status, "")
+        response = await answer(request, status, "")
+        if 200 <= status < 300 and endpoint.links:
+            declared = endpoint.declared(status)
+            made = serving.shape(declared.schema if declared else None)
+            serving.remember(
+                endpoint,
+                Exchanged(
+                    method=endpoint.method,
+                    url=str(request.url),
+                    status=status,
+                    request_body=sent,
+                    path=raw_path,
+                    query=dict(request.query_params),
+                    request_headers=dict(request.headers),
+                    response_body=made[0] if made else None,
+                    response_headers={k.lower(): v for k, v in response.headers.items()},
+                ),
+            )
+        return response
 
     return handle
 

@@ -34,6 +34,7 @@ from interopcheck.domain.endpoints import (
     DeclaredResponse,
     EndpointParameter,
     ProbeDepth,
+    ReadLink,
     SecurityScheme,
 )
 from interopcheck.domain.http import is_token
@@ -69,6 +70,7 @@ class OpenApiOperation:
     depth: ProbeDepth = "full"
     note: str = ""
     security: tuple[tuple[str, ...], ...] = ()
+    links: tuple[ReadLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,11 +197,35 @@ class _Operations:
         self.slugs: set[str] = set()
 
     def read(self) -> list[OpenApiOperation]:
-        return [
-            self._one(operation)
-            for operation in self.api.operations
-            if operation.method in FULL_METHODS + AUTH_ONLY_METHODS
-        ]
+        taken = [o for o in self.api.operations if o.method in FULL_METHODS + AUTH_ONLY_METHODS]
+        self.slug_of = {id(o): self._slug(o) for o in taken}
+        self.by_operation_id = {
+            o.operation_id: self.slug_of[id(o)] for o in taken if o.operation_id
+        }
+        self.by_route = {(o.method, o.path): self.slug_of[id(o)] for o in taken}
+        return [self._one(operation) for operation in taken]
+
+    def _links(self, operation: Operation) -> tuple[ReadLink, ...]:
+        """The reads a 2xx answer's OpenAPI links name, by endpoint id (a link to an
+        operation that is not an endpoint here is left out)."""
+        found = []
+        for response in operation.responses:
+            if not response.status.startswith("2"):
+                continue
+            for link in response.links:
+                target = self.by_operation_id.get(link.operation_id or "")
+                if target is None and link.operation_ref:
+                    target = self._by_reference(link.operation_ref)
+                if target is not None:
+                    found.append(ReadLink(target, tuple(link.parameters.items()), link.name))
+        return tuple(found)
+
+    def _by_reference(self, reference: str) -> str | None:
+        """``#/paths/~1cases~1{id}/get`` (in this document) as an endpoint id."""
+        _, _, fragment = reference.partition("#/paths/")
+        route, _, method = fragment.rpartition("/")
+        path = unescape_pointer_token(unquote(route))
+        return self.by_route.get((method.lower(), path))  # type: ignore[arg-type]
 
     def _slug(self, operation: Operation) -> str:
         written = operation.operation_id or f"{operation.method}-{operation.path}"
@@ -212,7 +238,7 @@ class _Operations:
         return unique
 
     def _one(self, operation: Operation) -> OpenApiOperation:
-        slug = self._slug(operation)
+        slug = self.slug_of[id(operation)]
         where = f"{self.api.path}: paths/{operation.path}/{operation.method}"
         depth: ProbeDepth = "full" if operation.method in FULL_METHODS else "auth-only"
         note = "" if depth == "full" else f"{operation.method.upper()}: probed for authentication"
@@ -275,6 +301,7 @@ class _Operations:
             depth=depth,
             note=note,
             security=operation.security,
+            links=self._links(operation),
         )
 
 
