@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from interopcheck.apis.operations import load_api
@@ -385,6 +386,8 @@ def test_each_document_is_sandboxed_and_probed_clean(
             "probe", "-p", str(profile), "--actor", "agency", "--target", url, *auth,
             "-n", "2", "-f", "json", env=env,
         )  # fmt: skip
+        published = httpx.get(f"{url}/openapi.json", timeout=30).json()
+    _assert_valid_as_the_source(published, entry, api.notes)
     assert proc.returncode == 0, (proc.stderr + proc.stdout)[-3000:]
     report = json.loads(proc.stdout)
     endpoints = report["endpoints"]
@@ -416,3 +419,30 @@ def auth_for(profile: Path, token: str) -> tuple[list[str], dict[str, str]]:
     words = [w for kind in kinds for w in ("--auth", AUTH_OF_KIND[kind])]
     env = {"SANDBOX_TOKEN": token, "SANDBOX_BASIC": f"maker:{token}", "SANDBOX_CLIENT": "probe"}
     return words, env
+
+
+#: Documents whose parts, once in one file, are invalid where they are used: their common
+#: headers.yaml holds a Parameter Object without a name (and with 2.0's ``type``) that
+#: responses use as a Header Object. openapi-spec-validator accepts the source only because it
+#: does not look inside what another file holds; the one-file form shows it.
+INVALID_ONCE_BUNDLED = {"openapi/hmrc-business-details-api-v2", "openapi/hmrc-obligations-api-v3"}
+
+
+def _assert_valid_as_the_source(
+    published: dict[str, Any], entry: dict[str, Any], notes: tuple[str, ...]
+) -> None:
+    """The sandbox's /openapi.json is valid OpenAPI (openapi-spec-validator) where its source
+    was: a format-only note on the source stays one."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    assert "servers" in published and published["paths"]
+    try:
+        validate(published)
+    except OpenAPIValidationError as error:
+        if entry["dir"] in INVALID_ONCE_BUNDLED:
+            assert "headers" in str(error.path) or "parameters" in str(error.path)
+            return
+        assert notes and "is not a" in error.message, (entry["dir"], error.message[:300])
+        return
+    assert entry["dir"] not in INVALID_ONCE_BUNDLED  # (when it is fixed, say so here)

@@ -182,8 +182,13 @@ def test_the_sandboxs_openapi_document_for_an_api_of_ones_own(tmp_path: Path) ->
     assert operation["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
-    referral = document["components"]["schemas"]["Referral"]  # dereferenced, standing alone
-    assert "$ref" not in json.dumps(referral) and referral["required"][0] == "referralId"
+    # the supplier's own document, as written, with the profile's rules on the body they bind
+    assert operation["operationId"] == "createReferral"
+    referral = document["components"]["schemas"]["Referral"]
+    assert referral["properties"]["youngPerson"] == {"$ref": "#/components/schemas/YoungPerson"}
+    rules = operation["requestBody"]["content"]["application/json"]["x-interopcheck-rules"]
+    assert {r["id"] for r in rules} == {"REF-003"}
+    assert document["servers"] == [{"url": "/", "description": "the interopcheck sandbox"}]
 
 
 def test_a_multi_file_api_document_with_spring_style_codes_is_a_profiles_api(

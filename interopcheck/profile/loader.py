@@ -482,5 +482,6 @@ def _api_from_openapi(data: dict[str, Any], base: Path) -> Api:
         max_response_ms=data.get("maxResponseMs", 2000),
         openapi=source.path,
         schemas=source.entries,
+        ref_schemas=tuple(refs),
         schemes=schemes,
     )

@@ -167,6 +167,8 @@ class Api:
     """The OpenAPI document the endpoints were taken from, when they were."""
     schemas: tuple[Any, ...] = ()
     """Its schemas (``SchemaEntry``), added to the catalog of any run using the profile."""
+    ref_schemas: tuple[Path, ...] = ()
+    """Local copies of what the document's absolute ``$ref``s name (``api.refSchemas``)."""
     schemes: dict[str, SecurityScheme] = field(default_factory=dict)
     """The security schemes endpoints name, by name (an API document's; for a profile's own
     endpoints, ``default`` from ``auth``)."""

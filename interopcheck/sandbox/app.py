@@ -343,11 +343,14 @@ def create_app(config: SandboxConfig) -> Starlette:
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
 
-    routes += [
-        Route("/openapi.json", openapi, methods=["GET"]),
-        Route("/v1/health", health, methods=["GET"]),
-        Route("/v1/cases/{urn}", case, methods=["GET"]),
-    ]
+    # the sandbox's own routes: its document first (an API's own /{name}.json must not take
+    # it); the standard's health and case look-up only beside a profile's own endpoints
+    routes.insert(0, Route("/openapi.json", openapi, methods=["GET"]))
+    if not documented:
+        routes += [
+            Route("/v1/health", health, methods=["GET"]),
+            Route("/v1/cases/{urn}", case, methods=["GET"]),
+        ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = getattr(exc, "status_code", 500)
@@ -376,7 +379,8 @@ def _declared_type(message: Any) -> str | None:
 
 def describe(endpoints: list[Endpoint]) -> list[str]:
     """The routes served, a line each, for the start-up message."""
+    own = [] if any(e.documented for e in endpoints) else ["GET /v1/health", "GET /v1/cases/{urn}"]
     return [f"{e.method} {e.path}  ({e.receives or 'no body'})" for e in endpoints] + [
-        "GET /v1/health",
-        "GET /v1/cases/{urn}",
+        "GET /openapi.json",
+        *own,
     ]

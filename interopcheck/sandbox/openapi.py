@@ -13,7 +13,7 @@ import jsonschema_rs
 
 from interopcheck import __version__
 from interopcheck.errors import ProfileError
-from interopcheck.profile.model import Profile
+from interopcheck.profile.model import Api, Profile
 from interopcheck.sandbox.published_rules import (
     ADVICE_HEADER,
     FORMATS_EXTENSION,
@@ -34,6 +34,34 @@ def _component(catalog: Catalog, registry: jsonschema_rs.Registry, name: str) ->
         raise ProfileError(f"no schema {name!r} in the standard")
     schema = jsonschema_rs.dereference(keep_ref_siblings(entry.document), registry=registry)
     return {k: v for k, v in schema.items() if k not in ("$id", "$schema")}
+
+
+def published_document(profile: Profile, api: Api) -> dict[str, Any]:
+    """An API document's own, as one file (``apis/bundle.py``; a Swagger 2.0 document in
+    OpenAPI 3.0's shape), served from the sandbox's root: what it declares, and nothing more
+    (no security it does not declare is announced), with the profile's rules on each body
+    they bind, under ``x-interopcheck-rules``."""
+    from interopcheck.apis.bundle import bundled
+    from interopcheck.apis.operations import read_api
+
+    assert api.openapi is not None
+    _, bundle = read_api(api.openapi, api.ref_schemas)
+    document = bundled(bundle)
+    document["servers"] = [{"url": "/", "description": "the interopcheck sandbox"}]
+    for endpoint in api.endpoints:
+        operation = (
+            (document.get("paths") or {}).get(endpoint.path, {}).get(endpoint.method.lower())
+        )
+        rules = rules_extension(profile, endpoint.receives) if endpoint.receives else []
+        body = operation.get("requestBody") if isinstance(operation, dict) else None
+        media = (
+            (body.get("content") or {}).get(endpoint.body_media_type)
+            if isinstance(body, dict)
+            else None
+        )
+        if rules and isinstance(media, dict):
+            media[RULES_EXTENSION] = rules
+    return document
 
 
 def keep_ref_siblings(node: Any) -> Any:
@@ -62,6 +90,8 @@ def openapi_document(profile: Profile, actor: str, catalog: Catalog) -> dict[str
             f"profile {profile.id} has no actor {actor!r}; actors: {', '.join(profile.actors)}"
         )
     api = profile.api
+    if api.openapi is not None:
+        return published_document(profile, api)
     endpoints = api.for_actor(actor)
     schemes: dict[str, Any] = {}
     security: list[dict[str, list[str]]] = []
