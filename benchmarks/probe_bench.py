@@ -1,14 +1,20 @@
 """Benchmark ``probe``: requests per second against the sandbox, next to a bare httpx loop.
 
-    python benchmarks/probe_bench.py [--requests 2000] [--concurrency 8] [--rounds 3]
+    python benchmarks/probe_bench.py [--profile justice-ew --actor court] [--requests 2000]
+        [--concurrency 8] [--rounds 5]
 
-The sandbox (court, justice-ew) runs in its own process on 127.0.0.1 (a free port), so that
-the server does not share the prober's interpreter. The exchanges probe plans (examples, hard
-names, generated valid and invalid cases, auth cases) are repeated to REQUESTS, then sent twice
-per round, alternating: once by probe's sender and judge (bounded concurrency, size cap,
-redirect policy, correlation check, schema check of every body, ...), once by a bare httpx async
-loop sending the same requests with the same concurrency and reading each body. Best of ROUNDS
-each. Planning (generation) is timed apart: it happens once per run, not per request.
+The sandbox runs in its own process on 127.0.0.1 (a free port), so that the server does not
+share the prober's interpreter. The exchanges probe plans (examples, hard names, generated
+valid and invalid cases and parameters, auth cases) are repeated to REQUESTS, then sent twice
+per round: once by probe's sender and judge (bounded concurrency, size cap, redirect policy,
+credentials per operation, every answer judged: status, media type, schema, correlation id,
+...), once by a bare httpx async loop sending the very same requests (method, URL, headers,
+body, as probe's sender writes them) with the same concurrency and reading each body. The two
+alternate, probe first in odd rounds and the bare loop first in even ones; each round gives
+one ratio (probe's rate / the bare loop's), and the table gives every round's and their median:
+a paired measure on a shared machine whose speed drifts, not a best-of of each side.
+Planning (generation) is timed apart: it happens once per run, not per request. Reads after
+writes are left out (they depend on answers, and the bare loop has none to read).
 Prints a Markdown table; nothing is asserted.
 """
 
@@ -18,6 +24,7 @@ import argparse
 import asyncio
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -27,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from interopcheck.probing.auth import Credentials
-from interopcheck.probing.client import SendOptions
+from interopcheck.probing.auth import parse_auth
+from interopcheck.probing.client import Sender, SendOptions
 from interopcheck.probing.judge import Judge
-from interopcheck.probing.plan import Exchange, Planner, PlanOptions
+from interopcheck.probing.plan import Planner, PlanOptions
 from interopcheck.probing.run import ProbeRequest, _probe_all, endpoints_of
 from interopcheck.sandbox.app import DEVELOPMENT_TOKEN
 from interopcheck.validation import ValidationSpec, build_checker
@@ -44,8 +51,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start_sandbox(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "interopcheck", "sandbox", "--actor", ACTOR]
+def _start_sandbox(port: int, profile: str, actor: str) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "interopcheck", "sandbox", "-p", profile, "--actor", actor]
     process = subprocess.Popen(
         [*command, "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -55,7 +62,7 @@ def _start_sandbox(port: int) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1).status_code == 200:
                 return process
         except httpx.HTTPError:
             time.sleep(0.1)
@@ -63,78 +70,109 @@ def _start_sandbox(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the sandbox did not start")
 
 
-async def _bare(url: str, exchanges: list[Exchange], concurrency: int) -> int:
+async def _bare(requests: list[tuple[str, str, dict[str, str], bytes]], concurrency: int) -> int:
     """The same requests, as a developer would send them with nothing but httpx."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     semaphore = asyncio.Semaphore(concurrency)
-    auth = {"Authorization": f"Bearer {DEVELOPMENT_TOKEN}"}
-    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+    async with httpx.AsyncClient(limits=limits, timeout=10, trust_env=False) as client:
 
-        async def one(exchange: Exchange) -> int:
-            headers = {
-                "Content-Type": "application/json",
-                "X-Correlation-Id": exchange.correlation_id,
-                **(auth if exchange.credentials == "given" else {}),
-            }
+        async def one(method: str, url: str, headers: dict[str, str], body: bytes) -> int:
             async with semaphore:
-                response = await client.post(
-                    url + exchange.endpoint.path, content=exchange.body, headers=headers
-                )
+                response = await client.request(method, url, content=body, headers=headers)
                 return len(response.content)
 
-        await asyncio.gather(*(one(e) for e in exchanges))
-    return len(exchanges)
+        await asyncio.gather(*(one(*r) for r in requests))
+    return len(requests)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", default="justice-ew")
+    parser.add_argument("--actor", default=ACTOR)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--max-examples", type=int, default=10)
     args = parser.parse_args()
 
-    checker = build_checker(ValidationSpec(profile="justice-ew"))
-    assert checker.rules is not None
+    checker = build_checker(ValidationSpec(profile=args.profile))
+    assert checker.rules is not None and checker.rules.profile.api is not None
     profile = checker.rules.profile
+    api = profile.api
+    port = _free_port()
+    sandbox = _start_sandbox(port, args.profile, args.actor)
+    url = f"http://127.0.0.1:{port}"
+    auth = [
+        f"{kind}:BENCH_TOKEN"
+        for kind in sorted(
+            {"bearer", "api-key"}
+            & {
+                {
+                    "bearer": "bearer",
+                    "api-key": "api-key",
+                    "oauth2-client-credentials": "bearer",
+                }.get(s.kind, "")
+                for s in api.schemes.values()
+            }
+        )
+    ]
+    os.environ["BENCH_TOKEN"] = DEVELOPMENT_TOKEN
+    keyring = parse_auth(tuple(auth), api)
     started = time.perf_counter()
-    planner = Planner(checker, PlanOptions(max_examples=args.max_examples, seed=1))
-    planned = planner.plan(endpoints_of(profile, ACTOR))
+    planner = Planner(checker, PlanOptions(max_examples=args.max_examples, seed=1), keyring)
+    planned = planner.plan(endpoints_of(profile, args.actor))
     planning = time.perf_counter() - started
     exchanges = (planned * (args.requests // len(planned) + 1))[: args.requests]
-    credentials = Credentials(
-        "bearer", header="Authorization", secret=DEVELOPMENT_TOKEN, shown="$TOKEN"
-    )
     judge = Judge(profile, checker.catalog)
-    port = _free_port()
-    sandbox = _start_sandbox(port)
-    url = f"http://127.0.0.1:{port}"
     request = ProbeRequest(
-        url, ACTOR, credentials, send=SendOptions(concurrency=args.concurrency), shrink_budget=0
+        url, args.actor, keyring, send=SendOptions(concurrency=args.concurrency), shrink_budget=0
     )
-    probe_times, bare_times = [], []
+    sender = Sender(url, keyring, api.correlation_header, request.send)
+    requests = []
+    for exchange in exchanges:
+        body, content_type = exchange.encoded()
+        headers = {**sender.headers(exchange, content_type), "User-Agent": "bench"}
+        requests.append((exchange.endpoint.method, sender.url(exchange), headers, body))
+    asyncio.run(sender.close())
+    ratios: list[float] = []
+    rows = []
     try:
-        for _ in range(args.rounds):
-            t0 = time.perf_counter()
-            asyncio.run(_probe_all(request, "X-Correlation-Id", exchanges, judge, planner, None))
-            probe_times.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            asyncio.run(_bare(url, exchanges, args.concurrency))
-            bare_times.append(time.perf_counter() - t0)
+        for round_number in range(args.rounds):
+            times: dict[str, float] = {}
+            order = ("probe", "bare") if round_number % 2 == 0 else ("bare", "probe")
+            for side in order:
+                sent = list(exchanges)
+                t0 = time.perf_counter()
+                if side == "probe":
+                    asyncio.run(
+                        _probe_all(request, api.correlation_header, [], sent, judge, planner, None)
+                    )
+                else:
+                    asyncio.run(_bare(requests, args.concurrency))
+                times[side] = time.perf_counter() - t0
+            ratio = times["bare"] / times["probe"]
+            ratios.append(ratio)
+            rows.append((round_number + 1, "".join(s[0].upper() for s in order), times, ratio))
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=30)
-    probe_rate = len(exchanges) / min(probe_times)
-    bare_rate = len(exchanges) / min(bare_times)
     print(
-        f"{len(planned)} planned exchanges for {ACTOR} in {planning:.2f} s; "
-        f"sending {len(exchanges)}"
+        f"{args.profile} / {args.actor}: {len(planned)} planned exchanges in {planning:.2f} s; "
+        f"sending {len(exchanges)}, concurrency {args.concurrency}"
     )
-    print("| sender | best of rounds (s) | requests/s |")
-    print("|---|---|---|")
-    print(f"| interopcheck probe (send + judge) | {min(probe_times):.2f} | {probe_rate:.0f} |")
-    print(f"| bare httpx async loop | {min(bare_times):.2f} | {bare_rate:.0f} |")
-    print(f"\nprobe reaches {100 * probe_rate / bare_rate:.0f} % of the bare loop's rate")
+    print("| round | order | probe (s) | probe req/s | bare (s) | bare req/s | probe / bare rate |")
+    print("|---|---|---|---|---|---|---|")
+    for number, order_said, times, ratio in rows:
+        print(
+            f"| {number} | {order_said} | {times['probe']:.2f} | "
+            f"{len(exchanges) / times['probe']:.0f} | {times['bare']:.2f} | "
+            f"{len(exchanges) / times['bare']:.0f} | {ratio:.2f} |"
+        )
+    print(
+        f"\nprobe reaches {100 * statistics.median(ratios):.0f} % of the bare loop's rate "
+        f"(median of {len(ratios)} paired rounds; range {100 * min(ratios):.0f}-"
+        f"{100 * max(ratios):.0f} %)"
+    )
 
 
 if __name__ == "__main__":
