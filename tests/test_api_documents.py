@@ -323,9 +323,9 @@ def test_a_valid_swagger_document_converts_to_valid_openapi_30(entry: dict[str, 
     assert errors == [], [str(e.message)[:200] for e in errors[:2]]
 
 
-def test_a_mistake_in_another_file_is_refused_and_says_it_is_below_a_ref(tmp_path: Path) -> None:
-    """A misspelt type in a path item kept in another file: refused, one line, saying that the
-    place is within a part reached by $ref (its own line is not yet found: issue 16 note)."""
+def test_a_mistake_in_another_file_is_located_in_that_file(tmp_path: Path) -> None:
+    """A misspelt type in a path item kept in another file: refused, one line, at that file's
+    line and column (the validator names only the path within the part it reached)."""
     (tmp_path / "paths").mkdir()
     root = tmp_path / "api.yaml"
     root.write_text(
@@ -339,7 +339,9 @@ def test_a_mistake_in_another_file_is_refused_and_says_it_is_below_a_ref(tmp_pat
     with pytest.raises(ApiDocumentError) as raised:
         load_api(root)
     message = str(raised.value)
-    assert "in a part reached by $ref" in message and "'strin' is not one of" in message
+    assert message.startswith(f"{tmp_path / 'paths' / 'a.yaml'}:3:")
+    assert "(at /get/parameters/0/schema/type, in a part reached by $ref)" in message
+    assert "'strin' is not one of" in message and "\n" not in message
 
 
 #: Every http check, each a MUST: a probe of the sandbox fails if any one is broken.

@@ -11,6 +11,7 @@ worded in one line.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 
 from interopcheck.apis.read import ApiBundle
@@ -112,8 +113,15 @@ def _located(bundle: ApiBundle, error: Any) -> str:
         at = f" (at {pointer})"
     elif path:
         # the validator checked a part it reached by $ref (another file, a component) or an
-        # example against its schema: the path is within that part, which it does not name
-        at = f" (in a part reached by $ref, or an example or default value, at {pointer})"
+        # example against its schema: the path is within that part, which it does not name;
+        # the part is found where that path leads to the very value it judged
+        found = _part_holding(bundle, path, getattr(error, "instance", None))
+        if found is not None:
+            file, inner = found
+            where = bundle.files[file].where(inner)
+            at = f" (at {inner}, in a part reached by $ref)"
+        else:
+            at = f" (in a part reached by $ref, or an example or default value, at {pointer})"
     else:
         at = ""
     wording = _wording(_best(error))
@@ -124,6 +132,23 @@ def _located(bundle: ApiBundle, error: Any) -> str:
             where = root.where(pointer_of(deeper))
             wording += f" (the nearest fails at {pointer_of(deeper)}: {said})"
     return f"{where}: not valid {_name(bundle)}{at}: {wording}"
+
+
+def _part_holding(bundle: ApiBundle, path: list[Any], instance: Any) -> tuple[Path, str] | None:
+    """The file and pointer of the first place (other files first, in order) where ``path``
+    leads to ``instance``: where a part the validator reached by ``$ref`` went wrong."""
+    from interopcheck.sources.walk import walk
+
+    files = sorted(bundle.files.values(), key=lambda f: (f.path == bundle.root, str(f.path)))
+    for file in files:
+        for at, node in walk(file.value):
+            if isinstance(node, (dict, list)) and _exists(node, path):
+                value = node
+                for step in path:
+                    value = value[step]
+                if value == instance:
+                    return file.path, pointer_of([*at, *path])
+    return None
 
 
 def _nearest(bundle: ApiBundle, path: list[Any]) -> tuple[list[Any], str] | None:
