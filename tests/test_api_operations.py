@@ -357,3 +357,16 @@ def test_profiles_show_lists_each_operation_with_its_parameters_and_answers() ->
     assert hearing["security"] == [["bearer"]]
     table = run_cli("profiles", "show", str(LISTINGS), env={"COLUMNS": "200"})
     assert "hearingId* (path)" in table.stdout and "404 Problem" in table.stdout
+
+
+def test_lint_names_the_endpoint_ids_of_the_document_when_one_is_wrong(tmp_path: Path) -> None:
+    (tmp_path / "openapi.yaml").write_text((LISTINGS.parent / "openapi.yaml").read_text())
+    text = LISTINGS.read_text().replace(
+        "check: {http: rejects-invalid}}",
+        "check: {http: rejects-invalid, endpoints: [get-hearings]}}",
+    )
+    (tmp_path / "profile.yaml").write_text(text)
+    proc = run_cli("profiles", "lint", str(tmp_path / "profile.yaml"))
+    assert proc.returncode == 1
+    assert "no endpoint 'get-hearings'; did you mean get-hearing or list-hearings?" in proc.stdout
+    assert "known: list-hearings, get-hearing" in proc.stdout
