@@ -370,3 +370,17 @@ def test_lint_names_the_endpoint_ids_of_the_document_when_one_is_wrong(tmp_path:
     assert proc.returncode == 1
     assert "no endpoint 'get-hearings'; did you mean get-hearing or list-hearings?" in proc.stdout
     assert "known: list-hearings, get-hearing" in proc.stdout
+
+
+def test_parameters_that_share_a_segment_are_split_every_way() -> None:
+    """``/{pageName}{mediaTypeExtension}`` (healthcare.gov's document): only the schemas can
+    say where one ends, so every split is offered, the longest first part first."""
+    from interopcheck.domain.parameters import path_splits
+
+    splits = path_splits("/api/{pageName}{ext}", "/api/about.json")
+    assert splits[0] == {"pageName": "about.json", "ext": ""}
+    assert {"pageName": "about", "ext": ".json"} in splits
+    assert len(splits) == len("about.json") + 1
+    assert path_splits("/v1/hearings/{id}", "/v1/hearings/17") == [{"id": "17"}]
+    assert path_splits("/v1/hearings/{id}", "/v1/cases/17") == []
+    assert path_splits("/v1/{a}/x/{b}", "/v1/1/x/2") == [{"a": "1", "b": "2"}]

@@ -171,20 +171,59 @@ class Received:
 
 
 def received(template: str, written: Written) -> Received | None:
-    """What a server receives of ``written`` (None when its path is not the template's)."""
-    names = re.findall(r"\{([^}/]+)\}", template)
-    pattern = re.sub(r"\\\{[^}/]+\\\}", "([^/]*)", re.escape(template))
-    matched = re.fullmatch(pattern, written.path)
-    if matched is None:
-        return None
-    path = {name: unquote(value) for name, value in zip(names, matched.groups(), strict=True)}
+    """What a server receives of ``written`` (None when its path is not the template's); where
+    two parameters share a segment (``{name}{extension}``), the first way to split it."""
+    found = received_all(template, written)
+    return found[0] if found else None
+
+
+#: Ways to split a segment between parameters that share it, at most.
+MAX_SPLITS = 64
+
+
+def received_all(template: str, written: Written) -> list[Received]:
+    """Every way a server may read ``written`` against the path ``template``: one, unless two
+    parameters share a segment (``/{pageName}{mediaTypeExtension}``), which only their
+    schemas can split (a reader tries each until one is valid)."""
     cookies: dict[str, str] = {}
     for pair in written.headers.get("Cookie", "").split(";"):
         name, _, value = pair.strip().partition("=")
         if name:
             cookies[name] = value
     headers = {k.lower(): v for k, v in written.headers.items()}
-    return Received(path, parse_qsl(written.query, keep_blank_values=True), headers, cookies)
+    query = parse_qsl(written.query, keep_blank_values=True)
+    return [
+        Received({k: unquote(v) for k, v in path.items()}, query, headers, cookies)
+        for path in path_splits(template, written.path)
+    ]
+
+
+def path_splits(template: str, path: str) -> list[dict[str, str]]:
+    """The path parameters' (still encoded) values, each way ``path`` fits ``template``."""
+    tokens = [t for t in re.split(r"(\{[^}/]+\})", template) if t]
+    found: list[dict[str, str]] = []
+
+    def fit(index: int, at: int, values: dict[str, str]) -> None:
+        if len(found) >= MAX_SPLITS:
+            return
+        if index == len(tokens):
+            if at == len(path):
+                found.append(dict(values))
+            return
+        token = tokens[index]
+        if not token.startswith("{"):
+            if path.startswith(token, at):
+                fit(index + 1, at + len(token), values)
+            return
+        end = path.find("/", at)
+        end = len(path) if end < 0 else end
+        for stop in range(end, at - 1, -1):  # the longest first: as routers read one alone
+            values[token[1:-1]] = path[at:stop]
+            fit(index + 1, stop, values)
+            del values[token[1:-1]]
+
+    fit(0, 0, {})
+    return found
 
 
 def location_schemas(document: Any) -> dict[str, Any]:

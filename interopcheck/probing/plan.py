@@ -28,7 +28,7 @@ from interopcheck.domain.parameters import (
     Written,
     location_schemas,
     read,
-    received,
+    received_all,
     text_of,
     write,
 )
@@ -320,16 +320,17 @@ class Planner:
         drawn = self._drawn(checker, sendable, count, with_invalid=endpoint.depth == "full")
         schemas = location_schemas(sendable.document)
 
-        def readings(values: Any) -> tuple[Any, Any] | None:
-            """The parameters as a server reads them back, or None when unwritable."""
+        def readings(values: Any) -> list[tuple[Any, Any]] | None:
+            """The parameters as a server may read them back (one way, unless parameters
+            share a path segment), or None when unwritable."""
             if not _writable(endpoint, values):
                 return None
             written = write(endpoint.path, endpoint.parameters, values)
             # the correlation header goes as probe sets it, whatever was drawn for it
             headers = without_header(written.headers, self._correlation_header)
             headers[self._correlation_header] = str(uuid.UUID(int=1, version=4))
-            got = received(endpoint.path, Written(written.path, written.query, headers))
-            return None if got is None else read(endpoint.parameters, got, schemas)
+            ways = received_all(endpoint.path, Written(written.path, written.query, headers))
+            return [read(endpoint.parameters, got, schemas) for got in ways] or None
 
         def passes(value: Any) -> bool:
             payload = Payload(source="probe", syntax="json", value=value)
@@ -338,15 +339,15 @@ class Planner:
         valid = []
         for values in drawn[0]:
             back = readings(values)
-            if back is not None and passes(back[0]):
+            if back is not None and any(passes(plain) for plain, _ in back):
                 valid.append(values)
-        # an invalid set stays one only if it is invalid as received (everything in a URL is
-        # text: an integer 5 where a string belongs arrives as the string "5"), and it can be
-        # written at all (a case without a path parameter has no path)
+        # an invalid set stays one only if it is invalid however it is received (everything
+        # in a URL is text: an integer 5 where a string belongs arrives as "5"), and it can
+        # be written at all (a case without a path parameter has no path)
         invalid = []
         for values, breaks in drawn[1]:
             back = readings(values)
-            if back is not None and not passes(back[0]) and not passes(back[1]):
+            if back is not None and not any(passes(p) or passes(q) for p, q in back):
                 invalid.append((values, breaks))
         return valid, invalid
 

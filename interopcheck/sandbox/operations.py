@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -29,7 +29,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from interopcheck.apis.expressions import MISSING, Exchanged, evaluate
 from interopcheck.domain.bodies import decode
 from interopcheck.domain.endpoints import SecurityScheme
-from interopcheck.domain.parameters import Received, location_schemas, read, text_of
+from interopcheck.domain.parameters import (
+    Received,
+    location_schemas,
+    path_splits,
+    read,
+    text_of,
+)
 from interopcheck.profile.model import Api, Endpoint
 from interopcheck.sources.payloads import Payload
 
@@ -183,20 +189,32 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
             return await answer(request, refused, "credentials are required")
         raw_path = {names[k]: v for k, v in request.path_params.items() if k in names}
         if endpoint.depth == "full" and endpoint.parameters_type is not None:
-            given = Received(
-                raw_path,
-                list(request.query_params.multi_items()),
-                request.headers,
-                request.cookies,
-            )
-            plain, loose = read(endpoint.parameters, given, parameters_schema)
+            # parameters sharing a path segment ({name}{extension}) split as their schemas
+            # allow: the first split whose parameters are valid is the request's
+            sent_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+            splits = path_splits(endpoint.path, sent_path) or [raw_path]
             checker = serving.checker_for(endpoint.parameters_type)
-            if checker is not None and "accept-invalid" not in faults:
-                wrong = await off_loop(_findings, checker, plain, serving.deciding)
-                if wrong and loose != plain:
-                    wrong = await off_loop(_findings, checker, loose, serving.deciding)
-                if wrong:
-                    return await refuse(request, f"parameters: {wrong[0]}")
+            wrong: list[str] = []
+            for split in splits:
+                path_values = {k: unquote(v) for k, v in split.items()}
+                given = Received(
+                    path_values,
+                    list(request.query_params.multi_items()),
+                    request.headers,
+                    request.cookies,
+                )
+                plain, loose = read(endpoint.parameters, given, parameters_schema)
+                if checker is None or "accept-invalid" in faults:
+                    wrong = []
+                else:
+                    wrong = await off_loop(_findings, checker, plain, serving.deciding)
+                    if wrong and loose != plain:
+                        wrong = await off_loop(_findings, checker, loose, serving.deciding)
+                if not wrong:
+                    raw_path = path_values
+                    break
+            if wrong:
+                return await refuse(request, f"parameters: {wrong[0]}")
             texts = json.dumps([raw_path, dict(request.query_params)], ensure_ascii=False)
             if "crash-on-apostrophe" in faults and "'" in texts:
                 return PlainTextResponse("Internal Server Error", status_code=500)
