@@ -85,3 +85,8 @@ class SigningError(SetupError):
 
 class OutputError(SetupError):
     """A report or a generated case cannot be written where asked."""
+
+
+class Assumed(UserWarning):
+    """What interopcheck assumed where its input did not say (a meta-schema that is not in
+    the local set, which is never fetched): said once as a note, and the run goes on."""

@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: every setup problem is one line and exit code 2, never a traceback.
     ``argv`` (default: the process's own arguments) lets a test run the whole CLI in-process."""
     interrupted = _watch_for_ctrl_c()
+    _say_assumptions()
     try:
         command()(args=argv, prog_name="interopcheck")
     except SetupError as exc:
@@ -127,6 +128,28 @@ def main(argv: list[str] | None = None) -> None:
             f"internal error ({type(exc).__name__}: {exc}); this is a bug in interopcheck — "
             "rerun with INTEROPCHECK_DEBUG=1 for details and report it"
         )
+
+
+def _say_assumptions() -> None:
+    """What a run assumed (``errors.Assumed``) is one line on stderr, once, not a Python
+    warning with a source line."""
+    import sys
+    import warnings
+
+    from interopcheck.errors import Assumed
+
+    said: set[str] = set()
+    shown = warnings.showwarning
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if not issubclass(category, Assumed):
+            shown(message, category, *args, **kwargs)
+        elif str(message) not in said:
+            said.add(str(message))
+            sys.stderr.write(f"interopcheck: note: {message}\n")
+
+    warnings.showwarning = show
+    warnings.simplefilter("always", Assumed)
 
 
 def _watch_for_ctrl_c() -> threading.Event:

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 
 import jsonschema_rs
 
-from interopcheck.errors import SchemaError, SetupError
+from interopcheck.errors import Assumed, SchemaError, SetupError
 from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
 from interopcheck.standard.formats import JUSTICE_FORMATS
 
@@ -92,6 +92,7 @@ def load_schema_document(path: Path) -> dict[str, Any]:
         raise SchemaError(f"{path}: a schema must be a JSON object, not {type(document).__name__}")
     if isinstance(document, bool):
         document = {} if document else {"not": {}}
+    document = _known_dialect(document, path)
     try:
         jsonschema_rs.meta.validate(document)
     except jsonschema_rs.ValidationError as exc:
@@ -100,6 +101,41 @@ def load_schema_document(path: Path) -> dict[str, Any]:
             f"{path}: not a valid JSON Schema at {where}: {exc.message.splitlines()[0]}"
         ) from None
     return document
+
+
+#: The meta-schemas of the drafts, as ``$schema`` names them (jsonschema-rs knows them all;
+#: any other would be fetched, which interopcheck never does).
+DIALECTS = frozenset(
+    f"{scheme}://json-schema.org/{name}{end}"
+    for scheme in ("http", "https")
+    for name in (
+        "draft-04/schema",
+        "draft-06/schema",
+        "draft-07/schema",
+        "draft/2019-09/schema",
+        "draft/2020-12/schema",
+    )
+    for end in ("", "#")
+)
+ASSUMED_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _known_dialect(document: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``document``, read as JSON Schema 2020-12 when its ``$schema`` names a meta-schema
+    of no draft (a custom one): never fetched, and said (``Assumed``)."""
+    declared = document.get("$schema")
+    if not isinstance(declared, str) or declared in DIALECTS:
+        return document
+    import warnings
+
+    warnings.warn(
+        Assumed(
+            f"{path}: $schema {declared[:120]} is no JSON Schema draft's and is never fetched: "
+            "read as JSON Schema 2020-12"
+        ),
+        stacklevel=2,
+    )
+    return {**document, "$schema": ASSUMED_DIALECT}
 
 
 def _file_uri(path: Path) -> str:
