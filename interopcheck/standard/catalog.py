@@ -148,13 +148,7 @@ class Catalog:
     def __init__(self, entries: Iterable[SchemaEntry]) -> None:
         self._entries: dict[str, SchemaEntry] = {}
         for entry in entries:
-            previous = self._entries.get(entry.uri)
-            if previous is not None and previous.path != entry.path:
-                raise SchemaError(
-                    f"{entry.path}: $id {entry.uri} is already used by {previous.path}; "
-                    "every schema needs its own $id"
-                )
-            self._entries[entry.uri] = entry
+            self._register(entry)
         self._validators: dict[str, jsonschema_rs.Validator] = {}
         self._registry: jsonschema_rs.Registry | None = None
         self._content_digest: str | None = None
@@ -174,9 +168,7 @@ class Catalog:
         if not path.is_file():
             raise SchemaError(f"{path}: no such schema file")
         entry = _user_entry(path)
-        existing = self._entries.get(entry.uri)
-        if existing is None or existing.path != entry.path:
-            self._entries[entry.uri] = entry
+        if self._register(entry):
             self._registry = None
             self._content_digest = None
             self._validators.clear()
@@ -186,13 +178,27 @@ class Catalog:
         """Register schemas read elsewhere (an OpenAPI document's); a clash of URIs is an
         error, as for every other schema."""
         for entry in entries:
-            previous = self._entries.get(entry.uri)
-            if previous is not None and previous.path != entry.path:
-                raise SchemaError(f"{entry.path}: {entry.uri} is already used by {previous.path}")
-            self._entries[entry.uri] = entry
+            self._register(entry)
         self._registry = None
         self._content_digest = None
         self._validators.clear()
+
+    def _register(self, entry: SchemaEntry) -> bool:
+        """Add ``entry`` by its URI; False when the very same schema is there already. Two
+        files with one ``$id`` and other content are an error naming both, whatever order
+        they came in: which of them a ``$ref`` reached would otherwise be chance."""
+        previous = self._entries.get(entry.uri)
+        if previous is not None:
+            if previous.path == entry.path or previous.document == entry.document:
+                return False  # the same schema again (or a copy): one resource, the first
+            first, second = sorted((str(previous.path), str(entry.path)))
+            raise SchemaError(
+                f"{second}: $id {entry.uri} is already used by {first}, with other content; "
+                "every schema needs its own $id (or id, in draft 4), or one of the two files "
+                "must go"
+            )
+        self._entries[entry.uri] = entry
+        return True
 
     # -- lookup -----------------------------------------------------------------------------
 
@@ -350,9 +356,24 @@ def _scan_user(path: Path) -> Iterable[SchemaEntry]:
         raise SchemaError(f"{path}: no such schema file or directory")
 
 
+def declared_id(document: dict[str, Any]) -> str | None:
+    """The URI a schema names itself by: ``$id``, or draft 4's ``id`` (which jsonschema-rs
+    reads as the same thing: two files with one ``id`` are one resource to it)."""
+    for key in ("$id", "id"):
+        value = document.get(key)
+        if isinstance(value, str) and value and (key == "$id" or _draft4(document)):
+            return value
+    return None
+
+
+def _draft4(document: dict[str, Any]) -> bool:
+    declared = document.get("$schema")
+    return declared is None or (isinstance(declared, str) and "draft-04" in declared)
+
+
 def _user_entry(path: Path) -> SchemaEntry:
     document = load_schema_document(path)
-    uri = document.get("$id") if isinstance(document.get("$id"), str) else None
+    uri = declared_id(document)
     name = path.name
     for suffix in (SCHEMA_SUFFIX, ".json", ".yaml", ".yml"):
         if name.endswith(suffix):
