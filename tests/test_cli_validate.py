@@ -105,8 +105,8 @@ def test_json_output_has_the_documented_shape_and_every_error() -> None:
     assert "no message type" in manifest["findings"][0]["message"]
     job = by_source["examples/ci/gitlab-ci.yml"]  # YAML that is no message, likewise
     assert "no message type" in job["findings"][0]["message"]
-    workflow = by_source["examples/ci/github-actions.yml"]["findings"][0]  # YAML 1.1: on = true
-    assert "mapping key 'on' is not a string" in workflow["message"] and workflow["line"]
+    workflow = by_source["examples/ci/github-actions.yml"]["findings"][0]  # YAML 1.2: on is "on"
+    assert "no message type" in workflow["message"]
 
 
 def test_every_error_in_one_payload_is_reported(tmp_path: Path) -> None:
@@ -463,3 +463,41 @@ def test_payload_with_an_unknown_standard_version_is_a_finding(tmp_path: Path) -
     [finding] = out["results"][0]["findings"]
     assert finding["check"] == "type" and "7.3" in finding["message"]
     assert finding["pointer"] == "/header/standardVersion" and finding["line"] == 1
+
+
+def test_yaml_payloads_are_read_by_yaml_12(tmp_path: Path) -> None:
+    """YAML 1.2's core schema, as JSON Schema tooling assumes: ``on``, ``yes``, ``No`` and
+    ``y`` are strings (YAML 1.1 made them booleans, and a valid document failed), ``012`` is
+    twelve, ``0o17`` fifteen; ``true`` and ``null`` are what they are in JSON."""
+    import jsonschema
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:example:yaml12",
+        "type": "object",
+        "properties": {
+            "on": {"type": "string"},
+            "answer": {"enum": ["yes", "No", "y"]},
+            "count": {"const": 12},
+            "mode": {"const": 15},
+            "flag": {"const": True},
+            "gone": {"type": "null"},
+            "day": {"type": "string", "format": "date"},
+        },
+        "required": ["on", "answer", "count", "mode", "flag", "gone", "day"],
+    }
+    schema_file = tmp_path / "s.json"
+    schema_file.write_text(json.dumps(schema))
+    payload = tmp_path / "p.yaml"
+    payload.write_text(
+        "on: push\nanswer: No\ncount: 012\nmode: 0o17\nflag: true\ngone:\nday: 2026-11-30\n"
+    )
+    proc = run_cli("validate", "--schema", str(schema_file), str(payload), "-f", "json")
+    assert proc.returncode == 0, proc.stdout[-1500:]
+    for answer in ("yes", "y"):
+        payload.write_text(payload.read_text().replace("answer: No", f"answer: {answer}", 1))
+        assert run_cli("validate", "--schema", str(schema_file), str(payload)).returncode == 0
+        payload.write_text(payload.read_text().replace(f"answer: {answer}", "answer: No", 1))
+    # the oracle agrees on the JSON the YAML 1.2 reading gives
+    value = {"on": "push", "answer": "No", "count": 12, "mode": 15, "flag": True, "gone": None}
+    assert jsonschema.Draft202012Validator(schema).is_valid({**value, "day": "2026-11-30"})

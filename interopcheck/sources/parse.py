@@ -178,13 +178,41 @@ def _locate_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
 
 
 class _StrictYamlLoader(_YAML_LOADER_BASE):  # type: ignore[misc,valid-type]
-    """Safe YAML that keeps dates as strings, as JSON would (the schema checks their format)."""
+    """Safe YAML read by YAML 1.2's core schema, as JSON Schema tooling assumes: ``on``,
+    ``yes``, ``No`` and ``y`` are strings (YAML 1.1 made them booleans), ``012`` is twelve,
+    ``1_000`` and ``1:20`` are strings; dates stay strings, as JSON would keep them (the
+    schema checks their format)."""
+
+    def construct_core_int(self, node: yaml.ScalarNode) -> int:
+        text = str(self.construct_scalar(node))
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text, 10)
 
 
+#: YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution): what a plain
+#: scalar is, by its text.
+_CORE_RESOLVERS: list[tuple[str, str, str]] = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+]
+_CORE_TAGS = {tag for tag, _, _ in _CORE_RESOLVERS} | {"tag:yaml.org,2002:timestamp"}
 _StrictYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regex) for tag, regex in resolvers if tag not in _CORE_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _tag, _pattern, _firsts in _CORE_RESOLVERS:
+    # (an empty scalar has no first character: null's resolver is also filed under "")
+    _first = [*_firsts, ""] if _tag.endswith(":null") else list(_firsts)
+    _StrictYamlLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+_StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _StrictYamlLoader.construct_core_int)
 
 
 def compose_yaml(text: str) -> yaml.Node | None:
