@@ -190,6 +190,7 @@ def generate(
     journey: bool = False,
     seed: int | None = None,
     standard_version: str | None = None,
+    ref_schemas: Sequence[PathLike] = (),
 ) -> Generated:
     """Valid cases, invalid ones each confirmed on what it breaks (``breaks``: one
     requirement of ``profile``), or whole journeys; the same seed gives the same cases."""
@@ -208,6 +209,7 @@ def generate(
             seed=chosen,
             version=standard_version,
             journey=journey,
+            ref_schemas=tuple(Path(p) for p in ref_schemas),
         )
     )
     return Generated(generation.cases, manifest, chosen, count)

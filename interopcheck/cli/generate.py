@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import profile_option, seed_option
+from interopcheck.cli.options import profile_option, ref_schemas_option, seed_option
 
 
 def generate(
@@ -53,6 +53,10 @@ def generate(
     standard_version: Annotated[
         str | None, typer.Option("--standard-version", help="Standard version (default: latest).")
     ] = None,
+    ref_schemas: Annotated[
+        list[Path] | None,
+        ref_schemas_option("what --schema's $refs reach (repeatable)."),
+    ] = None,
 ) -> None:
     """Generate payloads: valid ones, or invalid ones confirmed by the validator on the
     constraint they break. Exit 0 all generated, 1 fewer than asked, 2 error."""
@@ -71,6 +75,7 @@ def generate(
             seed=chosen_seed,
             version=standard_version,
             journey=journey,
+            ref_schemas=tuple(ref_schemas or ()),
         )
     )
     if output_dir is not None:

@@ -35,6 +35,7 @@ from interopcheck.standard.catalog import (
     bundled_root,
     load_schema_document,
     message_type_of,
+    reference_to,
 )
 
 VERSION_LABEL = "standardVersion"
@@ -244,7 +245,7 @@ def compare_sides(
         )
         canonical = {
             side: jsonschema_rs.canonicalize(
-                {"$ref": entry.uri}, registry=catalog.registry(), validate_formats=True
+                reference_to(entry), registry=catalog.registry(), validate_formats=True
             )
             for side, entry in (("old", a), ("new", b))
         }
@@ -306,7 +307,7 @@ def _one_sided(
         comparison.differences = [f"{entry.path.name} (message type added)"]
     validator = catalog.validator(entry)
     canonical = jsonschema_rs.canonicalize(
-        {"$ref": entry.uri}, registry=catalog.registry(), validate_formats=True
+        reference_to(entry), registry=catalog.registry(), validate_formats=True
     )
     strategy = StrategyBuilder(canonical).root()
     rng = random.Random(f"{seed}:{message_type}")

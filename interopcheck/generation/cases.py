@@ -45,7 +45,7 @@ from interopcheck.profile.model import Requirement
 from interopcheck.results import Finding
 from interopcheck.sources.payloads import Payload
 from interopcheck.sources.walk import walk
-from interopcheck.standard.catalog import SchemaEntry
+from interopcheck.standard.catalog import SchemaEntry, reference_to
 from interopcheck.standard.formats import JUSTICE_FORMATS
 
 #: Examples per missing case in the later rounds, and how many rounds before saying how many
@@ -90,7 +90,7 @@ class CaseGenerator:
         self.seed = seed
         self.message_type = entry.message_type or entry.name
         canonical = jsonschema_rs.canonicalize(
-            {"$ref": entry.uri}, registry=checker.catalog.registry(), validate_formats=True
+            reference_to(entry), registry=checker.catalog.registry(), validate_formats=True
         )
         self.builder = StrategyBuilder(
             canonical,

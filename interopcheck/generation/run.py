@@ -25,6 +25,8 @@ class GenerateRequest:
     seed: int
     version: str | None = None
     journey: bool = False
+    ref_schemas: tuple[Path, ...] = ()
+    """Schema files or directories the ``$ref``s of the schema reach (never fetched)."""
 
 
 def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
@@ -41,6 +43,7 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
             message_type=request.message_type,
             version=request.version,
             profile=request.profile,
+            ref_schemas=request.ref_schemas,
         )
     )
     entry = checker.selection.fixed

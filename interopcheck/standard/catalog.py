@@ -120,6 +120,15 @@ DIALECTS = frozenset(
 ASSUMED_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+def reference_to(entry: SchemaEntry) -> dict[str, Any]:
+    """A schema that is ``entry`` (a ``$ref`` to it), in ``entry``'s own draft: a ``$ref`` of
+    2020-12 to a draft-4 resource is left unresolved by jsonschema-rs's canonical form (and a
+    generator then finds nothing it may draw)."""
+    declared = entry.document.get("$schema") if isinstance(entry.document, dict) else None
+    dialect = declared if isinstance(declared, str) and declared in DIALECTS else ASSUMED_DIALECT
+    return {"$schema": dialect, "$ref": entry.uri}
+
+
 def _known_dialect(document: dict[str, Any], path: Path) -> dict[str, Any]:
     """``document``, read as JSON Schema 2020-12 when its ``$schema`` names a meta-schema
     of no draft (a custom one): never fetched, and said (``Assumed``)."""
