@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interopcheck.sources.parse import parse_yaml
+from interopcheck.sources.parse import CORE_SCHEMA_RESOLVERS, parse_yaml
 from interopcheck.sources.positions import KEY_PREFIX, json_positions, pointer_of, yaml_positions
 
 json_values = st.recursive(
@@ -69,10 +69,17 @@ def test_asking_for_some_pointers_gives_the_same_positions(value: Any, data: st.
     assert json_positions(text, some) == {p: full[p] for p in some}
 
 
+class _Yaml12Dumper(yaml.SafeDumper):
+    """Writes YAML that a YAML 1.2 reader reads back as written (``"0E0"`` quoted)."""
+
+
+_Yaml12Dumper.yaml_implicit_resolvers = CORE_SCHEMA_RESOLVERS
+
+
 @settings(max_examples=200)
 @given(json_values)
 def test_yaml_positions_cover_every_pointer_in_document_order(value: Any) -> None:
-    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
+    text = yaml.dump(value, Dumper=_Yaml12Dumper, allow_unicode=True, sort_keys=False)
     parsed, root = parse_yaml(text)  # positions are of what we parsed (PyYAML folds \x85)
     assert root is not None
     paths = _all_paths(parsed)  # pre-order: the order values appear in the text

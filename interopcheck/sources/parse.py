@@ -213,6 +213,9 @@ for _tag, _pattern, _firsts in _CORE_RESOLVERS:
     _first = [*_firsts, ""] if _tag.endswith(":null") else list(_firsts)
     _StrictYamlLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 _StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _StrictYamlLoader.construct_core_int)
+#: The core schema's resolvers: a dumper given them quotes every string a YAML 1.2 reader
+#: would read as something else (PyYAML's own, YAML 1.1's, leaves ``0E0`` bare: a float here).
+CORE_SCHEMA_RESOLVERS = _StrictYamlLoader.yaml_implicit_resolvers
 
 
 def compose_yaml(text: str) -> yaml.Node | None:
