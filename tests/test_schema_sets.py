@@ -61,3 +61,42 @@ def test_the_same_schema_twice_is_one_schema(tmp_path: Path) -> None:
     missing = _write(tmp_path, "q.json", {"b": 1})
     refused = run_cli("validate", "--schema", str(main), "--ref-schemas", str(refs), str(missing))
     assert refused.returncode == 1  # the shared schema is read, and requires a
+
+
+def test_every_unresolved_ref_is_listed_at_once_with_its_place(tmp_path: Path) -> None:
+    """Not the first one jsonschema-rs met (a different file each run, before): all of them,
+    each at the file:line:col of its ``$ref``, in one line."""
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    (refs / "other.json").write_text(
+        '{"$schema": "' + DRAFT4 + '", "id": "http://justice.gov.uk/other.json",\n'
+        ' "properties": {"x": {"$ref": "http://justice.gov.uk/core/missing.json"}}}\n'
+    )
+    main = tmp_path / "hearing.json"
+    main.write_text(
+        json.dumps(
+            {
+                "$schema": DRAFT4,
+                "id": "http://justice.gov.uk/hearing.json",
+                "properties": {
+                    "court": {"$ref": SHARED},
+                    "person": {"$ref": "http://justice.gov.uk/core/person.json#/definitions/n"},
+                },
+            },
+            indent=1,
+        )
+    )
+    payload = _write(tmp_path, "p.json", {})
+    runs = [
+        run_cli("validate", "--schema", str(main), "--ref-schemas", str(refs), str(payload))
+        for _ in range(5)
+    ]
+    assert {r.returncode for r in runs} == {2} and len({r.stderr for r in runs}) == 1
+    message = runs[0].stderr.strip()
+    assert message.count("\n") == 0 and message.startswith("interopcheck: error: 3 $ref(s)")
+    assert (
+        f"{refs / 'other.json'}:2:" in message
+        and "names http://justice.gov.uk/core/missing.json" in message
+    )
+    assert f"{main}:6:" in message and f"names {SHARED}" in message
+    assert f"{main}:9:" in message and "names http://justice.gov.uk/core/person.json" in message

@@ -20,6 +20,7 @@ import jsonschema_rs
 
 from interopcheck.errors import Assumed, SchemaError, SetupError
 from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
+from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.formats import JUSTICE_FORMATS
 
 SCHEMA_SUFFIX = ".schema.json"
@@ -265,6 +266,9 @@ class Catalog:
                 missing = _MISSING_RESOURCE.search(message)
                 if missing is None:
                     raise SchemaError(f"cannot load schemas: {message.splitlines()[0]}") from None
+                unresolved = self.unresolved_refs()
+                if unresolved:
+                    raise _all_unresolvable(unresolved) from None
                 referrer = next(
                     (
                         e.path
@@ -275,6 +279,32 @@ class Catalog:
                 )
                 raise _unresolvable(referrer, missing.group(1)) from None
         return self._registry
+
+    def unresolved_refs(self) -> list[tuple[str, str]]:
+        """Every ``$ref`` of every schema that names a resource no schema of the set is (by
+        ``$id``, draft 4's ``id``, or an embedded one): ``(file:line:col, target)`` each, in
+        file order. What jsonschema-rs reports one at a time, said all at once."""
+        from urllib.parse import urldefrag, urljoin
+
+        from interopcheck.sources.walk import walk
+
+        known: set[str] = set()
+        refs: list[tuple[SchemaEntry, str, str]] = []
+        for entry in self._entries.values():
+            known.add(urldefrag(entry.uri)[0])
+            for at, node in walk(entry.document):
+                if not isinstance(node, dict):
+                    continue
+                for key in ("$id", "id"):
+                    embedded = node.get(key)
+                    if isinstance(embedded, str) and at:
+                        known.add(urldefrag(urljoin(entry.uri, embedded))[0])
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    target = urldefrag(urljoin(entry.uri, ref))[0]
+                    refs.append((entry, pointer_of([*at, "$ref"]), target))
+        missing = [(e, pointer, target) for e, pointer, target in refs if target not in known]
+        return [(_place(e.path, pointer), target) for e, pointer, target in missing]
 
     def validator(self, entry: SchemaEntry) -> jsonschema_rs.Validator:
         """The compiled validator for ``entry`` (compiled once per run)."""
@@ -307,6 +337,41 @@ def compile_validator(
         if missing:
             raise _unresolvable(path, missing.group(1)) from None
         raise SchemaError(f"{path}: cannot compile schema: {exc.message.splitlines()[0]}") from None
+
+
+def _place(path: Path, pointer: str) -> str:
+    """``file:line:col`` of ``pointer`` in a schema file (``file`` alone if it cannot be read
+    again)."""
+    from interopcheck.sources.parse import compose_yaml
+    from interopcheck.sources.positions import json_positions, yaml_positions
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix.lower() in {".yaml", ".yml"}:
+            root = compose_yaml(text)
+            found = yaml_positions(root, {pointer}) if root is not None else {}
+        else:
+            found = json_positions(text, {pointer})
+    except (OSError, UnicodeDecodeError, ParseProblem):
+        return str(path)
+    line, column = found.get(pointer, (1, 1))
+    return f"{path}:{line}:{column}"
+
+
+#: Unresolved references named in one error, at most.
+UNRESOLVED_LISTED = 10
+
+
+def _all_unresolvable(unresolved: list[tuple[str, str]]) -> SetupError:
+    listed = "; ".join(
+        f"{place} names {target}" for place, target in unresolved[:UNRESOLVED_LISTED]
+    )
+    more = len(unresolved) - UNRESOLVED_LISTED
+    return SetupError(
+        f"{len(unresolved)} $ref(s) cannot be resolved offline (interopcheck never fetches): "
+        f"{listed}{f'; and {more} more' if more > 0 else ''}; save each to a file and pass it "
+        "with --ref-schemas FILE_OR_DIR"
+    )
 
 
 def _unresolvable(path: Path | str, uri: str) -> SetupError:
