@@ -327,10 +327,12 @@ def test_a_form_body_reads_back_as_written(encoding: str) -> None:
 
 def test_a_written_path_that_is_not_the_templates_is_not_read() -> None:
     assert received("/a/{x}/b", Written("/a/1/c")) is None
-    assert received("/a/{x}/b", Written("/a/%2F/b")) == received("/a/{x}/b", Written("/a/%2F/b"))
+    # an escaped slash is part of one value, not a segment of its own
+    got = received("/a/{x}/b", Written("/a/%2F/b"))
+    assert got is not None and got.path == {"x": "/"}
 
 
-def test_the_parameters_schema_is_in_the_catalog(tmp_path: Path) -> None:
+def test_the_parameters_schema_is_in_the_catalog() -> None:
     """What the sandbox checks a request's parameters against: one object per location, the
     required ones required (a path parameter always)."""
     from interopcheck.validation import ValidationSpec, build_checker

@@ -13,11 +13,10 @@ import copy
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag
 
 from interopcheck.apis.read import ApiBundle
-from interopcheck.errors import ApiDocumentError
-from interopcheck.sources.positions import MISSING, escape_pointer_token, value_at
+from interopcheck.sources.positions import escape_pointer_token
 
 #: The last key of where a reference is used -> the components section it belongs in.
 SECTION_OF_KEY = {
@@ -72,10 +71,8 @@ def bundled(bundle: ApiBundle) -> dict[str, Any]:
             return node
         ref = node.get("$ref")
         if isinstance(ref, str) and (file != root or not ref.startswith("#")):
-            target, fragment = _target(bundle, file, ref)
-            found = value_at(bundle.files[target].value, unquote(fragment))
-            if found is MISSING:
-                raise ApiDocumentError(f"{file}: $ref {ref!r} names nothing in its file")
+            found, target = bundle.part(file, ref)
+            fragment = urldefrag(ref)[1]
             siblings = {k: inline(v, file, (*where, k)) for k, v in node.items() if k != "$ref"}
             kind = section(where)
             own = re.match(r"/components/([A-Za-z]+)/", unquote(fragment))
@@ -112,16 +109,3 @@ def bundled(bundle: ApiBundle) -> dict[str, Any]:
     if not components:
         del document["components"]
     return document
-
-
-def _target(bundle: ApiBundle, file: Path, ref: str) -> tuple[Path, str]:
-    reference, fragment = urldefrag(ref)
-    if not reference:
-        return file, fragment
-    found = bundle.file_of(reference)
-    if found is None:
-        local = (file.parent / unquote(urlsplit(reference).path)).resolve()
-        found = bundle.files.get(local)
-    if found is None:
-        raise ApiDocumentError(f"{file}: $ref {ref!r} names no file read")
-    return found.path, fragment

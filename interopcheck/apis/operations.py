@@ -14,14 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote, urldefrag, urlsplit
 
 from interopcheck.apis.read import ApiBundle, read_bundle
 from interopcheck.apis.validate import Version, validate_bundle
 from interopcheck.domain.endpoints import SecurityScheme
 from interopcheck.domain.parameters import JSON_CONTENT
 from interopcheck.errors import ApiDocumentError
-from interopcheck.sources.positions import unescape_pointer_token
 
 Method = Literal["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 METHODS: tuple[Method, ...] = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -173,31 +171,8 @@ class _Reader:
             seen += 1
             if seen > 64:
                 raise ApiDocumentError(f"{file}: a $ref chain longer than 64 (a cycle?)")
-            reference, fragment = urldefrag(node["$ref"])
-            target = file
-            if reference:
-                found = self.bundle.file_of(reference)
-                if found is None:
-                    local = (file.parent / unquote(urlsplit(reference).path)).resolve()
-                    found = self.bundle.files.get(local)
-                if found is None:
-                    raise ApiDocumentError(f"{file}: $ref {node['$ref']!r} names no file read")
-                target = found.path
-            node = self._at(self.bundle.files[target].value, fragment, node["$ref"], file)
-            file = target
+            node, file = self.bundle.part(file, node["$ref"])
         return node, file
-
-    @staticmethod
-    def _at(value: Any, fragment: str, reference: str, file: Path) -> Any:
-        for token in [t for t in fragment.split("/") if t]:
-            key = unescape_pointer_token(unquote(token))
-            if isinstance(value, dict) and key in value:
-                value = value[key]
-            elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
-                value = value[int(key)]
-            else:
-                raise ApiDocumentError(f"{file}: $ref {reference!r} names nothing in its file")
-        return value
 
     # -- operations ---------------------------------------------------------------------------
 

@@ -18,7 +18,13 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 from interopcheck.errors import ApiDocumentError
 from interopcheck.sources.parse import ParseProblem, compose_yaml, parse_json, yaml_node_to_json
-from interopcheck.sources.positions import json_positions, pointer_of, yaml_positions
+from interopcheck.sources.positions import (
+    MISSING,
+    json_positions,
+    pointer_of,
+    value_at,
+    yaml_positions,
+)
 from interopcheck.sources.walk import walk
 
 #: More files than any real API document splits into (HMRC's largest: 35).
@@ -84,6 +90,23 @@ class ApiBundle:
         parts = urlsplit(uri)
         path = Path(unquote(parts.path)) if parts.scheme in ("file", "") else None
         return self.files.get(path.resolve()) if path is not None else None
+
+    def part(self, file: Path, ref: str) -> tuple[Any, Path]:
+        """What ``ref``, written in ``file``, names (another file of the document, or a
+        place in one), and the file that holds it; ``ApiDocumentError`` when it is nothing."""
+        reference, fragment = urldefrag(ref)
+        target = file
+        if reference:
+            found = self.file_of(reference)
+            if found is None:
+                found = self.files.get((file.parent / unquote(urlsplit(reference).path)).resolve())
+            if found is None:
+                raise ApiDocumentError(f"{file}: $ref {ref!r} names no file read")
+            target = found.path
+        value = value_at(self.files[target].value, unquote(fragment))
+        if value is MISSING:
+            raise ApiDocumentError(f"{file}: $ref {ref!r} names nothing in its file")
+        return value, target
 
 
 def read_bundle(path: Path, ref_schemas: Sequence[Path] = ()) -> ApiBundle:

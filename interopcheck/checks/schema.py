@@ -57,6 +57,7 @@ class SchemaChecker:
         self.personal = PersonalDataMap(catalog.documents())
         self._message_types = frozenset(catalog.message_types())
         self._known = ", ".join(sorted(self._message_types))
+        self._for_type: dict[str, SchemaChecker | None] = {}
         if selection.fixed is not None:
             catalog.validator(selection.fixed)  # compile now: a bad schema is a setup error
 
@@ -69,6 +70,14 @@ class SchemaChecker:
         fixed.selection = SchemaSelection(fixed=entry, version=self.selection.version)
         self.catalog.validator(entry)
         return fixed
+
+    def for_type(self, message_type: str) -> SchemaChecker | None:
+        """``fixed_to`` the catalog's latest schema of ``message_type`` (an API's bodies and
+        parameters say no type of their own), made once per type; None when there is none."""
+        if message_type not in self._for_type:
+            entry = self.catalog.for_message(message_type, None)
+            self._for_type[message_type] = None if entry is None else self.fixed_to(entry)
+        return self._for_type[message_type]
 
     def warm(self) -> None:
         """Compile every message validator now (before worker processes fork from us)."""

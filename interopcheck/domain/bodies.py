@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from interopcheck.domain.endpoints import BodyEncoding
+from interopcheck.domain.http import is_json_media, media_kind
 from interopcheck.domain.parameters import text_of, typed
 
 FORM = "application/x-www-form-urlencoded"
@@ -58,9 +59,9 @@ def decode(
 ) -> tuple[list[Any], str | None]:
     """The ways to read a body as a JSON value (a form's two: its text as text, then numbers
     and booleans as such), or what is wrong with it."""
-    media = content_type.split(";")[0].strip().lower()
+    media = media_kind(content_type)
     if encoding == "json":
-        if not (media == "application/json" or media.endswith("+json")):
+        if not is_json_media(media):
             return [], f"send {expected}, not {media or 'no type'}"
         try:
             return [json.loads(body.decode("utf-8"))], None

@@ -11,3 +11,14 @@ TOKEN_PATTERN = "^" + TOKEN.pattern + "$"
 
 def is_token(name: str) -> bool:
     return TOKEN.fullmatch(name) is not None
+
+
+def media_kind(media_type: str) -> str:
+    """A media type without its parameters, in lower case (``application/json``)."""
+    return media_type.split(";")[0].strip().lower()
+
+
+def is_json_media(media_type: str) -> bool:
+    """JSON by its media type: ``application/json`` or any ``+json`` suffix (RFC 6839)."""
+    kind = media_kind(media_type)
+    return kind == "application/json" or kind.endswith("+json")

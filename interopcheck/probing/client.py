@@ -22,13 +22,14 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from interopcheck import __version__
+from interopcheck.domain.http import media_kind
 from interopcheck.probing.auth import (
     NO_CREDENTIALS,
     Credentials,
     Keyring,
     throwaway_certificate_context,
 )
-from interopcheck.probing.plan import Exchange, without_header
+from interopcheck.probing.plan import Exchange
 
 RETRY_STATUSES = (429, 503)
 MAX_RETRIES = 3
@@ -66,7 +67,7 @@ class Answer:
 
     @property
     def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_kind(self.headers.get("content-type", ""))
 
 
 class Unreachable(Exception):
@@ -136,7 +137,7 @@ class Sender:
 
     def headers(self, exchange: Exchange, content_type: str | None) -> dict[str, str]:
         headers = {
-            **without_header(exchange.written.headers, self.correlation_header),
+            **exchange.written.headers,
             "Accept": "application/json, application/problem+json",
             "Accept-Encoding": "identity",
             self.correlation_header: exchange.correlation_id,

@@ -16,6 +16,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from interopcheck.domain.http import is_json_media, media_kind
 from interopcheck.probing.client import Answer
 from interopcheck.probing.plan import Exchange
 from interopcheck.profile.checks import HttpCheck
@@ -247,7 +248,7 @@ class Judge:
             else f"a {status} answer came as {media or 'no type'}",
             " or ".join(declared.media_types),
         )
-        if declared.schema is None or not _is_json(media):
+        if declared.schema is None or not is_json_media(media):
             return
         expected = f"a {declared.schema} as the document declares it for {declared.status}"
         yield from self._schema_check(answer, declared.schema, expected)
@@ -334,14 +335,10 @@ def _undeclared_matters(exchange: Exchange, status: int) -> bool:
 
 
 def _media_matches(media: str, declared: str) -> bool:
-    kind = declared.split(";")[0].strip().lower()
+    kind = media_kind(declared)
     if kind in ("*/*", media):
         return True
     return kind.endswith("/*") and media.startswith(kind[:-1])
-
-
-def _is_json(media: str) -> bool:
-    return media == "application/json" or media.endswith("+json")
 
 
 def _what(exchange: Exchange) -> str:

@@ -148,16 +148,12 @@ class Planner:
         self.failures: dict[str, str] = {}
         """By schema name: why no case of it could be generated."""
         """By endpoint id: why it was probed less than in full, or not at all."""
-        self._checkers: dict[str, SchemaChecker | None] = {}
         self._next = 0
 
     def checker_for(self, message_type: str) -> SchemaChecker | None:
         """A checker that takes every payload as ``message_type`` (an API's bodies need not
         say their type in a header); None when the catalog has no such message."""
-        if message_type not in self._checkers:
-            entry = self.checker.catalog.for_message(message_type, None)
-            self._checkers[message_type] = None if entry is None else self.checker.fixed_to(entry)
-        return self._checkers[message_type]
+        return self.checker.for_type(message_type)
 
     def plan(self, endpoints: list[Endpoint]) -> list[Exchange]:
         planned = []
@@ -349,7 +345,15 @@ class Planner:
             back = readings(values)
             if back is not None and not any(passes(p) or passes(q) for p, q in back):
                 invalid.append((values, breaks))
-        return valid, invalid
+        # the correlation header is probe's to set on every request: never a drawn value
+        strip = self._without_correlation
+        return [strip(v) for v in valid], [(strip(v), b) for v, b in invalid]
+
+    def _without_correlation(self, values: dict[str, Any]) -> dict[str, Any]:
+        headers = values.get("header")
+        if not isinstance(headers, dict):
+            return values
+        return {**values, "header": without_header(headers, self._correlation_header)}
 
     def _make_bodies(self, message_type: str) -> Bodies:
         examples = self._examples(message_type)

@@ -17,7 +17,7 @@ from interopcheck.errors import ProfileError, TargetError, UsageError
 from interopcheck.probing.auth import Credentials, Keyring
 from interopcheck.probing.client import Answer, Sender, SendOptions
 from interopcheck.probing.judge import Judge, Verdict
-from interopcheck.probing.plan import Exchange, Planner, PlanOptions, without_header
+from interopcheck.probing.plan import Exchange, Planner, PlanOptions
 from interopcheck.probing.reads import follow_ups
 from interopcheck.probing.shrink import NOT_BY_BODY, SHRINKABLE, shrink
 from interopcheck.profile.model import Endpoint, Profile
@@ -248,7 +248,7 @@ def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> 
     body_bytes, content_type = exchange.encoded()
     if content_type is not None:
         parts += ["-H", shlex.quote(f"Content-Type: {content_type}")]
-    for name, value in without_header(written.headers, correlation_header).items():
+    for name, value in written.headers.items():
         parts += ["-H", shlex.quote(f"{name}: {value}")]
     parts += ["-H", shlex.quote(f"{correlation_header}: {exchange.correlation_id}")]
     keyring = Keyring.of(request.credentials)

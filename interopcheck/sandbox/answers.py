@@ -13,18 +13,26 @@ if TYPE_CHECKING:
 MAX_BODY = 16 * 1024 * 1024
 
 
-def own_shape(checker: SchemaChecker, name: str) -> Any | None:
-    """One valid body of schema ``name``, generated, when it is the API's own (not the
-    standard's receipt or problem, which the sandbox fills in itself); None otherwise."""
-    if name in ("", "receipt", "problem"):
-        return None
-    entry = checker.catalog.find(name)
-    if entry is None:
-        return None
+def valid_body(checker: SchemaChecker, name: str) -> list[Any]:
+    """One valid body of schema ``name``, generated (a list of it, since null is a body
+    too), or none when there is no such schema or none was made (``SetupError`` when the
+    generator cannot start)."""
     from interopcheck.generation.cases import CaseGenerator
 
+    entry = checker.catalog.find(name)
+    if entry is None:
+        return []
     cases = CaseGenerator(checker.fixed_to(entry), entry, seed=0).valid(1).cases
-    return cases[0].value if cases else None
+    return [c.value for c in cases[:1]]
+
+
+def own_shape(checker: SchemaChecker, name: str) -> Any | None:
+    """One valid body of schema ``name`` when it is the API's own (not the standard's
+    receipt or problem, which the sandbox fills in itself); None otherwise."""
+    if name in ("", "receipt", "problem"):
+        return None
+    made = valid_body(checker, name)
+    return made[0] if made else None
 
 
 async def bounded_body(request: Request) -> bytes | None:

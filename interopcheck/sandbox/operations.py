@@ -29,6 +29,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from interopcheck.apis.expressions import MISSING, Exchanged, evaluate
 from interopcheck.domain.bodies import decode
 from interopcheck.domain.endpoints import SecurityScheme
+from interopcheck.domain.http import is_json_media, media_kind
 from interopcheck.domain.parameters import (
     Received,
     location_schemas,
@@ -66,7 +67,6 @@ class Serving:
     made: dict[tuple[str, str], None] = field(default_factory=dict)
     """What accepted requests made, as the reads that find it (endpoint id, path values):
     ordered, the oldest forgotten past ``MADE_KEPT``."""
-    _checkers: dict[str, SchemaChecker | None] = field(default_factory=dict)
 
     def remember(self, endpoint: Endpoint, exchanged: Exchanged) -> None:
         """Keep what ``endpoint``'s links say an accepted request made, for later reads."""
@@ -92,12 +92,7 @@ class Serving:
         return False
 
     def checker_for(self, message_type: str | None) -> SchemaChecker | None:
-        if message_type is None:
-            return None
-        if message_type not in self._checkers:
-            entry = self.checker.catalog.for_message(message_type, None)
-            self._checkers[message_type] = None if entry is None else self.checker.fixed_to(entry)
-        return self._checkers[message_type]
+        return None if message_type is None else self.checker.for_type(message_type)
 
     def shape(self, name: str | None) -> list[Any]:
         """One valid body of schema ``name`` (a list of it: null is a body too), or none
@@ -106,18 +101,12 @@ class Serving:
             return []
         if name not in self.shapes:
             from interopcheck.errors import SetupError
-            from interopcheck.generation.cases import CaseGenerator
+            from interopcheck.sandbox.answers import valid_body
 
-            entry = self.checker.catalog.find(name)
             try:
-                cases = (
-                    CaseGenerator(self.checker.fixed_to(entry), entry, seed=0).valid(1).cases
-                    if entry is not None
-                    else []
-                )
-            except SetupError:
-                cases = []
-            self.shapes[name] = [c.value for c in cases[:1]]
+                self.shapes[name] = valid_body(self.checker, name)
+            except SetupError:  # an answer's schema no case can be made of: answered bare
+                self.shapes[name] = []
         return self.shapes[name]
 
     def warm(self, endpoints: list[Endpoint]) -> None:
@@ -300,9 +289,8 @@ def _error_status(endpoint: Endpoint) -> int:
 
 def _json_media(media_types: tuple[str, ...]) -> str | None:
     for media in media_types:
-        kind = media.split(";")[0].strip().lower()
-        if kind == "application/json" or kind.endswith("+json"):
-            return kind
+        if is_json_media(media):
+            return media_kind(media)
     if any(m.strip() in ("*/*", "application/*") for m in media_types):
         return "application/json"
     return None

@@ -37,7 +37,7 @@ from interopcheck.domain.endpoints import (
     ReadLink,
     SecurityScheme,
 )
-from interopcheck.domain.http import is_token
+from interopcheck.domain.http import is_json_media, is_token, media_kind
 from interopcheck.errors import ApiDocumentError
 from interopcheck.sources.positions import escape_pointer_token, unescape_pointer_token
 from interopcheck.standard.catalog import SchemaEntry
@@ -306,16 +306,16 @@ class _Operations:
 
 
 def _is_json(media_type: str) -> bool:
-    kind = media_type.split(";")[0].strip().lower()
-    return kind == "application/json" or kind.endswith("+json") or kind in ("*/*", "text/json")
+    """JSON, or what a JSON body may be sent as (``*/*``, ``text/json``)."""
+    return is_json_media(media_type) or media_kind(media_type) in ("*/*", "text/json")
 
 
 def _chosen_body(bodies: tuple[Body, ...]) -> tuple[Body, BodyEncoding] | None:
     """The body a case is made in: JSON first, then a form, then multipart."""
     for test, encoding in (
         (_is_json, "json"),
-        (lambda m: m.split(";")[0].strip().lower() == FORM, "form"),
-        (lambda m: m.split(";")[0].strip().lower() == MULTIPART, "multipart"),
+        (lambda m: media_kind(m) == FORM, "form"),
+        (lambda m: media_kind(m) == MULTIPART, "multipart"),
     ):
         for body in bodies:
             if test(body.media_type):
