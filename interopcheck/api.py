@@ -10,7 +10,7 @@ Re-exported, and pinned, by ``interopcheck.__all__``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from interopcheck.formats.registry import OutputFormat
 from interopcheck.results import FailOn
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES
+from interopcheck.standard.schema_sources import Draft, RefMap, parse_ref_map
 
 if TYPE_CHECKING:
     from interopcheck.generation.cases import Case
@@ -41,9 +42,15 @@ def validate(
     max_bytes: int = DEFAULT_MAX_BYTES,
     stream: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    ref_maps: Mapping[str, PathLike] | None = None,
+    draft: str | None = None,
+    assert_formats: bool = True,
 ) -> Run:
     """Validate payload files (paths, directories, globs) against the standard's schemas, or
     ``schema``, and against ``profile``'s requirements when given (as ``actor`` if given).
+    ``ref_maps`` say which file a ``$ref`` to a URI no schema declares is (a URI ending in
+    ``/`` maps a prefix to a folder); ``draft`` (``"4"`` ... ``"2020-12"``) is that of schemas
+    without ``$schema``; ``assert_formats=False`` reads ``format`` as an annotation.
     ``workers``: processes for large corpora (default: the machine's cores). ``stream=True``
     returns the run set up but not yet checked: its results are checked as they are consumed
     (by ``write_report``, or by iterating them), in constant memory."""
@@ -57,6 +64,9 @@ def validate(
             version=standard_version,
             max_bytes=max_bytes,
             profile=profile,
+            ref_maps=_ref_maps(ref_maps),
+            draft=_draft(draft),
+            assert_formats=assert_formats,
         ),
         workers=workers,
         show_personal_data=show_personal_data,
@@ -144,6 +154,8 @@ def compat(
     seed: int = 0,
     keep_version_label: bool = False,
     ref_schemas: Sequence[PathLike] = (),
+    ref_maps: Mapping[str, PathLike] | None = None,
+    draft: str | None = None,
 ) -> Run:
     """Compare two versions of the schemas (files, directories, a bundled version such as
     ``1.0``) or two profiles; ``run.conformant`` is "compatible in the direction asked"."""
@@ -160,6 +172,8 @@ def compat(
             seed,
             keep_version_label,
             tuple(Path(p) for p in ref_schemas),
+            _ref_maps(ref_maps),
+            _draft(draft),
         )
     )
 
@@ -191,6 +205,8 @@ def generate(
     seed: int | None = None,
     standard_version: str | None = None,
     ref_schemas: Sequence[PathLike] = (),
+    ref_maps: Mapping[str, PathLike] | None = None,
+    draft: str | None = None,
 ) -> Generated:
     """Valid cases, invalid ones each confirmed on what it breaks (``breaks``: one
     requirement of ``profile``), or whole journeys; the same seed gives the same cases."""
@@ -210,6 +226,8 @@ def generate(
             version=standard_version,
             journey=journey,
             ref_schemas=tuple(Path(p) for p in ref_schemas),
+            ref_maps=_ref_maps(ref_maps),
+            draft=_draft(draft),
         )
     )
     return Generated(generation.cases, manifest, chosen, count)
@@ -241,3 +259,20 @@ def write_report(
         product_version,
     )
     return publish(run, plan, [FailOn(f) for f in fail_on] or None)
+
+
+def _ref_maps(given: Mapping[str, PathLike] | None) -> tuple[RefMap, ...]:
+    """``{URI: PATH}`` as the CLI's ``--ref-map URI=PATH`` reads it (checked the same way)."""
+    return tuple(parse_ref_map(f"{uri}={path}") for uri, path in (given or {}).items())
+
+
+def _draft(given: str | None) -> Draft | None:
+    from interopcheck.errors import UsageError
+
+    if given is None:
+        return None
+    try:
+        return Draft(given)
+    except ValueError:
+        known = ", ".join(d.value for d in Draft)
+        raise UsageError(f"draft {given!r}: give one of {known}") from None

@@ -28,6 +28,7 @@ from interopcheck.results import PayloadResult, RequirementTally, RunSummary
 from interopcheck.run import Run
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
 from interopcheck.standard.catalog import Catalog
+from interopcheck.standard.schema_sources import Draft, RefMap, SchemaSources
 
 if TYPE_CHECKING:
     from interopcheck.profile.model import Profile
@@ -52,6 +53,13 @@ class ValidationSpec:
     max_bytes: int = DEFAULT_MAX_BYTES
     profile: str | None = None
     """A bundled profile id or a profile file; None for schema-only validation."""
+    ref_maps: tuple[RefMap, ...] = ()
+    draft: Draft | None = None
+    assert_formats: bool = True
+
+    @property
+    def schema_sources(self) -> SchemaSources:
+        return SchemaSources(self.ref_schemas, self.ref_maps, self.draft, self.assert_formats)
 
 
 @dataclass
@@ -67,7 +75,7 @@ class ValidationOptions:
 
 def build_checker(spec: ValidationSpec) -> SchemaChecker:
     """The schema checker for a spec; setup problems raise ``SetupError``."""
-    catalog = Catalog.bundled(spec.ref_schemas)
+    catalog = Catalog.bundled(spec.schema_sources)
     profile = None
     if spec.profile is not None:
         from interopcheck.profile.loader import load_profile
@@ -282,6 +290,9 @@ def validation_run(
             "schemaFile": str(spec.schema_file) if spec.schema_file else None,
             "standardVersion": spec.version,
             "refSchemas": [str(p) for p in spec.ref_schemas],
+            "refMaps": [f"{m.uri}={m.path}" for m in spec.ref_maps],
+            "draft": None if spec.draft is None else spec.draft.value,
+            "assertFormats": spec.assert_formats,
             "strict": options.strict,
             "actor": options.scope,
             "showPersonalData": options.show_personal_data,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interopcheck.errors import SetupError
+from interopcheck.standard.schema_sources import SchemaSources
 
 if TYPE_CHECKING:
     from interopcheck.profile.model import Profile
@@ -40,7 +41,7 @@ def verify_report(
     public_key_path: Path,
     signature: Path | None,
     profile: str | None,
-    ref_schemas: list[Path],
+    ref_schemas: list[Path] | SchemaSources,
     schema_file: Path | None,
 ) -> Verification:
     """Every check a verifier needs, each with its reason; setup problems raise ``SetupError``."""
@@ -132,13 +133,15 @@ def _check_profile(
 def _check_schemas(
     outcome: Verification,
     recorded: list[dict[str, str]],
-    ref_schemas: list[Path],
+    ref_schemas: list[Path] | SchemaSources,
     schema_file: Path | None,
     profile: Profile | None,
 ) -> None:
     from interopcheck.standard.catalog import Catalog
 
-    catalog = Catalog.bundled(ref_schemas)
+    catalog = Catalog.bundled(
+        ref_schemas if isinstance(ref_schemas, SchemaSources) else tuple(ref_schemas)
+    )
     if schema_file is not None:
         catalog.add_user_schema(schema_file)
     if profile is not None and profile.api is not None and profile.api.schemas:
@@ -148,7 +151,10 @@ def _check_schemas(
     for entry in recorded:
         path = here.get(entry["id"])
         if path is None:
-            outcome.fail(f"schema {entry['id']} is not available here (give it with --ref-schemas)")
+            outcome.fail(
+                f"schema {entry['id']} is not available here "
+                "(give it with --ref-schemas or --ref-map)"
+            )
             changed += 1
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -9,16 +9,19 @@ from typing import Annotated
 import typer
 
 from interopcheck.cli.options import (
+    DraftOption,
     FormatsOption,
     OutputOption,
     ProductOption,
     ProductVersionOption,
     QuietOption,
+    RefMapOption,
     ReportDirOption,
     SignOption,
     SupplierOption,
     VerboseOption,
     ref_schemas_option,
+    schema_sources,
     seed_option,
 )
 from interopcheck.errors import UsageError
@@ -83,6 +86,8 @@ def compat(
         list[Path] | None,
         ref_schemas_option("both versions may use them (repeatable)."),
     ] = None,
+    ref_map: RefMapOption = None,
+    draft: DraftOption = None,
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
@@ -112,6 +117,7 @@ def compat(
     from interopcheck.publish import publish
 
     plan = plan_from_options(context)
+    sources = schema_sources(ref_schemas, ref_map, draft)
     run = run_compat(
         old,
         new,
@@ -120,7 +126,9 @@ def compat(
         tries=tries,
         seed=seed,
         keep_version_label=keep_version_label,
-        ref_schemas=ref_schemas or (),
+        ref_schemas=sources.ref_schemas,
+        ref_maps={m.uri: m.path for m in sources.ref_maps},
+        draft=sources.draft,
     )
     raise typer.Exit(publish(run, plan))
 

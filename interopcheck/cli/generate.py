@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import profile_option, ref_schemas_option, seed_option
+from interopcheck.cli.options import (
+    DraftOption,
+    RefMapOption,
+    profile_option,
+    ref_schemas_option,
+    schema_sources,
+    seed_option,
+)
 
 
 def generate(
@@ -16,7 +23,8 @@ def generate(
         str | None, typer.Option("--type", help="Message type to generate (e.g. charge-file).")
     ] = None,
     schema: Annotated[
-        Path | None, typer.Option("--schema", help="Generate for this JSON Schema (2020-12) file.")
+        Path | None,
+        typer.Option("--schema", help="Generate for this JSON Schema file."),
     ] = None,
     profile: Annotated[
         str | None,
@@ -57,6 +65,8 @@ def generate(
         list[Path] | None,
         ref_schemas_option("what --schema's $refs reach (repeatable)."),
     ] = None,
+    ref_map: RefMapOption = None,
+    draft: DraftOption = None,
 ) -> None:
     """Generate payloads: valid ones, or invalid ones confirmed by the validator on the
     constraint they break. Exit 0 all generated, 1 fewer than asked, 2 error."""
@@ -64,6 +74,7 @@ def generate(
     from interopcheck.generation.run import generate as run_generate
 
     chosen_seed = seed if seed is not None else random_seed()
+    sources = schema_sources(ref_schemas, ref_map, draft)
     generation, manifest = run_generate(
         GenerateRequest(
             message_type=message_type,
@@ -75,7 +86,9 @@ def generate(
             seed=chosen_seed,
             version=standard_version,
             journey=journey,
-            ref_schemas=tuple(ref_schemas or ()),
+            ref_schemas=sources.ref_schemas,
+            ref_maps=sources.ref_maps,
+            draft=sources.draft,
         )
     )
     if output_dir is not None:

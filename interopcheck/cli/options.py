@@ -11,6 +11,7 @@ from interopcheck.errors import UsageError
 from interopcheck.formats.registry import OutputFormat
 from interopcheck.formats.verbosity import Verbosity
 from interopcheck.results import FailOn
+from interopcheck.standard.schema_sources import Draft, SchemaSources, parse_ref_map
 
 FormatsOption = Annotated[
     list[OutputFormat] | None,
@@ -128,4 +129,48 @@ def ref_schemas_option(role: str) -> Any:
     """``--ref-schemas``, declared once for every command that resolves ``$ref``s."""
     return typer.Option(
         "--ref-schemas", help=f"Schema files or directories that $ref may point to: {role}"
+    )
+
+
+RefMapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ref-map",
+        help="URI=PATH: a $ref to URI is the schema file PATH (for URIs no file declares as its "
+        "$id); a URI ending in / maps a prefix to a folder, e.g. "
+        "http://justice.gov.uk/=schemas/global/ (repeatable). Never fetched.",
+        show_default=False,
+    ),
+]
+DraftOption = Annotated[
+    Draft | None,
+    typer.Option(
+        "--draft",
+        help="JSON Schema draft of schemas without $schema (default: 2020-12); a schema's own "
+        "$schema always wins.",
+        show_default=False,
+    ),
+]
+NoAssertFormatsOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-assert-formats",
+        help="Read format as an annotation, as JSON Schema 2019-09 and later do by default "
+        "(interopcheck asserts it: identifiers and dates are formats).",
+    ),
+]
+
+
+def schema_sources(
+    ref_schemas: list[Path] | None,
+    ref_maps: list[str] | None,
+    draft: Draft | None = None,
+    no_assert_formats: bool = False,
+) -> SchemaSources:
+    """The schema options of a command, as one record (``UsageError`` on a malformed map)."""
+    return SchemaSources(
+        ref_schemas=tuple(ref_schemas or ()),
+        ref_maps=tuple(parse_ref_map(text) for text in ref_maps or ()),
+        draft=draft,
+        assert_formats=not no_assert_formats,
     )

@@ -10,13 +10,16 @@ import typer
 from interopcheck.cli.options import (
     DEFAULT_MAX_BYTES,
     ActorScopeOption,
+    DraftOption,
     FailOnOption,
     FormatsOption,
     MaxBytesOption,
+    NoAssertFormatsOption,
     OutputOption,
     ProductOption,
     ProductVersionOption,
     QuietOption,
+    RefMapOption,
     ReportDirOption,
     ShowPersonalDataOption,
     SignOption,
@@ -25,6 +28,7 @@ from interopcheck.cli.options import (
     VerboseOption,
     profile_option,
     ref_schemas_option,
+    schema_sources,
 )
 from interopcheck.cli.progress import ProgressBar
 
@@ -66,6 +70,9 @@ def validate(
         list[Path] | None,
         ref_schemas_option("extra ones beside the standard's (repeatable)."),
     ] = None,
+    ref_map: RefMapOption = None,
+    draft: DraftOption = None,
+    no_assert_formats: NoAssertFormatsOption = False,
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
@@ -94,6 +101,7 @@ def validate(
     from interopcheck.publish import publish
 
     plan = plan_from_options(context)
+    sources = schema_sources(ref_schemas, ref_map, draft, no_assert_formats)
     with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
         run = run_validate(
             paths,
@@ -103,7 +111,10 @@ def validate(
             schema=schema,
             message_type=message_type,
             standard_version=standard_version,
-            ref_schemas=ref_schemas or (),
+            ref_schemas=sources.ref_schemas,
+            ref_maps={m.uri: m.path for m in sources.ref_maps},
+            draft=sources.draft,
+            assert_formats=sources.assert_formats,
             show_personal_data=show_personal_data,
             workers=workers,
             max_bytes=max_bytes,

@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from interopcheck.cli.options import profile_option, ref_schemas_option
+from interopcheck.cli.options import (
+    DraftOption,
+    RefMapOption,
+    profile_option,
+    ref_schemas_option,
+    schema_sources,
+)
 
 
 def verify(
@@ -35,12 +41,15 @@ def verify(
     schema: Annotated[
         Path | None, typer.Option("--schema", help="The --schema file the run was given.")
     ] = None,
+    ref_map: RefMapOption = None,
+    draft: DraftOption = None,
 ) -> None:
     """Check a signed report: every byte as signed, by this key, and the profile and schemas it
     names still have the digests it records. Exit 0 verified, 1 not, 2 error."""
     from interopcheck.verification import verify_report
 
-    outcome = verify_report(report, public_key, signature, profile, ref_schemas or [], schema)
+    sources = schema_sources(ref_schemas, ref_map, draft)
+    outcome = verify_report(report, public_key, signature, profile, sources, schema)
     for line in outcome.lines:
         typer.echo(line)
     raise typer.Exit(0 if outcome.verified else 1)

@@ -52,6 +52,8 @@ def compat_run(options: CompatOptions) -> Run:
             "seed": options.seed,
             "keepVersionLabel": options.keep_version_label,
             "refSchemas": [str(p) for p in options.ref_schemas],
+            "refMaps": [f"{m.uri}={m.path}" for m in options.ref_maps],
+            "draft": None if options.draft is None else options.draft.value,
         },
         results=compared.results,
         schemas=compared.digests,

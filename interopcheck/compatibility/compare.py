@@ -17,7 +17,7 @@ import functools
 import json
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +33,12 @@ from interopcheck.standard.catalog import (
     Catalog,
     SchemaEntry,
     bundled_root,
+    declared_id,
     load_schema_document,
     message_type_of,
     reference_to,
 )
+from interopcheck.standard.schema_sources import Draft
 
 VERSION_LABEL = "standardVersion"
 PATTERN_PROOF = "only patterns changed, and each admits every string the other version's does"
@@ -112,8 +114,9 @@ class Side:
         )
 
 
-def load_side(given: str, keep_version_label: bool) -> Side:
-    """A schema file, a directory of schemas, or a bundled version (``1.0``)."""
+def load_side(given: str, keep_version_label: bool, draft: Draft | None = None) -> Side:
+    """A schema file, a directory of schemas, or a bundled version (``1.0``); ``draft`` is
+    that of the schemas without ``$schema``."""
     path = Path(given)
     bundled_as = ""
     if not path.exists():
@@ -129,13 +132,13 @@ def load_side(given: str, keep_version_label: bool) -> Side:
     entries: dict[str, SchemaEntry] = {}
     version_label = None
     for file in files:
-        document = load_schema_document(file)
+        document = load_schema_document(file, draft)
         version_label = version_label or _version_label(document)
         if not keep_version_label:
             document = _neutral_version_label(document)
         documents[file.name] = document
         paths[file.name] = file
-        uri = document.get("$id") if isinstance(document.get("$id"), str) else None
+        uri = declared_id(document)
         name = file.name.split(".")[0]
         message_type = message_type_of(document) or (name if path.is_file() else None)
         entry = SchemaEntry(
@@ -204,17 +207,20 @@ def compare_sides(
     refs: Sequence[SchemaEntry] = (),
 ) -> list[Comparison]:
     """Every message type either version has, compared in the directions asked; ``refs`` are
-    schemas both versions may refer to (``--ref-schemas``)."""
+    schemas both versions may refer to (``--ref-schemas``, and what ``--ref-map`` named)."""
     given_new = new  # as written: what its differences are read from
-    earlier = {e.uri: e.document for e in _all_entries(old)}
+    earlier = {e.uri: e.document for e in side_entries(old)}
     if any(
-        e.uri in earlier and earlier[e.uri] != e.document for e in _all_entries(new)
+        e.uri in earlier and earlier[e.uri] != e.document for e in side_entries(new)
     ):  # the same $id for different content (a version edited in place): keep both apart
-        new = _relocated(new)
+        prefixes = _relocation_prefixes(new)
+        new = _relocated(new, prefixes)
+        # what both versions share (--ref-schemas, --ref-map) is there at the moved URIs too
+        refs = [*refs, *(replace(r, uri=_moved(r.uri, prefixes)) for r in refs)]
     everything: dict[str, SchemaEntry] = {}
     version_labels = {"old": old.version_label, "new": new.version_label}
     for side in (old, new):
-        for document_entry in _all_entries(side):
+        for document_entry in side_entries(side):
             everything.setdefault(document_entry.uri, document_entry)
     for ref in refs:
         everything.setdefault(ref.uri, ref)
@@ -347,14 +353,25 @@ def _one_sided(
 RELOCATED = "https://compat-new.invalid/"
 
 
-def _relocated(side: Side) -> Side:
-    """The side with every ``scheme://host/`` of its $ids moved under ``RELOCATED``, in $ids and
-    absolute references alike, so that relative references still resolve among its files."""
-    prefixes = {
+def _relocation_prefixes(side: Side) -> set[str]:
+    """Every ``scheme://host/`` of the side's $ids: what ``_relocated`` moves."""
+    return {
         uri.split("/", 3)[0] + "//" + uri.split("/", 3)[2] + "/"
-        for uri in (e.uri for e in _all_entries(side))
+        for uri in (e.uri for e in side_entries(side))
         if uri.count("/") >= 3 and "://" in uri
     }
+
+
+def _moved(uri: str, prefixes: set[str]) -> str:
+    for prefix in prefixes:
+        if uri.startswith(prefix):
+            return f"{RELOCATED}{prefix.split('://', 1)[1]}{uri[len(prefix) :]}"
+    return uri
+
+
+def _relocated(side: Side, prefixes: set[str]) -> Side:
+    """The side with every ``scheme://host/`` of its $ids moved under ``RELOCATED``, in $ids and
+    absolute references alike, so that relative references still resolve among its files."""
 
     def move(document: dict[str, Any]) -> dict[str, Any]:
         text = json.dumps(document)
@@ -367,8 +384,7 @@ def _relocated(side: Side) -> Side:
     entries = {}
     for message_type, entry in side.entries.items():
         document = move(entry.document)
-        moved_id = document.get("$id")
-        uri = moved_id if isinstance(moved_id, str) else entry.uri
+        uri = declared_id(document) or entry.uri
         entries[message_type] = SchemaEntry(
             name=entry.name,
             uri=uri,
@@ -379,11 +395,12 @@ def _relocated(side: Side) -> Side:
     return Side(side.label, entries, documents, side.files, side.bundled, side.version_label)
 
 
-def _all_entries(side: Side) -> list[SchemaEntry]:
+def side_entries(side: Side) -> list[SchemaEntry]:
+    """Every schema of one version: its message types and the files they share, by URI."""
     entries = {e.uri: e for e in side.entries.values()}
     for name, document in side.documents.items():
-        uri = document.get("$id")
-        if isinstance(uri, str) and uri not in entries:
+        uri = declared_id(document)
+        if uri is not None and uri not in entries:
             path = side.files.get(name, Path(name))
             entries[uri] = SchemaEntry(name=name, uri=uri, path=path, document=document)
     return list(entries.values())

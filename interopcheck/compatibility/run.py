@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from interopcheck.compatibility.compare import Comparison, compare_sides, load_side
+from interopcheck.compatibility.compare import (
+    Comparison,
+    compare_sides,
+    load_side,
+    side_entries,
+)
 from interopcheck.compatibility.results import compat_results, compat_summary, schema_digests
 from interopcheck.errors import UsageError
 from interopcheck.results import PayloadResult, RunSummary
-from interopcheck.standard.catalog import SchemaEntry, user_schemas
+from interopcheck.standard.catalog import SchemaEntry, mapped_entries, user_schemas
+from interopcheck.standard.schema_sources import Draft, RefMap
 
 Direction = Literal["backward", "forward", "both"]
 
@@ -28,6 +34,8 @@ class CompatOptions:
     seed: int = 0
     keep_version_label: bool = False
     ref_schemas: tuple[Path, ...] = ()
+    ref_maps: tuple[RefMap, ...] = ()
+    draft: Draft | None = None
 
     @property
     def directions(self) -> tuple[str, ...]:
@@ -43,15 +51,17 @@ class CompatRun:
     """SHA-256 of every schema of both versions and of the shared references (the manifest's)."""
 
 
-def references(paths: tuple[Path, ...] | list[Path]) -> list[SchemaEntry]:
+def references(
+    paths: tuple[Path, ...] | list[Path], draft: Draft | None = None
+) -> list[SchemaEntry]:
     """The schemas of every ``--ref-schemas`` file or directory."""
-    return [entry for path in paths for entry in user_schemas(path)]
+    return [entry for path in paths for entry in user_schemas(path, draft)]
 
 
 def run_compat(request: CompatOptions, started_at: str) -> CompatRun:
-    refs = references(request.ref_schemas)
-    old = load_side(request.old, request.keep_version_label)
-    new = load_side(request.new, request.keep_version_label)
+    refs = references(request.ref_schemas, request.draft)
+    old = load_side(request.old, request.keep_version_label, request.draft)
+    new = load_side(request.new, request.keep_version_label, request.draft)
     if request.message_type is not None:
         if not any(request.message_type in side.entries for side in (old, new)):
             raise UsageError(
@@ -61,6 +71,9 @@ def run_compat(request: CompatOptions, started_at: str) -> CompatRun:
         for side in (old, new):
             for other in [t for t in side.entries if t != request.message_type]:
                 del side.entries[other]
+    refs += mapped_entries(
+        [*side_entries(old), *side_entries(new), *refs], request.ref_maps, request.draft
+    )
     comparisons = compare_sides(old, new, request.directions, request.tries, request.seed, refs)
     digests = schema_digests([old, new], refs)
     summary = compat_summary(

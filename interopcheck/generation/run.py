@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from interopcheck import __version__
 from interopcheck.errors import OutputError, UsageError
 from interopcheck.generation.cases import Case, CaseGenerator, Generation
+from interopcheck.standard.schema_sources import Draft, RefMap
 from interopcheck.validation import ValidationSpec, build_checker
 
 
@@ -27,6 +28,8 @@ class GenerateRequest:
     journey: bool = False
     ref_schemas: tuple[Path, ...] = ()
     """Schema files or directories the ``$ref``s of the schema reach (never fetched)."""
+    ref_maps: tuple[RefMap, ...] = ()
+    draft: Draft | None = None
 
 
 def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
@@ -44,6 +47,8 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
             version=request.version,
             profile=request.profile,
             ref_schemas=request.ref_schemas,
+            ref_maps=request.ref_maps,
+            draft=request.draft,
         )
     )
     entry = checker.selection.fixed

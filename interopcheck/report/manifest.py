@@ -61,6 +61,12 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
             words += [flag, str(options[key])]
     for ref in options.get("refSchemas") or ():
         words += ["--ref-schemas", str(ref)]
+    for ref_map in options.get("refMaps") or ():
+        words += ["--ref-map", str(ref_map)]
+    if options.get("draft"):
+        words += ["--draft", str(options["draft"])]
+    if options.get("assertFormats") is False:
+        words.append("--no-assert-formats")
     if options.get("strict"):
         words.append("--strict")
     if options.get("keepVersionLabel"):

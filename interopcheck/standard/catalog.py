@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -22,6 +22,7 @@ from interopcheck.errors import Assumed, SchemaError, SetupError
 from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
 from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.formats import JUSTICE_FORMATS
+from interopcheck.standard.schema_sources import Draft, RefMap, SchemaSources
 
 SCHEMA_SUFFIX = ".schema.json"
 _MISSING_RESOURCE = re.compile(r"Resource '([^']+)' is not present")
@@ -50,6 +51,9 @@ class SchemaEntry:
     version: str = ""
     message_type: str | None = None
     """The message type it defines, when it is a message (its header's ``messageType``)."""
+    meta_schema: str | None = None
+    """A ``$schema`` that names no draft (a custom meta-schema), as written; the document reads
+    as 2020-12 until the catalog finds that meta-schema among its own schemas."""
 
     @property
     def title(self) -> str:
@@ -72,8 +76,14 @@ def message_type_of(document: dict[str, Any]) -> str | None:
     return const if isinstance(const, str) else None
 
 
-def load_schema_document(path: Path) -> dict[str, Any]:
-    """A schema file (JSON or YAML) as a dict, or a one-line setup error naming the place."""
+def load_schema_document(path: Path, draft: Draft | None = None) -> dict[str, Any]:
+    """A schema file (JSON or YAML) as a dict, or a one-line setup error naming the place;
+    one without ``$schema`` is read in ``draft`` when given (else 2020-12)."""
+    return _meta_checked(_known_dialect(_read_schema(path, draft), path), path)
+
+
+def _read_schema(path: Path, draft: Draft | None) -> dict[str, Any]:
+    """A schema file as written (``draft`` named where it names none): not checked yet."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -93,7 +103,13 @@ def load_schema_document(path: Path) -> dict[str, Any]:
         raise SchemaError(f"{path}: a schema must be a JSON object, not {type(document).__name__}")
     if isinstance(document, bool):
         document = {} if document else {"not": {}}
-    document = _known_dialect(document, path)
+    if draft is not None and "$schema" not in document:
+        document = {"$schema": draft.meta_schema, **document}
+    return document
+
+
+def _meta_checked(document: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``document`` if it is a valid schema of its draft, else a one-line ``SchemaError``."""
     try:
         jsonschema_rs.meta.validate(document)
     except jsonschema_rs.ValidationError as exc:
@@ -130,22 +146,33 @@ def reference_to(entry: SchemaEntry) -> dict[str, Any]:
     return {"$schema": dialect, "$ref": entry.uri}
 
 
+def custom_meta_schema(document: dict[str, Any]) -> str | None:
+    """The ``$schema`` of ``document`` when it names no draft's meta-schema (a custom one)."""
+    declared = document.get("$schema")
+    return declared if isinstance(declared, str) and declared not in DIALECTS else None
+
+
 def _known_dialect(document: dict[str, Any], path: Path) -> dict[str, Any]:
     """``document``, read as JSON Schema 2020-12 when its ``$schema`` names a meta-schema
     of no draft (a custom one): never fetched, and said (``Assumed``)."""
-    declared = document.get("$schema")
-    if not isinstance(declared, str) or declared in DIALECTS:
+    declared = custom_meta_schema(document)
+    if declared is None:
         return document
+    _say_assumed(path, declared)
+    return {**document, "$schema": ASSUMED_DIALECT}
+
+
+def _say_assumed(path: Path, declared: str) -> None:
     import warnings
 
     warnings.warn(
         Assumed(
             f"{path}: $schema {declared[:120]} is no JSON Schema draft's and is never fetched: "
-            "read as JSON Schema 2020-12"
+            "read as JSON Schema 2020-12 (give the meta-schema with --ref-schemas or --ref-map "
+            "to have its vocabularies read)"
         ),
-        stacklevel=2,
+        stacklevel=3,
     )
-    return {**document, "$schema": ASSUMED_DIALECT}
 
 
 def _file_uri(path: Path) -> str:
@@ -155,43 +182,85 @@ def _file_uri(path: Path) -> str:
 class Catalog:
     """Every schema the run may use, keyed by URI, with compiled validators on demand."""
 
-    def __init__(self, entries: Iterable[SchemaEntry]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[SchemaEntry],
+        *,
+        draft: Draft | None = None,
+        assert_formats: bool = True,
+        ref_maps: Sequence[RefMap] = (),
+    ) -> None:
+        self._draft = draft
+        self._assert_formats = assert_formats
+        self._ref_maps = tuple(ref_maps)
+        self._settled: set[str] = set()
         self._entries: dict[str, SchemaEntry] = {}
         for entry in entries:
             self._register(entry)
         self._validators: dict[str, jsonschema_rs.Validator] = {}
         self._registry: jsonschema_rs.Registry | None = None
         self._content_digest: str | None = None
+        self._settle()
 
     # -- building ---------------------------------------------------------------------------
 
     @classmethod
-    def bundled(cls, extra: Sequence[Path] = ()) -> Catalog:
-        """The bundled standard, plus schemas from ``extra`` files or directories."""
+    def bundled(cls, extra: Sequence[Path] | SchemaSources = ()) -> Catalog:
+        """The bundled standard, plus schemas from ``extra`` files or directories (with the
+        drafts, formats and ``--ref-map`` of a ``SchemaSources``)."""
+        sources = extra if isinstance(extra, SchemaSources) else SchemaSources(tuple(extra))
         entries = list(_scan_bundled(bundled_root("schemas")))
-        for path in extra:
-            entries.extend(_scan_user(path))
-        return cls(entries)
+        for path in sources.ref_schemas:
+            entries.extend(_scan_user(path, sources.draft))
+        return cls(
+            entries,
+            draft=sources.draft,
+            assert_formats=sources.assert_formats,
+            ref_maps=sources.ref_maps,
+        )
 
     def add_user_schema(self, path: Path) -> SchemaEntry:
-        """Register a user's schema file and return its entry."""
+        """Register a user's schema file (and what ``--ref-map`` says its ``$ref``s name) and
+        return its entry."""
         if not path.is_file():
             raise SchemaError(f"{path}: no such schema file")
-        entry = _user_entry(path)
+        entry = _user_entry(path, self._draft)
         if self._register(entry):
-            self._registry = None
-            self._content_digest = None
-            self._validators.clear()
-        return entry
+            self._settle()
+            self._changed()
+        return self._entries.get(entry.uri, entry)
+
+    def _changed(self) -> None:
+        self._registry = None
+        self._content_digest = None
+        self._validators.clear()
+
+    def _settle(self) -> None:
+        """Register every file ``--ref-map`` names for a ``$ref`` (or a custom ``$schema``) no
+        schema declares; then read each schema with a custom meta-schema by that meta-schema
+        where the set has it, and say once of each other one that it is read as 2020-12."""
+        from urllib.parse import urldefrag, urljoin
+
+        if self._ref_maps:
+            for entry in mapped_entries(list(self._entries.values()), self._ref_maps, self._draft):
+                self._register(entry)
+        for uri, entry in list(self._entries.items()):
+            if entry.meta_schema is None or uri in self._settled:
+                continue
+            self._settled.add(uri)
+            if urldefrag(urljoin(entry.uri, entry.meta_schema))[0] in self._entries:
+                document = {**entry.document, "$schema": entry.meta_schema}
+                self._entries[uri] = replace(entry, document=document)
+            else:
+                _say_assumed(entry.path, entry.meta_schema)
 
     def add_entries(self, entries: Iterable[SchemaEntry]) -> None:
         """Register schemas read elsewhere (an OpenAPI document's); a clash of URIs is an
         error, as for every other schema."""
         for entry in entries:
             self._register(entry)
-        self._registry = None
-        self._content_digest = None
-        self._validators.clear()
+        self._settle()
+        self._changed()
 
     def _register(self, entry: SchemaEntry) -> bool:
         """Add ``entry`` by its URI; False when the very same schema is there already. Two
@@ -284,33 +353,22 @@ class Catalog:
         """Every ``$ref`` of every schema that names a resource no schema of the set is (by
         ``$id``, draft 4's ``id``, or an embedded one): ``(file:line:col, target)`` each, in
         file order. What jsonschema-rs reports one at a time, said all at once."""
-        from urllib.parse import urldefrag, urljoin
-
-        from interopcheck.sources.walk import walk
-
-        known: set[str] = set()
-        refs: list[tuple[SchemaEntry, str, str]] = []
-        for entry in self._entries.values():
-            known.add(urldefrag(entry.uri)[0])
-            for at, node in walk(entry.document):
-                if not isinstance(node, dict):
-                    continue
-                for key in ("$id", "id"):
-                    embedded = node.get(key)
-                    if isinstance(embedded, str) and at:
-                        known.add(urldefrag(urljoin(entry.uri, embedded))[0])
-                ref = node.get("$ref")
-                if isinstance(ref, str):
-                    target = urldefrag(urljoin(entry.uri, ref))[0]
-                    refs.append((entry, pointer_of([*at, "$ref"]), target))
-        missing = [(e, pointer, target) for e, pointer, target in refs if target not in known]
-        return [(_place(e.path, pointer), target) for e, pointer, target in missing]
+        return [
+            (_place(e.path, pointer), target)
+            for e, pointer, target in _unresolved(self._entries.values())
+        ]
 
     def validator(self, entry: SchemaEntry) -> jsonschema_rs.Validator:
         """The compiled validator for ``entry`` (compiled once per run)."""
         compiled = self._validators.get(entry.uri)
         if compiled is None:
-            compiled = compile_validator(entry.document, entry.uri, entry.path, self.registry())
+            compiled = compile_validator(
+                entry.document,
+                entry.uri,
+                entry.path,
+                self.registry(),
+                assert_formats=self._assert_formats,
+            )
             self._validators[entry.uri] = compiled
         return compiled
 
@@ -321,15 +379,18 @@ def compile_validator(
     path: Path | str,
     registry: jsonschema_rs.Registry,
     formats: dict[str, Callable[[str], bool]] | None = None,
+    *,
+    assert_formats: bool = True,
 ) -> jsonschema_rs.Validator:
-    """A jsonschema-rs validator with the justice formats, asserting formats, offline."""
+    """A jsonschema-rs validator with the justice formats, asserting formats (unless
+    ``assert_formats`` is False), offline."""
     try:
         return jsonschema_rs.validator_for(
             document,
             registry=registry,
             base_uri=uri,
             formats=formats if formats is not None else JUSTICE_FORMATS,
-            validate_formats=True,
+            validate_formats=assert_formats,
             retriever=_offline_retriever,
         )
     except jsonschema_rs.ValidationError as exc:
@@ -337,6 +398,99 @@ def compile_validator(
         if missing:
             raise _unresolvable(path, missing.group(1)) from None
         raise SchemaError(f"{path}: cannot compile schema: {exc.message.splitlines()[0]}") from None
+
+
+#: Keywords whose values are data, not schemas: a ``$ref`` or ``$id`` in them names nothing.
+_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default"})
+
+
+def _references(
+    entry: SchemaEntry, with_meta_schema: bool = False
+) -> tuple[set[str], list[tuple[str, str]]]:
+    """The URIs ``entry`` declares (itself and every embedded ``$id``) and its ``$ref``s as
+    ``(JSON pointer of the $ref, target URI without fragment)``, each resolved against the
+    base URI in force where it stands (an embedded ``$id`` changes it for what is below)."""
+    from urllib.parse import urldefrag, urljoin
+
+    id_keys = ("$id", "id") if _draft4(entry.document) else ("$id",)
+    known = {urldefrag(entry.uri)[0]}
+    refs: list[tuple[str, str]] = []
+    if with_meta_schema and entry.meta_schema is not None:
+        refs.append(("/$schema", urldefrag(urljoin(entry.uri, entry.meta_schema))[0]))
+    stack: list[tuple[tuple[str | int, ...], Any, str]] = [((), entry.document, entry.uri)]
+    while stack:
+        at, node, base = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed([((*at, i), child, base) for i, child in enumerate(node)]))
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key in id_keys:
+            embedded = node.get(key)
+            if isinstance(embedded, str) and at and not embedded.startswith("#"):
+                base = urljoin(base, embedded)
+                known.add(urldefrag(base)[0])
+                break
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            refs.append((pointer_of([*at, "$ref"]), urldefrag(urljoin(base, ref))[0]))
+        stack.extend(
+            reversed(
+                [
+                    ((*at, key), child, base)
+                    for key, child in node.items()
+                    if key not in _DATA_KEYWORDS and isinstance(child, (dict, list))
+                ]
+            )
+        )
+    return known, refs
+
+
+def _unresolved(
+    entries: Iterable[SchemaEntry], with_meta_schemas: bool = False
+) -> list[tuple[SchemaEntry, str, str]]:
+    """``(entry, JSON pointer of the $ref, target URI without fragment)`` for every ``$ref``
+    (and custom ``$schema``, if asked) whose target no entry is (by ``$id``, draft 4's ``id``,
+    or an embedded one), in order."""
+    known: set[str] = set()
+    refs: list[tuple[SchemaEntry, str, str]] = []
+    for entry in entries:
+        declared, found = _references(entry, with_meta_schemas)
+        known |= declared
+        refs.extend((entry, pointer, target) for pointer, target in found)
+    return [(e, pointer, target) for e, pointer, target in refs if target not in known]
+
+
+def mapped_entries(
+    entries: Sequence[SchemaEntry], maps: Sequence[RefMap], draft: Draft | None = None
+) -> list[SchemaEntry]:
+    """The schemas ``--ref-map`` supplies for the ``$ref``s of ``entries`` (and of what they
+    supply in turn) that no schema declares, each registered under the URI it was named by.
+    A map that names a missing file is an error at the ``$ref``'s file:line:col."""
+    if not maps:
+        return []
+    known = list(entries)
+    added: list[SchemaEntry] = []
+    while True:
+        wanted: dict[str, tuple[Path, SchemaEntry, str]] = {}
+        for entry, pointer, target in _unresolved(known, with_meta_schemas=True):
+            for ref_map in maps:
+                file = ref_map.file_for(target)
+                if file is not None:
+                    wanted.setdefault(target, (file, entry, pointer))
+                    break
+        if not wanted:
+            return added
+        for target in sorted(wanted):
+            file, entry, pointer = wanted[target]
+            if not file.is_file():
+                raise SchemaError(
+                    f"{_place(entry.path, pointer)}: $ref {target} maps to {file} (--ref-map), "
+                    "which is not a file; check the map's folder or add the file"
+                )
+            mapped = replace(_user_entry(file, draft), uri=target)
+            known.append(mapped)
+            added.append(mapped)
 
 
 def _place(path: Path, pointer: str) -> str:
@@ -370,7 +524,8 @@ def _all_unresolvable(unresolved: list[tuple[str, str]]) -> SetupError:
     return SetupError(
         f"{len(unresolved)} $ref(s) cannot be resolved offline (interopcheck never fetches): "
         f"{listed}{f'; and {more} more' if more > 0 else ''}; save each to a file and pass it "
-        "with --ref-schemas FILE_OR_DIR"
+        "with --ref-schemas FILE_OR_DIR (by its $id), or map the URI to it with "
+        "--ref-map URI=PATH (a URI ending in / maps a prefix to a folder)"
     )
 
 
@@ -378,7 +533,7 @@ def _unresolvable(path: Path | str, uri: str) -> SetupError:
     return SetupError(
         f"{path}: $ref to {uri} cannot be resolved offline: it is not bundled and interopcheck "
         "never fetches schemas from the network; save it to a file and pass it with "
-        "--ref-schemas FILE_OR_DIR"
+        "--ref-schemas FILE_OR_DIR (by its $id), or map the URI to it with --ref-map URI=PATH"
     )
 
 
@@ -414,18 +569,23 @@ def _scan_bundled(root: Path) -> Iterable[SchemaEntry]:
         )
 
 
-def user_schemas(path: Path) -> list[SchemaEntry]:
-    """The schemas of a ``--ref-schemas`` file or directory (``SetupError`` if unreadable)."""
-    return list(_scan_user(path))
+def user_schemas(path: Path, draft: Draft | None = None) -> list[SchemaEntry]:
+    """The schemas of a ``--ref-schemas`` file or directory (``SetupError`` if unreadable),
+    outside any catalog: a custom ``$schema`` is read as 2020-12, and said."""
+    entries = list(_scan_user(path, draft))
+    for entry in entries:
+        if entry.meta_schema is not None:
+            _say_assumed(entry.path, entry.meta_schema)
+    return entries
 
 
-def _scan_user(path: Path) -> Iterable[SchemaEntry]:
+def _scan_user(path: Path, draft: Draft | None = None) -> Iterable[SchemaEntry]:
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if child.is_file() and child.suffix.lower() in {".json", ".yaml", ".yml"}:
-                yield _user_entry(child)
+                yield _user_entry(child, draft)
     elif path.is_file():
-        yield _user_entry(path)
+        yield _user_entry(path, draft)
     else:
         raise SchemaError(f"{path}: no such schema file or directory")
 
@@ -445,8 +605,14 @@ def _draft4(document: dict[str, Any]) -> bool:
     return declared is None or (isinstance(declared, str) and "draft-04" in declared)
 
 
-def _user_entry(path: Path) -> SchemaEntry:
-    document = load_schema_document(path)
+def _user_entry(path: Path, draft: Draft | None = None) -> SchemaEntry:
+    """A user's schema file as an entry; one with a custom ``$schema`` reads as 2020-12 until
+    its catalog says otherwise (``Catalog._settle``)."""
+    written = _read_schema(path, draft)
+    meta_schema = custom_meta_schema(written)
+    document = _meta_checked(
+        written if meta_schema is None else {**written, "$schema": ASSUMED_DIALECT}, path
+    )
     uri = declared_id(document)
     name = path.name
     for suffix in (SCHEMA_SUFFIX, ".json", ".yaml", ".yml"):
@@ -459,4 +625,5 @@ def _user_entry(path: Path) -> SchemaEntry:
         path=path,
         document=document,
         message_type=message_type_of(document),
+        meta_schema=meta_schema,
     )
