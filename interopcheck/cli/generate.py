@@ -98,6 +98,12 @@ def generate(
     for limitation in manifest["limitations"]:
         sys.stderr.write(f"interopcheck: note: not modelled exactly: {limitation}\n")
     made = len(generation.cases)
+    if manifest["stopped"]:
+        sys.stderr.write(
+            f"interopcheck: error: generation stopped after {made} case(s), all of them "
+            f"written: {manifest['stopped']}\n"
+        )
+        raise typer.Exit(2)
     what = manifest["messageType"] or manifest["profile"]
     sys.stderr.write(
         f"interopcheck: {made} {manifest['kind']} {what} case(s), seed "

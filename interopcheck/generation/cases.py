@@ -14,6 +14,7 @@ import copy
 import datetime as dt
 import json
 import random
+import warnings
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import jsonschema_rs
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisException
+from hypothesis.errors import HypothesisWarning, Unsatisfiable
 
 from interopcheck.checks.cel_syntax import Constant, Node, ordered_dates, wanted_codes
 from interopcheck.checks.pointers import resolve
@@ -75,6 +76,9 @@ class Generation:
     tried: int = 0
     """Examples Hypothesis drew (rejected ones included): where the time went."""
     rejected: int = 0
+    stopped: str | None = None
+    """Why generation stopped before it was done (an error no schema should cause); the cases
+    made until then are kept, and written."""
 
 
 class CaseGenerator:
@@ -151,11 +155,21 @@ class CaseGenerator:
                 if finding.requirement != target:
                     continue
             elif mutation.keyword is not None:
-                if finding.keyword not in (mutation.keyword, "format", "pattern") and not (
-                    finding.check == "rule" and mutation.keyword in ("enum", "format", "pattern")
-                ):
-                    continue
-                if not (finding.pointer == where or finding.pointer.startswith(where + "/")):
+                if finding.keyword in ("anyOf", "oneOf"):
+                    # where alternatives hold the place, the validator says none of them is
+                    # met, at the place or above it: that is the break, as it reports it
+                    if not (
+                        finding.pointer in ("", "/", where)
+                        or where.startswith(finding.pointer.rstrip("/") + "/")
+                    ):
+                        continue
+                elif (
+                    finding.keyword not in (mutation.keyword, "format", "pattern")
+                    and not (
+                        finding.check == "rule"
+                        and mutation.keyword in ("enum", "format", "pattern")
+                    )
+                ) or not (finding.pointer == where or finding.pointer.startswith(where + "/")):
                     continue
             return {
                 "mutation": mutation.name,
@@ -304,8 +318,11 @@ class CaseGenerator:
         return self._collect(count, make)
 
     def _collect(self, count: int, make: Callable[[Draws, Generation], Case | None]) -> Generation:
-        generation = collect(count, make, self.seed, f"{self.entry.path}: {self.message_type}")
+        generation = collect(count, make, self.seed, f"{self.entry.path}")
         generation.limitations = list(self.builder.limitations)
+        tightest = self.builder.tightest() if len(generation.cases) < count else None
+        if tightest is not None and all(str(x) != str(tightest) for x in generation.limitations):
+            generation.limitations.append(tightest)
         return generation
 
 
@@ -329,27 +346,38 @@ def collect(
             generation.cases.append(case)
 
     first = min(count, HYPOTHESIS_FIRST)
-    for round_number in range(ROUNDS):
-        needed = first - len(generation.cases)
-        if needed <= 0:
-            break
-        found = _round(
-            make, generation, seed * 1_000_003 + round_number, needed, round_number, what
-        )
-        for case in found:
-            keep(case)
-    rng = random.Random(f"{seed}:sampler")
-    budget = (count - len(generation.cases)) * TRIES_PER_CASE * ROUNDS
-    while len(generation.cases) < count and budget > 0:
-        budget -= 1
-        generation.tried += 1
-        try:
-            made = make(FastData(rng), generation)
-        except Rejected:
-            generation.rejected += 1
-            continue
-        if made is not None:
-            keep(made)
+    try:
+        with warnings.catch_warnings():
+            # Hypothesis's own advice (a strategy's repr is large...) is not the user's concern
+            warnings.simplefilter("ignore", HypothesisWarning)
+            for round_number in range(ROUNDS):
+                needed = first - len(generation.cases)
+                if needed <= 0:
+                    break
+                found, satisfiable = _round(
+                    make, generation, seed * 1_000_003 + round_number, needed, round_number
+                )
+                for case in found:
+                    keep(case)
+                if not satisfiable:
+                    break  # Hypothesis found nothing to keep: the sampler still tries
+            rng = random.Random(f"{seed}:sampler")
+            budget = (count - len(generation.cases)) * TRIES_PER_CASE * ROUNDS
+            while len(generation.cases) < count and budget > 0:
+                budget -= 1
+                generation.tried += 1
+                try:
+                    made = make(FastData(rng), generation)
+                except Rejected:
+                    generation.rejected += 1
+                    continue
+                if made is not None:
+                    keep(made)
+    except (KeyboardInterrupt, GenerationError):
+        raise
+    except Exception as exc:  # a bug of ours or of a library, met on some schema: keep the
+        # cases made so far (each already confirmed by the validator) and say what happened
+        generation.stopped = f"{what}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     return generation
 
 
@@ -359,8 +387,9 @@ def _round(
     round_seed: int,
     needed: int,
     round_number: int,
-    what: str,
-) -> list[Case]:
+) -> tuple[list[Case], bool]:
+    """The cases one round of Hypothesis examples found, and False when Hypothesis gave up
+    because (nearly) every example was rejected."""
     found: list[Case] = []
 
     @settings(
@@ -383,11 +412,9 @@ def _round(
 
     try:
         run()
-    except HypothesisException as exc:
-        raise GenerationError(
-            f"{what}: cannot generate cases: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-        ) from None
-    return found
+    except Unsatisfiable:
+        return found, False
+    return found, True
 
 
 def shaped_like(current: Any, day: dt.date) -> Any:

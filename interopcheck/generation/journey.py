@@ -73,6 +73,8 @@ class JourneyGenerator:
             made = generator.valid(pool)
             generation.tried += made.tried
             generation.rejected += made.rejected
+            if made.stopped is not None:  # a journey needs every message: none can be formed
+                raise GenerationError(f"cannot generate journeys: {made.stopped}")
             values = [c.value for c in made.cases]
             wanted = conditions.get(message_type, [])
             values = [v for v in values if all(self._holds(rule, v) for rule in wanted)]

@@ -19,7 +19,7 @@ from typing import Any
 from interopcheck.domain.identifiers import CHECK_ALPHABET
 from interopcheck.sources.positions import pointer_of
 from interopcheck.sources.walk import walk
-from interopcheck.standard.schema_paths import asserted
+from interopcheck.standard.schema_paths import possible
 
 Path = tuple[str | int, ...]
 
@@ -111,7 +111,7 @@ def schema_mutations(
         tokens = tuple(_schema_tokens(path))
         nodes = memo.get(tokens)
         if nodes is None:
-            nodes = memo[tokens] = asserted(documents, schema_uri, tokens)
+            nodes = memo[tokens] = possible(documents, schema_uri, tokens)
         if not nodes:
             continue
         found.extend(_for_place(path, value, nodes))

@@ -84,6 +84,7 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
         "tried": generation.tried,
         "rejected": generation.rejected,
         "limitations": [str(limitation) for limitation in generation.limitations],
+        "stopped": generation.stopped,
         "cases": [],
     }
     return generation, manifest
@@ -117,6 +118,7 @@ def _journeys(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
         "limitations": sorted(
             {str(x) for g in generator.generators.values() for x in g.builder.limitations}
         ),
+        "stopped": generation.stopped,
         "cases": [],
     }
     return generation, manifest

@@ -85,8 +85,10 @@ class StrategyBuilder:
     def __post_init__(self) -> None:
         self._definitions = self.canonical.definitions()
         self._building: dict[str, int] = {}
-        self._cache: dict[tuple[str, Path], Strategy] = {}
+        self._cache: dict[tuple[str, Path | None], Strategy] = {}
         self._validators: dict[str, jsonschema_rs.Validator] = {}
+        self.filter_tally: dict[str, list[int]] = {}
+        """Per place: values drawn, and values its checks threw away."""
 
     def root(self) -> Strategy:
         return self.build(self.canonical, ())
@@ -131,18 +133,22 @@ class StrategyBuilder:
             return st.one_of([self.build(b, path) for b in view.branches])
         if kind in ("OneOfView", "AllOfView"):
             branches = [self.build(b, path) for b in view.branches]
-            return st.one_of(branches).filter(self._validator(node).is_valid)
+            return self._kept(st.one_of(branches), self._validator(node).is_valid, path)
         if kind == "NotView":
             self._limit(path, "a negated schema (not) is generated broadly and filtered")
-            return json_values().filter(self._validator(node).is_valid)
+            return self._kept(json_values(), self._validator(node).is_valid, path)
         if kind == "RawView":
             self._limit(path, f"kept verbatim by the canonical form ({view.reason}); filtered")
-            return json_values().filter(self._validator(node).is_valid)
+            return self._kept(json_values(), self._validator(node).is_valid, path)
         self._limit(path, f"unknown node kind {kind}; filtered")
-        return json_values().filter(self._validator(node).is_valid)
+        return self._kept(json_values(), self._validator(node).is_valid, path)
 
     def _reference(self, uri: str, path: Path) -> Strategy:
-        key = (uri, path)
+        # One strategy per definition, built where it is first met, when nothing overrides a
+        # place (a profile's code lists are per place): keyed by place, a schema whose
+        # definitions refer to one another (Adaptive Cards, web-types) is built once per path
+        # through them, which grows exponentially with their number.
+        key = (uri, path if self.overrides else None)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -163,7 +169,8 @@ class StrategyBuilder:
             # one_of tries its first branch first, so the schema's own examples come before the
             # rest; the random branch twice keeps them to a third of the values after that
             strategy = st.one_of(st.sampled_from(examples), strategy, strategy)
-        self._cache[key] = strategy
+        if depth == 0:  # a build inside its own recursion is cut short: not one to reuse
+            self._cache[key] = strategy
         return strategy
 
     def _annotated(self, uri: str) -> list[Any]:
@@ -188,18 +195,30 @@ class StrategyBuilder:
         high = view.max_length
         checks: list[Callable[[str], bool]] = []
         base: Strategy | None = None
+        # A format's own generator makes values of the format (a PNC ID with its check
+        # letter); a pattern's makes values of the pattern (a URI that must name one host):
+        # where both are given, either may be the narrower, so both are drawn from, and every
+        # value is checked against both.
+        drawn: list[Strategy] = []
         for name in view.formats:
             maker = FORMAT_STRATEGIES.get(name)
             if maker is None:
                 self._limit(path, f"format {name!r} has no generator: plain strings are filtered")
                 continue
-            base = maker() if base is None else base
+            if not drawn:
+                drawn.append(maker())
             if name in JUSTICE_FORMATS:
                 checks.append(JUSTICE_FORMATS[name])
+            elif view.patterns:
+                checks.append(self._validator(node).is_valid)  # the format, as validated
+        # (a justice identifier's generator is made for its pattern: it alone is drawn from)
+        exact = any(name in JUSTICE_FORMATS and name in FORMAT_STRATEGIES for name in view.formats)
         for pattern in view.patterns:
             checks.append(self._pattern_check(pattern))
-            if base is None:
-                base = self._from_pattern(pattern, path)
+            if len(drawn) < 2 and not exact:
+                drawn.append(self._from_pattern(pattern, path))
+        if drawn:
+            base = drawn[0] if len(drawn) == 1 else st.one_of(drawn)
         if base is None:
             edges = [
                 s for s in NAME_EDGES if low <= len(s) <= (high if high is not None else 10**9)
@@ -221,14 +240,15 @@ class StrategyBuilder:
                 check(value) for check in checks
             )
 
-        return base.filter(fits)
+        return self._kept(base, fits, path)
 
     def _from_pattern(self, pattern: str, path: Path) -> Strategy:
         anchored = pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$")
+        # ECMA-262's \d and \w are ASCII (Python's match any script's digits and letters)
         try:
             if anchored:  # Python's $ also matches before a final newline; ECMA's does not
-                return st.from_regex(re.compile(pattern[1:-1]), fullmatch=True)
-            return st.from_regex(re.compile(pattern))
+                return st.from_regex(re.compile(pattern[1:-1], re.ASCII), fullmatch=True)
+            return st.from_regex(re.compile(pattern, re.ASCII))
         except re.error as exc:
             self._limit(path, f"pattern {pattern!r} is not one Python can generate from ({exc})")
             return st.text(max_size=40)
@@ -311,6 +331,10 @@ class StrategyBuilder:
         if high is not None:
             extra_high = min(extra_high, max(0, high - len(prefix)))
         unique = view.distinctness == canonical.Distinctness.ALL_DISTINCT
+        if any(p.is_empty for p in prefix) or (rest.is_empty and extra_low > 0):
+            return st.nothing()  # a required item nothing can be (a recursion cut short)
+        if rest.is_empty:
+            extra_high = 0  # no item can be drawn: the empty tail only
         tail = st.lists(
             rest,
             min_size=extra_low,
@@ -321,7 +345,7 @@ class StrategyBuilder:
         if len(prefix) > (high if high is not None else len(prefix)):
             strategy = strategy.map(lambda items: items[:high])
         if view.contains or (unique and prefix):
-            strategy = strategy.filter(self._validator(node).is_valid)
+            strategy = self._kept(strategy, self._validator(node).is_valid, path)
         return strategy
 
     def _object(self, view: Any, node: jsonschema_rs.CanonicalSchema, path: Path) -> Strategy:
@@ -341,9 +365,29 @@ class StrategyBuilder:
             )
 
         fixed = {name: value_for(name) for name in required}
+        if any(value.is_empty for value in fixed.values()):
+            return st.nothing()  # a required property nothing can be (a recursion cut short)
         optional = {name: value_for(name) for name in properties if name not in fixed}
+        optional = {name: value for name, value in optional.items() if not value.is_empty}
         strategy: Strategy = st.fixed_dictionaries(fixed, optional=optional)
         open_names = names is None or type(names.view()).__name__ not in ("EnumView", "ConstView")
+        # names beyond the listed properties: drawn from each patternProperties pattern (a
+        # random name would almost never match one), and at random where additional ones are
+        # allowed; as many as minProperties needs beyond the required ones
+        need = max(0, (view.min_properties or 0) - len(fixed))
+        extra_kinds: list[Strategy] = []
+        if open_names:
+            for pattern, schema in dict(view.pattern_properties).items():
+                pattern_key: Strategy = self._from_pattern(pattern, (*path, "*")).filter(
+                    _new_name_matching(self._pattern_check(pattern), properties)
+                )
+                pattern_value = self.build(schema, (*path, "*"))
+                if not (pattern_key.is_empty or pattern_value.is_empty):
+                    extra_kinds.append(
+                        st.dictionaries(
+                            pattern_key, pattern_value, min_size=need, max_size=max(2, need)
+                        )
+                    )
         if open_names and (additional is None or additional.kind != CanonicalKind.FALSE):
             key = (
                 self.build(names, (*path, "*"))
@@ -353,11 +397,17 @@ class StrategyBuilder:
             extra_value = (
                 self.build(additional, (*path, "*")) if additional is not None else json_values()
             )
-            extras = st.dictionaries(
-                key.filter(lambda k: isinstance(k, str) and k not in properties),
-                extra_value,
-                max_size=2,
-            )
+            if not (key.is_empty or extra_value.is_empty):
+                extra_kinds.append(
+                    st.dictionaries(
+                        key.filter(lambda k: isinstance(k, str) and k not in properties),
+                        extra_value,
+                        min_size=need if not extra_kinds else 0,
+                        max_size=max(2, need),
+                    )
+                )
+        if extra_kinds:
+            extras = st.one_of(extra_kinds)
             strategy = st.tuples(strategy, extras).map(lambda pair: {**pair[1], **pair[0]})
         if view.violations:
             self._limit(path, "a negation demand on this object is met by filtering")
@@ -367,7 +417,7 @@ class StrategyBuilder:
             or view.violations
             or (open_names and view.pattern_properties)
         ):
-            strategy = strategy.filter(self._validator(node).is_valid)
+            strategy = self._kept(strategy, self._validator(node).is_valid, path)
         return strategy
 
     # -- helpers ----------------------------------------------------------------------------
@@ -383,6 +433,36 @@ class StrategyBuilder:
             self._validators[key] = validator
         return validator
 
+    def _kept(self, strategy: Strategy, check: Callable[[Any], bool], path: Path) -> Strategy:
+        """``strategy`` filtered by ``check``, counting at ``path`` how many values it drew
+        and how many it threw away: where a schema leaves a generator little room, said."""
+        where = pointer(path)
+        tally = self.filter_tally.setdefault(where, [0, 0])
+
+        def counted(value: Any) -> bool:
+            tally[0] += 1
+            kept = check(value)
+            if not kept:
+                tally[1] += 1
+            return kept
+
+        return strategy.filter(counted)
+
+    def tightest(self) -> Limitation | None:
+        """The place whose checks threw away most of what was drawn there (at least half),
+        said when fewer cases than asked were found."""
+        worst = max(
+            ((where, tried, thrown) for where, (tried, thrown) in self.filter_tally.items()),
+            key=lambda row: (row[2], row[0]),
+            default=None,
+        )
+        if worst is None or worst[2] * 2 < worst[1] or worst[2] == 0:
+            return None
+        where, tried, thrown = worst
+        return Limitation(
+            where, f"{thrown} of {tried} values drawn here failed its checks: few pass them"
+        )
+
     def _limit(self, path: Path, what: str) -> None:
         limitation = Limitation(pointer(path), what)
         if all(str(known) != str(limitation) for known in self.limitations):
@@ -395,6 +475,13 @@ def _decimals(step: float) -> int:
     if "e-" in text:
         return int(text.split("e-")[1])
     return 0 if float(step).is_integer() else len(text.split(".")[1])
+
+
+def _new_name_matching(
+    matches: Callable[[str], bool], listed: dict[str, Any]
+) -> Callable[[Any], bool]:
+    """A name a pattern property may have: a string the pattern matches, not a listed one."""
+    return lambda name: isinstance(name, str) and name not in listed and matches(name)
 
 
 def _negated(check: Callable[[str], bool]) -> Callable[[str], bool]:

@@ -424,15 +424,23 @@ class Planner:
 
             try:
                 generator = CaseGenerator(checker, entry, self.options.seed)
-                valid = [c.value for c in generator.valid(count).cases]
-                invalid = (
-                    [(c.value, c.breaks or {}) for c in generator.invalid(count).cases]
-                    if with_invalid
-                    else []
-                )
+                made = [generator.valid(count)]
+                if with_invalid:
+                    made.append(generator.invalid(count))
             except GenerationError as exc:  # one schema no case can be made of: said, not fatal
                 self.failures[entry.name] = str(exc).split(": cannot generate cases: ")[-1][:300]
                 return [], []
+            valid = [c.value for c in made[0].cases]
+            invalid = [(c.value, c.breaks or {}) for c in made[1].cases] if with_invalid else []
+            stopped = next((g.stopped for g in made if g.stopped), None)
+            if stopped is not None:  # said, and what was made before is still sent
+                self.failures[entry.name] = stopped.split(": ", 1)[-1][:300]
+            elif not valid:
+                limits = "; ".join(str(x) for x in generator.builder.limitations[:3])
+                self.failures[entry.name] = (
+                    f"no valid case found in {made[0].tried} tries"
+                    + (f" ({limits})" if limits else "")
+                )[:300]
             drawn = _DRAWN[key] = (valid, invalid)
             while len(_DRAWN) > DRAWN_KEPT:
                 del _DRAWN[next(iter(_DRAWN))]

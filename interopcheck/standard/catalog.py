@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import jsonschema_rs
 
@@ -105,7 +105,38 @@ def _read_schema(path: Path, draft: Draft | None) -> dict[str, Any]:
         document = {} if document else {"not": {}}
     if draft is not None and "$schema" not in document:
         document = {"$schema": draft.meta_schema, **document}
-    return document
+    safe: dict[str, Any] = uri_safe_refs(document)
+    return safe
+
+
+#: A character no URI may hold as it is (RFC 3986): ``<``, ``>``, a space, ``{``, non-ASCII...
+_NOT_URI = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+
+
+def uri_safe_refs(node: Any) -> Any:
+    """``node`` with every ``$ref`` that holds characters no URI may hold percent-encoded, as
+    python-jsonschema reads it: real schemas refer to ``#/definitions/Inputs<String>``, which
+    jsonschema-rs refuses as written and resolves once encoded. Untouched (the same object)
+    when no ``$ref`` needs it; the values of ``enum``, ``const`` and the like are data."""
+    if isinstance(node, list):
+        items = [uri_safe_refs(item) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not isinstance(node, dict):
+        return node
+    changed: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str) and _NOT_URI.search(value):
+            base, hash_sign, fragment = value.partition("#")
+            changed[key] = (
+                quote(base, safe=":/?[]@!$&'()*+,;=%")
+                + hash_sign
+                + quote(fragment, safe="!$&'()*+,;=:@/?%")
+            )
+        elif key not in _DATA_KEYWORDS and isinstance(value, (dict, list)):
+            safe = uri_safe_refs(value)
+            if safe is not value:
+                changed[key] = safe
+    return {**node, **changed} if changed else node
 
 
 def _meta_checked(document: dict[str, Any], path: Path) -> dict[str, Any]:

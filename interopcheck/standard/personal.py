@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import unquote, urldefrag, urljoin
 
 from interopcheck.sources.positions import MISSING, value_at
 from interopcheck.sources.walk import JsonPath, walk
@@ -125,7 +125,8 @@ class PersonalDataMap:
         document = self._documents.get(document_uri)
         if document is None:
             return None
-        node = value_at(document, "/" + fragment.lstrip("/") if fragment else "")
+        # the fragment is a percent-encoded JSON pointer (``%3C`` is ``<``)
+        node = value_at(document, "/" + unquote(fragment).lstrip("/") if fragment else "")
         if node is MISSING:
             return None
         return document_uri, node

@@ -4,11 +4,14 @@
 ``asserted``: the subschemas that every valid message's value here must satisfy, reached only
 through ``properties``, ``items``, ``$ref`` and ``allOf`` (never through a branch that may not
 apply), so a format or enum found on them is guaranteed for a schema-valid payload.
+``possible``: the subschemas that may apply here, through ``anyOf``/``oneOf`` branches and
+conditionals too: where a generator looks for constraints to break (each break confirmed by
+the validator, so a branch that does not apply costs a try, never a wrong case).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from interopcheck.standard.personal import Node, PersonalDataMap, _children
@@ -45,10 +48,28 @@ def asserted(
 ) -> list[dict[str, Any]]:
     """Subschemas every valid value at the location satisfies (empty when unsure)."""
     walker = PersonalDataMap(documents)
+    return _along(documents, schema_uri, tokens, lambda nodes: _unconditional(walker, nodes))
+
+
+def possible(
+    documents: dict[str, dict[str, Any]], schema_uri: str, tokens: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Subschemas that may apply to the value at the location (every branch included)."""
+    return _along(documents, schema_uri, tokens, PersonalDataMap(documents)._expand)
+
+
+def _along(
+    documents: dict[str, dict[str, Any]],
+    schema_uri: str,
+    tokens: Sequence[str],
+    expand: Callable[[list[Node]], list[Node]],
+) -> list[dict[str, Any]]:
+    """The subschemas at the location, through ``properties`` and ``items``, each node with
+    what ``expand`` says it applies in place."""
     root = documents.get(schema_uri)
     if root is None:
         return []
-    nodes = _unconditional(walker, [(schema_uri, root)])
+    nodes = expand([(schema_uri, root)])
     for token in tokens:
         children: list[Node] = []
         for base, schema in nodes:
@@ -61,7 +82,7 @@ def asserted(
                     children.append((base, properties[token]))
         if not children:
             return []
-        nodes = _unconditional(walker, children)
+        nodes = expand(children)
     return [schema for _, schema in nodes]
 
 
