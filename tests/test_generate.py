@@ -357,3 +357,44 @@ def test_older_drafts_generate_through_refs_to_other_files(tmp_path: Path, draft
         cases = [json.loads(line) for line in proc.stdout.splitlines()]
         assert len(cases) == 8
         assert all(oracle.is_valid(c) == (kind == "valid") for c in cases), (kind, cases)
+
+
+def test_an_unexpected_error_keeps_the_cases_made_and_says_how_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug of ours or of a library met on some schema cannot be made real on demand: here
+    the draw fails on purpose (monkeypatched) once Hypothesis's 20 cases are made and the fast
+    sampler has drawn two more. The cases made are written, each whole, and the one-line error
+    says how many (exit 2), instead of a traceback and nothing."""
+    from interopcheck.generation import cases
+    from interopcheck.generation.sampler import FastData
+
+    real = cases.CaseGenerator.draw_valid
+    sampled = {"n": 0}
+
+    def failing(self: Any, data: Any) -> Any:
+        if isinstance(data, FastData):
+            sampled["n"] += 1
+            if sampled["n"] > 2:
+                raise RuntimeError("a bug met on this schema")
+        return real(self, data)
+
+    monkeypatch.setattr(cases.CaseGenerator, "draw_valid", failing)
+    schema = tmp_path / "s.json"
+    schema.write_text(
+        json.dumps({"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}})
+    )
+    out = tmp_path / "cases"
+    proc = run_cli("generate", "--schema", schema, "-n", "30", "--seed", "2", "--output-dir", out)
+    assert proc.returncode == 2
+    written = sorted(p.name for p in out.glob("s-valid-*.json"))
+    assert 20 <= len(written) <= 22  # Hypothesis's 20, and the sampler's (duplicates are one)
+    assert all(isinstance(json.loads((out / name).read_text())["n"], int) for name in written)
+    manifest = json.loads((out / "interopcheck-manifest.json").read_text())
+    assert len(manifest["cases"]) == len(written)
+    assert "RuntimeError: a bug met on this schema" in manifest["stopped"]
+    message = proc.stderr.strip().splitlines()[-1]
+    assert message.startswith(
+        f"interopcheck: error: generation stopped after {len(written)} case(s), all of them written"
+    )
+    assert "Traceback" not in proc.stderr

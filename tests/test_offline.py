@@ -78,3 +78,53 @@ def test_a_custom_meta_schema_is_never_fetched(
             notes[0].startswith("interopcheck: note: ")
             and "read as JSON Schema 2020-12" in notes[0]
         )
+
+
+def test_probe_and_its_sandbox_never_fetch_a_meta_schema_either(
+    tmp_path: Path, meta_server: tuple[str, list[str]]
+) -> None:
+    """An API document's body schema (a local copy by its $id, as api.refSchemas gives it)
+    names a meta-schema on a server: the sandbox serves the API and probe checks it, both on
+    loopback, and the meta-schema's server is asked nothing."""
+    from interopcheck.sandbox.app import SandboxConfig, create_app
+    from tests.servers import serving
+
+    url, asked = meta_server
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "thing.json").write_text(
+        json.dumps(
+            {
+                "$schema": url,
+                "$id": "https://schemas.example.org/thing.json",
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 20}},
+                "additionalProperties": False,
+            }
+        )
+    )
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: Things, version: '1'}\npaths:\n  /things:\n    post:\n"
+        "      operationId: addThing\n      requestBody:\n        required: true\n"
+        "        content:\n          application/json:\n            schema:\n"
+        "              $ref: https://schemas.example.org/thing.json\n"
+        "      responses:\n        '201': {description: Made}\n        '400': {description: No}\n"
+    )
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        "id: things\nversion: 1.0.0\ntitle: Things\nactors:\n  agency: {title: It}\n"
+        "api:\n  openapi: api.yaml\n  actor: agency\n  refSchemas: [schemas]\n"
+        "requirements:\n  - {id: T-1, level: MUST, text: Bad bodies are refused., "
+        "check: {http: rejects-invalid}}\n"
+    )
+    with serving(create_app(SandboxConfig(str(profile), "agency"))) as target:
+        proc = run_cli(
+            "probe", "-p", profile, "--actor", "agency", "--target", target, "-n", "3",
+            "-f", "json",
+        )  # fmt: skip
+    assert asked == []
+    assert proc.returncode == 0, proc.stderr + proc.stdout[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["endpoints"][0]["exchanges"] > 0  # the body schema was used, offline
+    notes = [line for line in proc.stderr.splitlines() if "is never fetched" in line]
+    assert len(notes) == 1

@@ -354,11 +354,19 @@ def collect(
                 needed = first - len(generation.cases)
                 if needed <= 0:
                     break
-                found, satisfiable = _round(
-                    make, generation, seed * 1_000_003 + round_number, needed, round_number
-                )
-                for case in found:
-                    keep(case)
+                found: list[Case] = []
+                try:
+                    satisfiable = _round(
+                        make,
+                        generation,
+                        seed * 1_000_003 + round_number,
+                        needed,
+                        found,
+                        first_round=round_number == 0,
+                    )
+                finally:  # what the round made before an error is kept too
+                    for case in found:
+                        keep(case)
                 if not satisfiable:
                     break  # Hypothesis found nothing to keep: the sampler still tries
             rng = random.Random(f"{seed}:sampler")
@@ -386,14 +394,15 @@ def _round(
     generation: Generation,
     round_seed: int,
     needed: int,
-    round_number: int,
-) -> tuple[list[Case], bool]:
-    """The cases one round of Hypothesis examples found, and False when Hypothesis gave up
-    because (nearly) every example was rejected."""
-    found: list[Case] = []
+    found: list[Case],
+    *,
+    first_round: bool,
+) -> bool:
+    """One round of Hypothesis examples, each case made added to ``found`` as it is made;
+    False when Hypothesis gave up because (nearly) every example was rejected."""
 
     @settings(
-        max_examples=max(10, needed if round_number == 0 else needed * TRIES_PER_CASE),
+        max_examples=max(10, needed if first_round else needed * TRIES_PER_CASE),
         database=None,
         deadline=None,
         derandomize=False,
@@ -413,8 +422,8 @@ def _round(
     try:
         run()
     except Unsatisfiable:
-        return found, False
-    return found, True
+        return False
+    return True
 
 
 def shaped_like(current: Any, day: dt.date) -> Any:

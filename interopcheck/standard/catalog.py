@@ -183,6 +183,16 @@ def custom_meta_schema(document: dict[str, Any]) -> str | None:
     return declared if isinstance(declared, str) and declared not in DIALECTS else None
 
 
+def read_as_known_dialect(document: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """``document`` as a catalog holds it: one with a custom ``$schema`` read as 2020-12, and
+    that ``$schema`` (for ``SchemaEntry.meta_schema``: the catalog reads the document by it
+    when the set has it, and says so otherwise)."""
+    declared = custom_meta_schema(document)
+    if declared is None:
+        return document, None
+    return {**document, "$schema": ASSUMED_DIALECT}, declared
+
+
 def _known_dialect(document: dict[str, Any], path: Path) -> dict[str, Any]:
     """``document``, read as JSON Schema 2020-12 when its ``$schema`` names a meta-schema
     of no draft (a custom one): never fetched, and said (``Assumed``)."""
@@ -639,11 +649,8 @@ def _draft4(document: dict[str, Any]) -> bool:
 def _user_entry(path: Path, draft: Draft | None = None) -> SchemaEntry:
     """A user's schema file as an entry; one with a custom ``$schema`` reads as 2020-12 until
     its catalog says otherwise (``Catalog._settle``)."""
-    written = _read_schema(path, draft)
-    meta_schema = custom_meta_schema(written)
-    document = _meta_checked(
-        written if meta_schema is None else {**written, "$schema": ASSUMED_DIALECT}, path
-    )
+    document, meta_schema = read_as_known_dialect(_read_schema(path, draft))
+    document = _meta_checked(document, path)
     uri = declared_id(document)
     name = path.name
     for suffix in (SCHEMA_SUFFIX, ".json", ".yaml", ".yml"):

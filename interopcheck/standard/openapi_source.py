@@ -40,7 +40,7 @@ from interopcheck.domain.endpoints import (
 from interopcheck.domain.http import is_json_media, is_token, media_kind
 from interopcheck.errors import ApiDocumentError
 from interopcheck.sources.positions import escape_pointer_token, unescape_pointer_token
-from interopcheck.standard.catalog import SchemaEntry
+from interopcheck.standard.catalog import SchemaEntry, read_as_known_dialect
 
 #: Probed in full; HEAD and OPTIONS for authentication only; TRACE not at all.
 FULL_METHODS = ("get", "post", "put", "patch", "delete")
@@ -137,17 +137,20 @@ def _load_openapi(path: Path, actor: str, ref_schemas: tuple[Path, ...]) -> Open
             name=f"{stem}.openapi", uri=root_uri, path=path, document=document, standard=stem
         )
     ]
-    entries += [
-        SchemaEntry(
-            name=f"{stem}.{file.path.name}",
-            uri=uri_of(file.path),
-            path=file.path,
-            document=convert(file.value),
-            standard=stem,
-        )
-        for file in bundle.files.values()
-        if file.path != bundle.root and isinstance(file.value, dict)
-    ]
+    for file in bundle.files.values():
+        if file.path != bundle.root and isinstance(file.value, dict):
+            # a custom $schema is read as the catalog reads any (never fetched)
+            written, meta_schema = read_as_known_dialect(convert(file.value))
+            entries.append(
+                SchemaEntry(
+                    name=f"{stem}.{file.path.name}",
+                    uri=uri_of(file.path),
+                    path=file.path,
+                    document=written,
+                    standard=stem,
+                    meta_schema=meta_schema,
+                )
+            )
     receiving = {o.receives for o in operations} | {o.parameters_type for o in operations}
     for name in sorted(used):
         urn = f"urn:interopcheck:openapi:{quote(stem, safe='')}:{quote(name, safe='')}"
