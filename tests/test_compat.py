@@ -453,3 +453,67 @@ def test_the_console_table_written_to_a_file_is_not_cut(tmp_path: Path) -> None:
     text = out.read_text()
     assert "committed before their twelfth birthday" in text
     assert "backward: no (SC-001 added at MUST)" in text
+
+
+def _listing(extra_item_property: dict[str, Any] | None, schema_id: str | None) -> dict[str, Any]:
+    """A listing whose hearings are an array of objects, the items open to other properties
+    (as HMCTS's are), optionally with one more typed optional property in the items."""
+    item: dict[str, Any] = {
+        "type": "object",
+        "required": ["court"],
+        "properties": {
+            "court": {"type": "string"},
+            "slot": {"type": "object", "properties": {"starts": {"type": "string"}}},
+        },
+    }
+    if extra_item_property:
+        item["properties"].update(extra_item_property)
+    document: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "required": ["hearings"],
+        "properties": {"hearings": {"type": "array", "items": item}},
+    }
+    if schema_id:
+        document["$id"] = schema_id
+    return document
+
+
+@pytest.mark.parametrize(
+    ("added", "where"),
+    [
+        ({"room": {"type": "integer"}}, "/hearings/0/room"),  # inside array items
+        (None, "/hearings/0/slot/ends"),  # inside an object inside array items
+    ],
+)
+@pytest.mark.parametrize("schema_id", [None, "urn:example:listing"])
+def test_a_typed_optional_field_added_deep_down_is_a_no_with_its_counterexample(
+    tmp_path: Path, added: dict[str, Any] | None, where: str, schema_id: str | None
+) -> None:
+    """Issue 17, part 5: an open object that gains a typed optional property breaks backward
+    compatibility (an old message may hold that name with another type), in array items and
+    nested objects too; before, the search said "unknown" after 5,000 tries. With one URN
+    $id for both versions (edited in place), the versions are still told apart: before, the
+    new one was compared as the old one, and "yes" was printed without proof."""
+    import jsonschema
+
+    old_document = _listing(None, schema_id)
+    new_document = _listing(added, schema_id)
+    if added is None:  # the nested case: slot gains a typed optional "ends"
+        slot = new_document["properties"]["hearings"]["items"]["properties"]["slot"]
+        slot["properties"]["ends"] = {"type": "integer"}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    old, new = tmp_path / "a" / "listing.json", tmp_path / "b" / "listing.json"
+    old.write_text(json.dumps(old_document))
+    new.write_text(json.dumps(new_document))
+    code, document = _document(str(old), str(new))
+    assert code == 1
+    records = _by_type(document)["listing"]
+    assert records["forward"]["verdict"] == "yes"  # every new message is an old one
+    backward = records["backward"]
+    assert backward["verdict"] == "no" and backward["how"] == "counterexample", backward
+    payload = backward["counterexample"]["payload"]
+    assert jsonschema.Draft202012Validator(old_document).is_valid(payload)
+    assert not jsonschema.Draft202012Validator(new_document).is_valid(payload)
+    assert where in json.dumps(document)  # said at the place that changed

@@ -16,15 +16,17 @@ from __future__ import annotations
 import functools
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urldefrag
 
 import jsonschema_rs
 
 from interopcheck.compatibility.patterns import covers_by_patterns
 from interopcheck.errors import SchemaError
+from interopcheck.generation.mutations import schema_mutations
 from interopcheck.generation.reduce import reduce
 from interopcheck.generation.sampler import FastData, Rejected
 from interopcheck.generation.strategies import StrategyBuilder
@@ -225,6 +227,14 @@ def compare_sides(
     for ref in refs:
         everything.setdefault(ref.uri, ref)
     catalog = Catalog(everything.values())
+    held = catalog.documents()
+    for side in (old, new):
+        for entry in side.entries.values():
+            if held.get(entry.uri) != entry.document:  # a verdict on another schema: never
+                raise SchemaError(
+                    f"{entry.path}: $id {entry.uri} names other content elsewhere in the run; "
+                    "give each version's schemas their own $ids, or compare them one by one"
+                )
     pairs = {t: (old.entries[t], new.entries[t]) for t in old.entries if t in new.entries}
     alone = {t: ("old", e) for t, e in old.entries.items() if t not in new.entries}
     alone.update({t: ("new", e) for t, e in new.entries.items() if t not in old.entries})
@@ -269,6 +279,7 @@ def compare_sides(
             by_patterns = functools.partial(
                 covers_by_patterns, documents[cover], documents[covered], comparison.changed
             )
+            cover_entry = b if cover == "new" else a
             verdict = _decide(
                 cover,
                 covered,
@@ -279,6 +290,7 @@ def compare_sides(
                 rng,
                 by_patterns if own_file_only else lambda: False,
                 version_labels[covered],
+                functools.partial(_breaking, catalog.documents(), cover_entry.uri, {}),
             )
             setattr(comparison, name, verdict)
         results.append(comparison)
@@ -287,6 +299,16 @@ def compare_sides(
             _one_sided(message_type, which, entry, old, new, catalog, directions, tries, seed)
         )
     return sorted(results, key=lambda c: c.message_type)
+
+
+def _breaking(
+    documents: dict[str, dict[str, Any]],
+    uri: str,
+    memo: dict[tuple[str, ...], list[dict[str, Any]]],
+    value: Any,
+) -> list[Any]:
+    """``value`` changed in each way the schema at ``uri`` would refuse (its mutations)."""
+    return [m.applied_to(value) for m in schema_mutations(value, documents, uri, memo)]
 
 
 def _one_sided(
@@ -354,29 +376,44 @@ RELOCATED = "https://compat-new.invalid/"
 
 
 def _relocation_prefixes(side: Side) -> set[str]:
-    """Every ``scheme://host/`` of the side's $ids: what ``_relocated`` moves."""
+    """What ``_relocated`` moves: every ``scheme://host/`` of the side's $ids, and each $id
+    that has no host (``urn:...``: nothing can be relative to it) whole."""
     return {
         uri.split("/", 3)[0] + "//" + uri.split("/", 3)[2] + "/"
-        for uri in (e.uri for e in side_entries(side))
         if uri.count("/") >= 3 and "://" in uri
+        else uri
+        for uri in (e.uri for e in side_entries(side))
+        if "://" in uri or ":" in uri
     }
+
+
+def _moved_to(prefix: str) -> str:
+    if prefix.endswith("/") and "://" in prefix:
+        return f"{RELOCATED}{prefix.split('://', 1)[1]}"
+    return f"{RELOCATED}{quote(prefix, safe='')}"
 
 
 def _moved(uri: str, prefixes: set[str]) -> str:
     for prefix in prefixes:
-        if uri.startswith(prefix):
-            return f"{RELOCATED}{prefix.split('://', 1)[1]}{uri[len(prefix) :]}"
+        hierarchical = prefix.endswith("/") and "://" in prefix
+        if uri.startswith(prefix) if hierarchical else urldefrag(uri)[0] == prefix:
+            return _moved_to(prefix) + uri[len(prefix) :]
     return uri
 
 
 def _relocated(side: Side, prefixes: set[str]) -> Side:
-    """The side with every ``scheme://host/`` of its $ids moved under ``RELOCATED``, in $ids and
-    absolute references alike, so that relative references still resolve among its files."""
+    """The side with every ``scheme://host/`` of its $ids moved under ``RELOCATED`` (an $id
+    without a host, whole), in $ids and absolute references alike, so that relative
+    references still resolve among its files."""
 
     def move(document: dict[str, Any]) -> dict[str, Any]:
         text = json.dumps(document)
         for prefix in prefixes:
-            text = text.replace(f'"{prefix}', f'"{RELOCATED}{prefix.split("://", 1)[1]}')
+            if prefix.endswith("/") and "://" in prefix:
+                text = text.replace(f'"{prefix}', f'"{_moved_to(prefix)}')
+            else:  # the whole id, then a fragment or the end of the string
+                for end in ('"', "#"):
+                    text = text.replace(f'"{prefix}{end}', f'"{_moved_to(prefix)}{end}')
         moved: dict[str, Any] = json.loads(text)
         return moved
 
@@ -416,10 +453,14 @@ def _decide(
     rng: random.Random,
     also_proved: Callable[[], bool] = lambda: False,
     version_label: str | None = None,
+    breaks_cover: Callable[[Any], list[Any]] | None = None,
 ) -> Direction:
     """Does ``cover`` admit everything ``covered`` admits? Proof, counterexample, or unknown.
     ``also_proved`` is a second proof, tried where the canonical form cannot decide; a
-    counterexample carries ``covered``'s ``version_label``, as its senders would send it."""
+    counterexample carries ``covered``'s ``version_label``, as its senders would send it.
+    Where drawing from the difference finds none, values of ``covered`` are drawn and each is
+    changed as ``breaks_cover`` says (a property ``cover`` types, added with another type,
+    in array items and nested objects too): a change ``covered`` still admits is one."""
     containment = str(canonical[cover].covers(canonical[covered])).lower()
     if containment.endswith("yes"):
         return Direction("yes", "proved")
@@ -432,12 +473,34 @@ def _decide(
     def shows(value: Any) -> bool:
         return validators[covered].is_valid(value) and not validators[cover].is_valid(value)
 
+    # a quarter of the draws for the second search, when there is one: ``tries`` in all
+    second = tries // 4 if breaks_cover is not None else 0
+
+    def candidates() -> Iterator[tuple[bool, Any]]:
+        """(a new draw?, value): each draw once, then each change made to it."""
+        for _ in range(tries - second):
+            try:
+                yield True, FastData(rng).draw(strategy)
+            except Rejected:
+                yield True, _NOTHING
+        if breaks_cover is None:
+            return
+        own = StrategyBuilder(canonical[covered]).root()
+        for _ in range(second):
+            try:
+                value = FastData(rng).draw(own)
+            except Rejected:
+                yield True, _NOTHING
+                continue
+            changed = breaks_cover(value) if validators[covered].is_valid(value) else []
+            yield True, _NOTHING
+            for candidate in changed:
+                yield False, candidate
+
     drawn = 0
-    for _ in range(tries):
-        drawn += 1
-        try:
-            value = FastData(rng).draw(strategy)
-        except Rejected:
+    for new_draw, value in candidates():
+        drawn += new_draw
+        if value is _NOTHING:
             continue
         if shows(value):
             smaller = reduce(value, shows)
@@ -461,6 +524,10 @@ def _decide(
     if containment.endswith("no"):
         return Direction("no", "proved", drawn)
     return Direction("unknown", "searched", drawn)
+
+
+_NOTHING = object()
+"""A draw that gave no value (a filter kept failing): counted, not judged."""
 
 
 def _keyword(error: jsonschema_rs.ValidationError) -> str:

@@ -68,6 +68,30 @@ def _other_type(value: Any) -> Any:
     return ["not", "an", "object"]
 
 
+_NO_VALUE = object()
+#: A value of none of the JSON types its key names, per type.
+_NOT_OF_TYPE: dict[str, Any] = {
+    "string": 12345,
+    "integer": "not-a-number",
+    "number": "not-a-number",
+    "boolean": "not-a-boolean",
+    "null": "not-null",
+    "array": "not-an-array",
+    "object": "not-an-object",
+}
+
+
+def _not_of_type(schema: Any) -> Any:
+    """A value the schema's ``type`` refuses (``_NO_VALUE`` when it names no type, or more
+    than one, or when the value would be of one of them)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return _NOT_OF_TYPE.get(kind, _NO_VALUE) if isinstance(kind, str) else _NO_VALUE
+
+
+def _with(name: str, value: Any) -> Callable[[Any], Any]:
+    return lambda old: {**old, name: value}
+
+
 def _always(value: Any) -> Callable[[Any], Any]:
     return lambda _old: value
 
@@ -130,6 +154,17 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
         )
     for node in nodes:
         if isinstance(value, dict):
+            properties = node.get("properties")
+            for name, schema in properties.items() if isinstance(properties, dict) else ():
+                wrong = _not_of_type(schema)
+                if name not in value and wrong is not _NO_VALUE:
+                    yield Mutation(
+                        "optional-wrong-type",
+                        path,
+                        "type",
+                        _with(name, wrong),
+                        f"{where}: optional property {name} present, of another type",
+                    )
             for name in node.get("required", []) or []:
                 if name in value:
                     yield Mutation(
