@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from interopcheck.sources.parse import parse_yaml
 from interopcheck.standard.catalog import Catalog
 from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.oracle import oracle_validator
@@ -517,3 +518,86 @@ def test_a_typed_optional_field_added_deep_down_is_a_no_with_its_counterexample(
     assert jsonschema.Draft202012Validator(old_document).is_valid(payload)
     assert not jsonschema.Draft202012Validator(new_document).is_valid(payload)
     assert where in json.dumps(document)  # said at the place that changed
+
+
+def _api_profile(folder: Path, version: str, kinds: list[str], extra_path: bool = False) -> Path:
+    """A profile sourced from an API document whose one request body has an enum of
+    ``kinds``; every profile's requirements are the same, word for word."""
+    folder.mkdir(parents=True, exist_ok=True)
+    more = (
+        "  /notes:\n    post:\n      operationId: addNote\n      requestBody:\n"
+        "        required: true\n        content:\n          application/json:\n"
+        "            schema: {type: object, required: [text], properties: {text: {type: string}}}\n"
+        "      responses: {'201': {description: Made}, '400': {description: No}}\n"
+        if extra_path
+        else ""
+    )
+    (folder / "openapi.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: Things, version: '1'}\npaths:\n  /things:\n    post:\n"
+        "      operationId: addThing\n      requestBody:\n        required: true\n"
+        "        content:\n          application/json:\n            schema:\n"
+        "              type: object\n              required: [kind]\n"
+        f"              properties: {{kind: {{type: string, enum: {json.dumps(kinds)}}}}}\n"
+        "      responses: {'201': {description: Made}, '400': {description: No}}\n" + more
+    )
+    profile = folder / "profile.yaml"
+    profile.write_text(
+        f"id: things\nversion: {version}\ntitle: Things\nactors:\n  agency: {{title: It}}\n"
+        "api:\n  openapi: openapi.yaml\n  actor: agency\nrequirements:\n"
+        "  - {id: T-1, level: MUST, text: Bad bodies are refused.,"
+        " check: {http: rejects-invalid}}\n"
+    )
+    return profile
+
+
+def test_profiles_from_api_documents_compare_their_message_schemas(tmp_path: Path) -> None:
+    """Issue 17, part 5: the same requirements, and an enum value removed from a request body
+    (both documents called openapi.yaml): before, "backward: yes, forward: yes", exit 0."""
+    import jsonschema
+
+    old = _api_profile(tmp_path / "v1", "1.0.0", ["a", "b", "c"])
+    new = _api_profile(tmp_path / "v2", "1.1.0", ["a", "b"])
+    code, document = _document(str(old), str(new))
+    assert code == 1
+    records = {r["comparison"]["direction"]: r["comparison"] for r in document["results"]}
+    assert records["forward"]["verdict"] == "yes"  # proved: every new body is an old one
+    assert records["backward"]["verdict"] == "no"
+    (reason,) = records["backward"]["differences"]
+    assert reason.startswith("add-thing-request: a payload things 1.0.0 accepts")
+    assert "/kind" in reason
+    # the verdict is right by python-jsonschema too: "c" was accepted, and is not now
+    old_body = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": ["a", "b", "c"]}},
+    }
+    assert jsonschema.Draft202012Validator(old_body).is_valid({"kind": "c"})
+
+    same, unchanged = _document(str(old), str(old))
+    assert same == 0
+    assert {r["comparison"]["verdict"] for r in unchanged["results"]} == {"yes"}
+
+    grown = _api_profile(tmp_path / "v3", "1.2.0", ["a", "b", "c"], extra_path=True)
+    code, document = _document(str(old), str(grown))
+    records = {r["comparison"]["direction"]: r["comparison"] for r in document["results"]}
+    assert code == 1 and records["backward"]["verdict"] == "yes"
+    assert records["forward"]["verdict"] == "no"
+    assert any(
+        d.startswith("add-note-request: added in") for d in records["forward"]["differences"]
+    )
+
+
+def test_the_profile_matrix_compares_api_message_schemas_too(tmp_path: Path) -> None:
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    for version, kinds in (("1.0.0", ["a", "b", "c"]), ("1.1.0", ["a", "b"])):
+        made = _api_profile(tmp_path / version, version, kinds)  # then beside one another:
+        # (as JSON: every YAML file of a matrix folder is read as a profile)
+        api, _ = parse_yaml((made.parent / "openapi.yaml").read_text())  # YAML 1.2: No is text
+        (folder / f"openapi-{version}.json").write_text(json.dumps(api))
+        text = made.read_text().replace("openapi.yaml", f"openapi-{version}.json")
+        (folder / f"things-{version}.yaml").write_text(text)
+    proc = run_cli("compat", "--matrix", folder, "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    row = json.dumps(json.loads(proc.stdout))
+    assert '"no"' in row  # 1.1.0 refuses a body 1.0.0 accepted: not "yes" both ways

@@ -65,15 +65,17 @@ def compat_run(options: CompatOptions) -> Run:
 
 def _profiles(options: CompatOptions) -> Run:
     from interopcheck.compatibility import profiles as diff
+    from interopcheck.compatibility.api_messages import compare_messages
     from interopcheck.profile.loader import load_profile
 
     started = now_iso()
     directions = options.directions
     before, after = load_profile(options.old), load_profile(options.new)
     changes = diff.requirement_changes(before, after)
+    messages = compare_messages(before, after, directions, options.tries, options.seed)
     judged = {
         name: verdict
-        for name, verdict in diff.verdicts(changes, after.deciding).items()
+        for name, verdict in diff.verdicts(changes, after.deciding, messages).items()
         if name in directions
     }
     summary, results = diff.profile_report(before, after, changes, judged, started)

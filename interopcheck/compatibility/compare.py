@@ -259,39 +259,23 @@ def compare_sides(
             old_path=a.path,
             new_path=b.path,
         )
-        canonical = {
-            side: jsonschema_rs.canonicalize(
-                reference_to(entry), registry=catalog.registry(), validate_formats=True
-            )
-            for side, entry in (("old", a), ("new", b))
-        }
-        validators = {"old": catalog.validator(a), "new": catalog.validator(b)}
-        rng = random.Random(f"{seed}:{message_type}")
         written = given_new.entries.get(message_type, b)
         comparison.changed = _diff_pointers(a.document, written.document)
         comparison.differences = differences(old, given_new, written.path.name, comparison.changed)
         documents = {"old": a.document, "new": b.document}
         own_file_only = not any("shared definitions" in d for d in comparison.differences)
-        for name, cover, covered in (("backward", "new", "old"), ("forward", "old", "new")):
-            if name not in directions:
-                continue
-            # only patterns changed, and the cover's admit every string the covered's do
-            by_patterns = functools.partial(
-                covers_by_patterns, documents[cover], documents[covered], comparison.changed
-            )
-            cover_entry = b if cover == "new" else a
-            verdict = _decide(
-                cover,
-                covered,
-                canonical,
-                validators,
-                labels,
-                tries,
-                rng,
-                by_patterns if own_file_only else lambda: False,
-                version_labels[covered],
-                functools.partial(_breaking, catalog.documents(), cover_entry.uri, {}),
-            )
+
+        decided = decide_both(
+            catalog,
+            {"old": a, "new": b},
+            labels,
+            directions,
+            tries,
+            random.Random(f"{seed}:{message_type}"),
+            also_proved=_pattern_proof(documents, comparison.changed, own_file_only),
+            version_labels=version_labels,
+        )
+        for name, verdict in decided.items():
             setattr(comparison, name, verdict)
         results.append(comparison)
     for message_type, (which, entry) in sorted(alone.items()):
@@ -301,7 +285,59 @@ def compare_sides(
     return sorted(results, key=lambda c: c.message_type)
 
 
-def _breaking(
+def _pattern_proof(
+    documents: dict[str, dict[str, Any]], changed: list[tuple[str, str]], own_file_only: bool
+) -> Callable[[str, str], Callable[[], bool]]:
+    """The second proof for ``decide``: only patterns changed (in the message's own file),
+    and the cover's admit every string the covered's do."""
+
+    def proof(cover: str, covered: str) -> Callable[[], bool]:
+        if not own_file_only:
+            return lambda: False
+        return functools.partial(covers_by_patterns, documents[cover], documents[covered], changed)
+
+    return proof
+
+
+def decide_both(
+    catalog: Catalog,
+    entries: dict[str, SchemaEntry],
+    labels: dict[str, str],
+    directions: tuple[str, ...],
+    tries: int,
+    rng: random.Random,
+    *,
+    also_proved: Callable[[str, str], Callable[[], bool]] | None = None,
+    version_labels: dict[str, str | None] | None = None,
+) -> dict[str, Direction]:
+    """The directions asked of one message type's ``old`` and ``new`` schemas (backward: does
+    new admit all old does; forward: the reverse), each decided by ``decide``."""
+    canonical = {
+        side: jsonschema_rs.canonicalize(
+            reference_to(entry), registry=catalog.registry(), validate_formats=True
+        )
+        for side, entry in entries.items()
+    }
+    validators = {side: catalog.validator(entry) for side, entry in entries.items()}
+    decided = {}
+    for name, cover, covered in (("backward", "new", "old"), ("forward", "old", "new")):
+        if name in directions:
+            decided[name] = decide(
+                cover,
+                covered,
+                canonical,
+                validators,
+                labels,
+                tries,
+                rng,
+                also_proved(cover, covered) if also_proved else lambda: False,
+                (version_labels or {}).get(covered),
+                functools.partial(refused_changes, catalog.documents(), entries[cover].uri, {}),
+            )
+    return decided
+
+
+def refused_changes(
     documents: dict[str, dict[str, Any]],
     uri: str,
     memo: dict[tuple[str, ...], list[dict[str, Any]]],
@@ -443,7 +479,7 @@ def side_entries(side: Side) -> list[SchemaEntry]:
     return list(entries.values())
 
 
-def _decide(
+def decide(
     cover: str,
     covered: str,
     canonical: dict[str, jsonschema_rs.CanonicalSchema],

@@ -85,13 +85,14 @@ def build(
             "of one kind"
         )
     if profiles:
-        return build_profile_matrix(profiles)
+        return build_profile_matrix(profiles, tries, seed)
     return build_matrix(load_versions(folder, keep_version_label), tries, seed, refs)
 
 
-def build_profile_matrix(files: list[Path]) -> Matrix:
+def build_profile_matrix(files: list[Path], tries: int = 300, seed: int = 0) -> Matrix:
     """Versions of a profile: can a system certified against one claim another? From the
     requirements each adds, removes, re-levels or re-checks (compat/profiles.py)."""
+    from interopcheck.compatibility.api_messages import compare_messages
     from interopcheck.compatibility.profiles import requirement_changes, verdicts
     from interopcheck.profile.loader import load_profile
 
@@ -111,7 +112,9 @@ def build_profile_matrix(files: list[Path]) -> Matrix:
     row: dict[tuple[str, str], str] = {}
     for i, older in enumerate(loaded):
         for newer in loaded[i + 1 :]:
-            judged = verdicts(requirement_changes(older, newer), newer.deciding)
+            # API-sourced profiles: their message schemas too (never a "yes" they do not prove)
+            messages = compare_messages(older, newer, ("backward", "forward"), tries, seed)
+            judged = verdicts(requirement_changes(older, newer), newer.deciding, messages)
             a, b = label(older), label(newer)
             row[(a, b)] = judged["backward"].verdict  # certified against older, newer required
             row[(b, a)] = judged["forward"].verdict

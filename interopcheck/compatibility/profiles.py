@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from interopcheck.compatibility.api_messages import MessageVerdicts
 from interopcheck.profile.checks import as_mapping
 from interopcheck.profile.loader import PROFILE_SUFFIXES, bundled_profiles
 from interopcheck.profile.model import Profile, Requirement
@@ -63,8 +64,14 @@ def _check(requirement: Requirement) -> str:
 
 
 def verdicts(
-    changes: list[RequirementChange], deciding: tuple[str, ...]
+    changes: list[RequirementChange],
+    deciding: tuple[str, ...],
+    messages: MessageVerdicts | None = None,
 ) -> dict[str, ProfileVerdict]:
+    """Each direction's verdict from the requirement changes and, for profiles sourced from
+    API documents, from their message schemas (``messages``): "yes" only when neither the
+    requirements nor any message schema breaks it, and every message schema is proved."""
+
     def decides(level: str | None) -> bool:
         return level in deciding
 
@@ -83,14 +90,18 @@ def verdicts(
         elif c.change == "check" and (decides(c.old_level) or decides(c.new_level)):
             unsure.append(f"{c.id} checks something else now")
 
-    def judge(broken: list[str]) -> ProfileVerdict:
+    messages = messages or MessageVerdicts()
+
+    def judge(name: str, broken: list[str]) -> ProfileVerdict:
+        broken = broken + messages.broken.get(name, [])
         if broken:
             return ProfileVerdict("no", tuple(broken))
-        if unsure:
-            return ProfileVerdict("unknown", tuple(unsure))
+        undecided = unsure + messages.unsure.get(name, [])
+        if undecided:
+            return ProfileVerdict("unknown", tuple(undecided))
         return ProfileVerdict("yes", ())
 
-    return {"backward": judge(backward), "forward": judge(forward)}
+    return {"backward": judge("backward", backward), "forward": judge("forward", forward)}
 
 
 def write_console(
