@@ -601,3 +601,62 @@ def test_the_profile_matrix_compares_api_message_schemas_too(tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     row = json.dumps(json.loads(proc.stdout))
     assert '"no"' in row  # 1.1.0 refuses a body 1.0.0 accepted: not "yes" both ways
+
+
+@pytest.mark.parametrize(
+    "dialect",
+    [
+        "http://json-schema.org/draft-04/schema#",
+        "http://json-schema.org/draft-06/schema#",
+        "http://json-schema.org/draft-07/schema#",
+        "https://json-schema.org/draft/2019-09/schema",
+    ],
+)
+def test_older_drafts_are_compared_through_refs_to_other_files(
+    tmp_path: Path, dialect: str
+) -> None:
+    """Issue 17, part 1: compat on draft 4/6/7/2019-09 (before, an internal error on 4 and 7),
+    a $ref to a shared file given with --ref-schemas (draft 4's ``id``); the counterexample is
+    checked by python-jsonschema's validator for that draft."""
+    import jsonschema
+    import referencing
+    import referencing.jsonschema
+
+    id_key = "id" if "draft-04" in dialect else "$id"
+    shared = {"$schema": dialect, id_key: "http://justice.gov.uk/core/court.json",
+              "type": "string", "pattern": "^[A-Z][0-9]{3}$"}  # fmt: skip
+    (tmp_path / "refs").mkdir()
+    (tmp_path / "refs" / "court.json").write_text(json.dumps(shared))
+    old_document = {
+        "$schema": dialect,
+        "type": "object",
+        "required": ["court"],
+        "properties": {
+            "court": {"$ref": "http://justice.gov.uk/core/court.json"},
+            "note": {"type": "string", "maxLength": 10},
+        },
+    }
+    new_document = copy.deepcopy(old_document)
+    new_document["properties"]["note"]["maxLength"] = 5
+    for version, document in (("a", old_document), ("b", new_document)):
+        (tmp_path / version).mkdir()
+        (tmp_path / version / "hearing.json").write_text(json.dumps(document))
+    code, report = _document(
+        str(tmp_path / "a" / "hearing.json"),
+        str(tmp_path / "b" / "hearing.json"),
+        "--ref-schemas",
+        str(tmp_path / "refs"),
+    )
+    assert code == 1
+    records = _by_type(report)["hearing"]
+    assert records["forward"]["verdict"] == "yes"
+    backward = records["backward"]
+    assert backward["verdict"] == "no", backward
+    payload = backward["counterexample"]["payload"]
+    specification = referencing.jsonschema.specification_with(dialect)
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
+        "http://justice.gov.uk/core/court.json", specification.create_resource(shared)
+    )
+    validator = jsonschema.validators.validator_for(old_document)
+    assert validator(old_document, registry=registry).is_valid(payload)  # type: ignore[call-arg]
+    assert not validator(new_document, registry=registry).is_valid(payload)  # type: ignore[call-arg]
