@@ -398,3 +398,44 @@ def test_an_unexpected_error_keeps_the_cases_made_and_says_how_many(
         f"interopcheck: error: generation stopped after {len(written)} case(s), all of them written"
     )
     assert "Traceback" not in proc.stderr
+
+
+def test_array_bounds_are_broken_one_over_and_one_under(tmp_path: Path) -> None:
+    """Issue 18, part 3 (negatives at the bounds): an array one item over maxItems, one under
+    minItems, and an item twice where uniqueItems forbids it; each case is rejected by
+    python-jsonschema for that keyword."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "required": ["offences"],
+        "properties": {
+            "offences": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 4,
+                "uniqueItems": True,
+                "items": {"type": "string", "pattern": "^[A-Z]{2}[0-9]{5}$"},
+            }
+        },
+        "additionalProperties": False,
+    }
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(schema))
+    out = tmp_path / "cases"
+    proc = run_cli(
+        "generate", "--schema", path, "--invalid", "-n", "60", "--seed", "4", "--output-dir", out
+    )
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((out / "interopcheck-manifest.json").read_text())
+    oracle = jsonschema.Draft202012Validator(schema)
+    seen = {}
+    for case in manifest["cases"]:
+        seen[case["breaks"]["mutation"]] = json.loads((out / case["file"]).read_text())
+    for mutation, keyword, size in (
+        ("too-many-items", "maxItems", 5),
+        ("too-few-items", "minItems", 1),
+        ("repeated-item", "uniqueItems", None),
+    ):
+        value = seen[mutation]
+        assert size is None or len(value["offences"]) == size
+        assert keyword in {e.validator for e in oracle.iter_errors(value)}, (mutation, value)

@@ -186,6 +186,8 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                     lambda v: {**v, "unexpectedProperty": "x"},
                     f"{where}: a property the schema does not allow",
                 )
+        if isinstance(value, list):
+            yield from _for_array(path, where, value, node)
         if isinstance(value, str):
             if isinstance(node.get("maxLength"), int):
                 limit = node["maxLength"]
@@ -266,6 +268,51 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                 lambda _v: "something-else",
                 f"{where}: not the fixed value",
             )
+
+
+#: Arrays are grown past maxItems only up to this size (a bound on a case's size).
+LONGEST_ARRAY = 1000
+
+
+def _for_array(
+    path: Path, where: str, value: list[Any], node: dict[str, Any]
+) -> Iterator[Mutation]:
+    """An array one item over ``maxItems`` (its items repeated), one under ``minItems``, and
+    one with an item twice where ``uniqueItems`` forbids it."""
+    high, low = node.get("maxItems"), node.get("minItems")
+    if isinstance(high, int) and value and high < LONGEST_ARRAY:
+        yield Mutation(
+            "too-many-items",
+            path,
+            "maxItems",
+            _grown(high + 1),
+            f"{where}: {high + 1} items, one over the limit",
+        )
+    if isinstance(low, int) and low > 0 and len(value) >= low:
+        yield Mutation(
+            "too-few-items",
+            path,
+            "minItems",
+            _shortened_list(low - 1),
+            f"{where}: {low - 1} items, one under the minimum",
+        )
+    if node.get("uniqueItems") is True and value:
+        yield Mutation(
+            "repeated-item",
+            path,
+            "uniqueItems",
+            lambda items: [*items, copy.deepcopy(items[0])],
+            f"{where}: the first item twice",
+        )
+
+
+def _shortened_list(size: int) -> Callable[[Any], Any]:
+    return lambda items: items[:size]
+
+
+def _grown(size: int) -> Callable[[Any], Any]:
+    """Items repeated (copies of those there) until there are ``size``."""
+    return lambda items: [copy.deepcopy(items[i % len(items)]) for i in range(size)]
 
 
 def rule_mutations(document: Any) -> list[Mutation]:
