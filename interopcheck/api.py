@@ -117,10 +117,13 @@ def probe(
     shrink_budget: int = 50,
     on_planned: Callable[[int], None] | None = None,
     on_answer: Callable[[], None] | None = None,
+    include_endpoints: Sequence[str] = (),
+    exclude_endpoints: Sequence[str] = (),
 ) -> Run:
     """Probe ``actor``'s endpoints at ``target`` (``auth`` names where the secret is:
     ``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT.pem[:KEY.pem]``). ``on_planned``
-    hears how many exchanges are planned, ``on_answer`` each answer."""
+    hears how many exchanges are planned, ``on_answer`` each answer. ``include_endpoints``
+    and ``exclude_endpoints`` choose endpoints by id (shell-style patterns, ``get-*``)."""
     from interopcheck.probing.pipeline import ProbeOptions, probe_run
 
     return probe_run(
@@ -138,6 +141,8 @@ def probe(
             max_response_bytes=max_response_bytes,
             shrink_budget=shrink_budget,
             strict=strict,
+            include_endpoints=tuple(include_endpoints),
+            exclude_endpoints=tuple(exclude_endpoints),
         ),
         on_planned,
         on_answer,

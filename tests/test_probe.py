@@ -578,3 +578,36 @@ def test_must_reject_means_a_deciding_requirement_or_the_schema(
     answer = Answer(status, {"content-type": "application/problem+json"}, body)
     verdict = Judge(PROFILE, catalog_for(PROFILE)).judge(exchange, answer)
     assert verdict.outcomes.get("API-002") == outcome
+
+
+def test_endpoints_are_chosen_by_id_and_the_rest_said(tmp_path: Path) -> None:
+    """Issue 18, part 6 (run controls, first step): --exclude-endpoint leaves an endpoint out,
+    and the report says so (its requirements go untested: the verdict cannot be CONFORMANT);
+    --include-endpoint keeps only what it names; a pattern that names nothing is a one-line
+    error listing the ids."""
+    app = create_app(SandboxConfig("justice-ew", "court", token=SECRET))
+    env = {TOKEN_ENV: SECRET}
+    common = ["probe", "-p", "justice-ew", "--actor", "court", "--auth", f"bearer:{TOKEN_ENV}",
+              "-n", "2", "-f", "json"]  # fmt: skip
+    with serving(app) as url:
+        left = run_cli(*common, "--target", url, "--exclude-endpoint", "court-prison-*", env=env)
+        only = run_cli(*common, "--target", url, "--include-endpoint", "court-prison-receptions",
+                       env=env)  # fmt: skip
+        wrong = run_cli(*common, "--target", url, "--include-endpoint", "court-nothing", env=env)
+    report = json.loads(left.stdout)
+    endpoints = {e["id"]: e for e in report["endpoints"]}
+    assert endpoints["court-prison-receptions"]["exchanges"] == 0
+    assert (
+        endpoints["court-prison-receptions"]["note"] == "not probed: left out by --exclude-endpoint"
+    )
+    assert endpoints["court-prosecution-cases"]["exchanges"] > 0
+    reproduce = report["manifest"]["reproduce"]
+    assert "--exclude-endpoint 'court-prison-*'" in reproduce
+    assert f"--auth bearer:{TOKEN_ENV} " in reproduce  # each --auth as given, by reference
+    sent_to = {r["exchange"]["url"] for r in report["results"] if r.get("exchange")}
+    assert sent_to and not any("prison-receptions" in u for u in sent_to)
+    kept = {e["id"]: e for e in json.loads(only.stdout)["endpoints"]}
+    assert kept["court-prosecution-cases"]["exchanges"] == 0
+    assert kept["court-prison-receptions"]["exchanges"] > 0
+    assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
+    assert "court-prosecution-cases, court-prison-receptions" in wrong.stderr

@@ -81,6 +81,24 @@ def probe(
             max=10000,
         ),
     ] = 50,
+    include_endpoint: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include-endpoint",
+            help="Probe only endpoints with this id (as profiles show lists them; shell-style "
+            "patterns such as 'get-*'); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    exclude_endpoint: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude-endpoint",
+            help="Do not probe endpoints with this id (or pattern); repeatable. The report says "
+            "which were left out; their requirements go untested.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
@@ -116,6 +134,8 @@ def probe(
             ca_bundle=ca_bundle,
             max_response_bytes=max_response_bytes,
             shrink_budget=shrink_budget,
+            include_endpoints=include_endpoint or (),
+            exclude_endpoints=exclude_endpoint or (),
             on_planned=progress.planned,
             on_answer=progress.advance,
         )

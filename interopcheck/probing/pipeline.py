@@ -15,6 +15,7 @@ from interopcheck.probing.client import SendOptions
 from interopcheck.probing.plan import PlanOptions
 from interopcheck.probing.report import probe_summary
 from interopcheck.probing.run import ProbeRequest, check_target, endpoints_of, run_probe
+from interopcheck.probing.selection import EndpointSelection
 from interopcheck.profile.model import Endpoint
 from interopcheck.run import Run
 from interopcheck.validation import ValidationSpec, build_checker, now_iso
@@ -39,6 +40,8 @@ class ProbeOptions:
     max_response_bytes: int = 1024 * 1024
     shrink_budget: int = 50
     strict: bool = False
+    include_endpoints: tuple[str, ...] = ()
+    exclude_endpoints: tuple[str, ...] = ()
 
 
 def probe_run(
@@ -59,6 +62,7 @@ def probe_run(
         credentials=parse_auth(options.auth, loaded.api),
         plan=PlanOptions(max_examples=options.max_examples, seed=options.seed),
         shrink_budget=options.shrink_budget,
+        selection=EndpointSelection(options.include_endpoints, options.exclude_endpoints),
         send=SendOptions(
             timeout=options.timeout,
             concurrency=options.concurrency,
@@ -94,6 +98,8 @@ def probe_run(
             "maxResponseBytes": options.max_response_bytes,
             "shrinkBudget": options.shrink_budget,
             "strict": options.strict,
+            "includeEndpoint": list(options.include_endpoints),
+            "excludeEndpoint": list(options.exclude_endpoints),
         },
         results=results,
         catalog=checker.catalog,

@@ -19,6 +19,7 @@ from interopcheck.probing.client import Answer, Sender, SendOptions
 from interopcheck.probing.judge import Judge, Verdict
 from interopcheck.probing.plan import Exchange, Planner, PlanOptions
 from interopcheck.probing.reads import follow_ups
+from interopcheck.probing.selection import EndpointSelection
 from interopcheck.probing.shrink import NOT_BY_BODY, SHRINKABLE, shrink
 from interopcheck.profile.model import Endpoint, Profile
 from interopcheck.results import ExchangeRecord, PayloadResult
@@ -33,6 +34,7 @@ class ProbeRequest:
     send: SendOptions = field(default_factory=SendOptions)
     shrink_budget: int = 50
     """Requests each failing case may spend on being shrunk (0: reproduce as sent)."""
+    selection: EndpointSelection = field(default_factory=EndpointSelection)
 
 
 #: At most this many failing cases are shrunk in one run (the first for each endpoint and
@@ -91,7 +93,7 @@ def run_probe(
     ``on_note`` hears why an endpoint is probed less than in full, or not at all."""
     assert checker.rules is not None
     profile = checker.rules.profile
-    endpoints = endpoints_of(profile, request.actor)
+    endpoints, left_out = request.selection.split(endpoints_of(profile, request.actor))
     check_credentials(request.credentials, request.target)
     assert profile.api is not None
     keyring = Keyring.of(request.credentials)
@@ -108,9 +110,10 @@ def run_probe(
             + (f" ({said})" if said else "")
         )
     if on_note is not None:
-        for endpoint in endpoints:
-            if endpoint.id in planner.notes:
-                on_note(endpoint, planner.notes[endpoint.id])
+        for endpoint in endpoints_of(profile, request.actor):
+            reason = left_out.get(endpoint.id) or planner.notes.get(endpoint.id)
+            if reason is not None:
+                on_note(endpoint, reason)
     if on_planned is not None:
         on_planned(len(exchanges))
     judge = Judge(profile, checker.catalog)

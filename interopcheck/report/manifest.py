@@ -46,7 +46,6 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
     flags = {
         "target": "--target",
         "actor": "--actor",
-        "auth": "--auth",
         "maxExamples": "--max-examples",
         "seed": "--seed",
         "profile": "--profile",
@@ -59,8 +58,16 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
     for key, flag in flags.items():
         if options.get(key) is not None and options.get(key) != "":
             words += [flag, str(options[key])]
+        if key == "actor":  # each --auth its own (a tuple of them is not one value)
+            given = options.get("auth")
+            for auth in [given] if isinstance(given, str) else given or ():
+                words += ["--auth", str(auth)]
     for ref in options.get("refSchemas") or ():
         words += ["--ref-schemas", str(ref)]
+    for pattern in options.get("includeEndpoint") or ():
+        words += ["--include-endpoint", str(pattern)]
+    for pattern in options.get("excludeEndpoint") or ():
+        words += ["--exclude-endpoint", str(pattern)]
     for ref_map in options.get("refMaps") or ():
         words += ["--ref-map", str(ref_map)]
     if options.get("draft"):
