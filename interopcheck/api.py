@@ -119,11 +119,14 @@ def probe(
     on_answer: Callable[[], None] | None = None,
     include_endpoints: Sequence[str] = (),
     exclude_endpoints: Sequence[str] = (),
+    include_checks: Sequence[str] = (),
+    exclude_checks: Sequence[str] = (),
 ) -> Run:
     """Probe ``actor``'s endpoints at ``target`` (``auth`` names where the secret is:
     ``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT.pem[:KEY.pem]``). ``on_planned``
     hears how many exchanges are planned, ``on_answer`` each answer. ``include_endpoints``
-    and ``exclude_endpoints`` choose endpoints by id (shell-style patterns, ``get-*``)."""
+    and ``exclude_endpoints`` choose endpoints by id (shell-style patterns, ``get-*``);
+    ``include_checks`` and ``exclude_checks`` the http checks judged (``response-time``)."""
     from interopcheck.probing.pipeline import ProbeOptions, probe_run
 
     return probe_run(
@@ -143,6 +146,8 @@ def probe(
             strict=strict,
             include_endpoints=tuple(include_endpoints),
             exclude_endpoints=tuple(exclude_endpoints),
+            include_checks=tuple(include_checks),
+            exclude_checks=tuple(exclude_checks),
         ),
         on_planned,
         on_answer,

@@ -611,3 +611,36 @@ def test_endpoints_are_chosen_by_id_and_the_rest_said(tmp_path: Path) -> None:
     assert kept["court-prison-receptions"]["exchanges"] > 0
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
     assert "court-prosecution-cases, court-prison-receptions" in wrong.stderr
+
+
+def test_checks_are_chosen_by_name_and_the_rest_go_untested() -> None:
+    """Issue 18, part 6: against a server that accepts invalid messages, --exclude-check
+    rejects-invalid judges everything else (no finding, and API-002 untested: the verdict is
+    not CONFORMANT), --include-check rejects-invalid judges that alone (API-002 fails, every
+    other requirement untested); an unknown check is a one-line error naming the checks."""
+    app = create_app(
+        SandboxConfig("justice-ew", "court", token=SECRET, faults=frozenset({"accept-invalid"}))
+    )
+    env = {TOKEN_ENV: SECRET}
+    common = ["probe", "-p", "justice-ew", "--actor", "court", "--auth", f"bearer:{TOKEN_ENV}",
+              "-n", "2", "-f", "json"]  # fmt: skip
+    with serving(app) as url:
+        without = run_cli(*common, "--target", url, "--exclude-check", "rejects-invalid", env=env)
+        alone = run_cli(*common, "--target", url, "--include-check", "rejects-invalid", env=env)
+        wrong = run_cli(*common, "--target", url, "--include-check", "rejects-nothing", env=env)
+
+    def outcomes(proc: Any) -> dict[str, str]:
+        return {r["id"]: r["outcome"] for r in json.loads(proc.stdout)["requirements"]}
+
+    left = outcomes(without)
+    assert left[MEANT_FOR["accept-invalid"]] == "untested"
+    assert "failed" not in left.values()
+    verdict = json.loads(without.stdout)["verdict"]
+    assert verdict != "CONFORMANT", verdict  # a deciding requirement went untested
+    only = outcomes(alone)
+    assert only[MEANT_FOR["accept-invalid"]] == "failed" and alone.returncode == 1
+    assert {o for r, o in only.items() if r != MEANT_FOR["accept-invalid"]} <= {
+        "untested",
+        "not-applicable",
+    }
+    assert wrong.returncode == 2 and "rejects-invalid, no-server-error" in wrong.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,6 +34,11 @@ AuthOption = Annotated[
         "written to any output.",
     ),
 ]
+
+
+def _repeatable(flag: str, what: str) -> Any:
+    """A repeatable option whose values choose what the probe covers."""
+    return typer.Option(flag, help=what, show_default=False)
 
 
 def probe(
@@ -83,20 +88,32 @@ def probe(
     ] = 50,
     include_endpoint: Annotated[
         list[str] | None,
-        typer.Option(
+        _repeatable(
             "--include-endpoint",
-            help="Probe only endpoints with this id (as profiles show lists them; shell-style "
+            "Probe only endpoints with this id (as profiles show lists them; shell-style "
             "patterns such as 'get-*'); repeatable.",
-            show_default=False,
         ),
     ] = None,
     exclude_endpoint: Annotated[
         list[str] | None,
-        typer.Option(
+        _repeatable(
             "--exclude-endpoint",
-            help="Do not probe endpoints with this id (or pattern); repeatable. The report says "
+            "Do not probe endpoints with this id (or pattern); repeatable. The report says "
             "which were left out; their requirements go untested.",
-            show_default=False,
+        ),
+    ] = None,
+    include_check: Annotated[
+        list[str] | None,
+        _repeatable(
+            "--include-check",
+            "Judge only this http check (rejects-invalid, response-time, ...); repeatable.",
+        ),
+    ] = None,
+    exclude_check: Annotated[
+        list[str] | None,
+        _repeatable(
+            "--exclude-check",
+            "Do not judge this http check; repeatable. Its requirements go untested.",
         ),
     ] = None,
     output_format: FormatsOption = None,
@@ -136,6 +153,8 @@ def probe(
             shrink_budget=shrink_budget,
             include_endpoints=include_endpoint or (),
             exclude_endpoints=exclude_endpoint or (),
+            include_checks=include_check or (),
+            exclude_checks=exclude_check or (),
             on_planned=progress.planned,
             on_answer=progress.advance,
         )

@@ -51,13 +51,18 @@ class Verdict:
 class Judge:
     """The http requirements of a profile, ready to judge exchanges."""
 
-    def __init__(self, profile: Profile, catalog: Catalog) -> None:
+    def __init__(
+        self, profile: Profile, catalog: Catalog, checks: frozenset[str] | None = None
+    ) -> None:
+        """``checks``: the http checks to judge (None: every one); the requirements of the
+        others get no outcome, and go untested."""
         assert profile.api is not None
         self.api: Api = profile.api
         self.requirements: dict[str, list[Requirement]] = {}
         for requirement in profile.http_requirements():
             assert isinstance(requirement.check, HttpCheck)
-            self.requirements.setdefault(requirement.check.http, []).append(requirement)
+            if checks is None or requirement.check.http in checks:
+                self.requirements.setdefault(requirement.check.http, []).append(requirement)
         self._check_of = {r.id: check for check, rs in self.requirements.items() for r in rs}
         #: Requirements a receiver need not enforce: a case breaking only one of them may be
         #: accepted (the sandbox does, naming it in Interopcheck-Advice) or refused.

@@ -42,6 +42,8 @@ class ProbeOptions:
     strict: bool = False
     include_endpoints: tuple[str, ...] = ()
     exclude_endpoints: tuple[str, ...] = ()
+    include_checks: tuple[str, ...] = ()
+    exclude_checks: tuple[str, ...] = ()
 
 
 def probe_run(
@@ -62,7 +64,12 @@ def probe_run(
         credentials=parse_auth(options.auth, loaded.api),
         plan=PlanOptions(max_examples=options.max_examples, seed=options.seed),
         shrink_budget=options.shrink_budget,
-        selection=EndpointSelection(options.include_endpoints, options.exclude_endpoints),
+        selection=EndpointSelection(
+            options.include_endpoints,
+            options.exclude_endpoints,
+            options.include_checks,
+            options.exclude_checks,
+        ),
         send=SendOptions(
             timeout=options.timeout,
             concurrency=options.concurrency,
@@ -100,6 +107,8 @@ def probe_run(
             "strict": options.strict,
             "includeEndpoint": list(options.include_endpoints),
             "excludeEndpoint": list(options.exclude_endpoints),
+            "includeCheck": list(options.include_checks),
+            "excludeCheck": list(options.exclude_checks),
         },
         results=results,
         catalog=checker.catalog,

@@ -94,6 +94,7 @@ def run_probe(
     assert checker.rules is not None
     profile = checker.rules.profile
     endpoints, left_out = request.selection.split(endpoints_of(profile, request.actor))
+    checks = request.selection.checks()
     check_credentials(request.credentials, request.target)
     assert profile.api is not None
     keyring = Keyring.of(request.credentials)
@@ -116,7 +117,7 @@ def run_probe(
                 on_note(endpoint, reason)
     if on_planned is not None:
         on_planned(len(exchanges))
-    judge = Judge(profile, checker.catalog)
+    judge = Judge(profile, checker.catalog, checks)
     answers, verdicts, shrunk = asyncio.run(
         _probe_all(
             request,

@@ -1,9 +1,11 @@
-"""Which endpoints a probe sends to: ``--include-endpoint`` and ``--exclude-endpoint``, as the
-endpoint ids ``profiles show`` lists (shell-style patterns: ``get-*``, ``*-case``).
+"""Which endpoints a probe sends to and which checks it judges: ``--include-endpoint`` and
+``--exclude-endpoint``, as the endpoint ids ``profiles show`` lists (shell-style patterns:
+``get-*``, ``*-case``); ``--include-check`` and ``--exclude-check``, as the profile's http
+checks are named (``rejects-invalid``, ``response-time``...).
 
-A pattern that names no endpoint is a mistake, said with the valid ids; an endpoint left out
-is said in the report (its requirements then go untested, and the verdict says so), never
-dropped silently.
+A pattern that names no endpoint, or a check no profile has, is a mistake, said with the valid
+names; an endpoint left out is said in the report, and the requirements of an endpoint or a
+check left out go untested (the verdict says so): nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from interopcheck.errors import UsageError
+from interopcheck.profile.checks import HTTP_CHECKS
 from interopcheck.profile.model import Endpoint
 
 
@@ -21,6 +24,25 @@ class EndpointSelection:
     """Only endpoints whose id one of these matches (none given: every endpoint)."""
     exclude: tuple[str, ...] = ()
     """No endpoint whose id one of these matches."""
+    include_checks: tuple[str, ...] = ()
+    """Judge only these http checks (none given: every one)."""
+    exclude_checks: tuple[str, ...] = ()
+
+    def checks(self) -> frozenset[str]:
+        """The http checks to judge."""
+        for option, names in (
+            ("--include-check", self.include_checks),
+            ("--exclude-check", self.exclude_checks),
+        ):
+            for name in names:
+                if name not in HTTP_CHECKS:
+                    raise UsageError(
+                        f"{option} {name}: no such check; the checks are {', '.join(HTTP_CHECKS)}"
+                    )
+        chosen = set(self.include_checks or HTTP_CHECKS) - set(self.exclude_checks)
+        if not chosen:
+            raise UsageError("--include-check/--exclude-check leave no check to judge")
+        return frozenset(chosen)
 
     def split(self, endpoints: list[Endpoint]) -> tuple[list[Endpoint], dict[str, str]]:
         """(the endpoints to probe, why each other one is not), in the given order."""

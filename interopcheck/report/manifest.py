@@ -68,6 +68,10 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
         words += ["--include-endpoint", str(pattern)]
     for pattern in options.get("excludeEndpoint") or ():
         words += ["--exclude-endpoint", str(pattern)]
+    for name in options.get("includeCheck") or ():
+        words += ["--include-check", str(name)]
+    for name in options.get("excludeCheck") or ():
+        words += ["--exclude-check", str(name)]
     for ref_map in options.get("refMaps") or ():
         words += ["--ref-map", str(ref_map)]
     if options.get("draft"):
