@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from interopcheck.formats.registry import OutputFormat
 from interopcheck.results import FailOn
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES
-from interopcheck.standard.schema_sources import Draft, RefMap, parse_ref_map
+from interopcheck.standard.schema_sources import Draft, SchemaSources, parse_ref_map
 
 if TYPE_CHECKING:
     from interopcheck.generation.cases import Case
@@ -58,15 +58,12 @@ def validate(
 
     options = ValidationOptions(
         spec=ValidationSpec(
-            ref_schemas=tuple(Path(p) for p in ref_schemas),
+            sources=_sources(ref_schemas, ref_maps, draft, assert_formats),
             schema_file=None if schema is None else Path(schema),
             message_type=message_type,
             version=standard_version,
             max_bytes=max_bytes,
             profile=profile,
-            ref_maps=_ref_maps(ref_maps),
-            draft=_draft(draft),
-            assert_formats=assert_formats,
         ),
         workers=workers,
         show_personal_data=show_personal_data,
@@ -181,9 +178,7 @@ def compat(
             tries,
             seed,
             keep_version_label,
-            tuple(Path(p) for p in ref_schemas),
-            _ref_maps(ref_maps),
-            _draft(draft),
+            _sources(ref_schemas, ref_maps, draft),
         )
     )
 
@@ -235,9 +230,7 @@ def generate(
             seed=chosen,
             version=standard_version,
             journey=journey,
-            ref_schemas=tuple(Path(p) for p in ref_schemas),
-            ref_maps=_ref_maps(ref_maps),
-            draft=_draft(draft),
+            sources=_sources(ref_schemas, ref_maps, draft),
         )
     )
     return Generated(generation.cases, manifest, chosen, count)
@@ -271,18 +264,26 @@ def write_report(
     return publish(run, plan, [FailOn(f) for f in fail_on] or None)
 
 
-def _ref_maps(given: Mapping[str, PathLike] | None) -> tuple[RefMap, ...]:
-    """``{URI: PATH}`` as the CLI's ``--ref-map URI=PATH`` reads it (checked the same way)."""
-    return tuple(parse_ref_map(f"{uri}={path}") for uri, path in (given or {}).items())
-
-
-def _draft(given: str | None) -> Draft | None:
+def _sources(
+    ref_schemas: Sequence[PathLike],
+    ref_maps: Mapping[str, PathLike] | None,
+    draft: str | None,
+    assert_formats: bool = True,
+) -> SchemaSources:
+    """The schema options as the CLI reads them: ``{URI: PATH}`` checked as ``--ref-map
+    URI=PATH`` is, ``draft`` as ``--draft``."""
     from interopcheck.errors import UsageError
 
-    if given is None:
-        return None
-    try:
-        return Draft(given)
-    except ValueError:
-        known = ", ".join(d.value for d in Draft)
-        raise UsageError(f"draft {given!r}: give one of {known}") from None
+    chosen = None
+    if draft is not None:
+        try:
+            chosen = Draft(draft)
+        except ValueError:
+            known = ", ".join(d.value for d in Draft)
+            raise UsageError(f"draft {draft!r}: give one of {known}") from None
+    return SchemaSources(
+        ref_schemas=tuple(Path(p) for p in ref_schemas),
+        ref_maps=tuple(parse_ref_map(f"{uri}={path}") for uri, path in (ref_maps or {}).items()),
+        draft=chosen,
+        assert_formats=assert_formats,
+    )

@@ -28,7 +28,7 @@ from interopcheck.results import PayloadResult, RequirementTally, RunSummary
 from interopcheck.run import Run
 from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
 from interopcheck.standard.catalog import Catalog
-from interopcheck.standard.schema_sources import Draft, RefMap, SchemaSources
+from interopcheck.standard.schema_sources import SchemaSources
 
 if TYPE_CHECKING:
     from interopcheck.profile.model import Profile
@@ -46,20 +46,14 @@ ProgressCallback = Callable[[int], None]
 class ValidationSpec:
     """Everything a worker needs to rebuild the checker: plain, picklable values."""
 
-    ref_schemas: tuple[Path, ...] = ()
+    sources: SchemaSources = field(default_factory=SchemaSources)
+    """Where schemas beyond the standard's come from, and how they are read."""
     schema_file: Path | None = None
     message_type: str | None = None
     version: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     profile: str | None = None
     """A bundled profile id or a profile file; None for schema-only validation."""
-    ref_maps: tuple[RefMap, ...] = ()
-    draft: Draft | None = None
-    assert_formats: bool = True
-
-    @property
-    def schema_sources(self) -> SchemaSources:
-        return SchemaSources(self.ref_schemas, self.ref_maps, self.draft, self.assert_formats)
 
 
 @dataclass
@@ -75,7 +69,7 @@ class ValidationOptions:
 
 def build_checker(spec: ValidationSpec) -> SchemaChecker:
     """The schema checker for a spec; setup problems raise ``SetupError``."""
-    catalog = Catalog.bundled(spec.schema_sources)
+    catalog = Catalog.bundled(spec.sources)
     profile = None
     if spec.profile is not None:
         from interopcheck.profile.loader import load_profile
@@ -289,10 +283,7 @@ def validation_run(
             "messageType": spec.message_type,
             "schemaFile": str(spec.schema_file) if spec.schema_file else None,
             "standardVersion": spec.version,
-            "refSchemas": [str(p) for p in spec.ref_schemas],
-            "refMaps": [f"{m.uri}={m.path}" for m in spec.ref_maps],
-            "draft": None if spec.draft is None else spec.draft.value,
-            "assertFormats": spec.assert_formats,
+            **spec.sources.record(),
             "strict": options.strict,
             "actor": options.scope,
             "showPersonalData": options.show_personal_data,

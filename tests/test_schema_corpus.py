@@ -213,5 +213,7 @@ def test_every_schema_generates_cases_the_oracle_agrees_with(
         value = json.loads((out / case["file"]).read_text("utf-8"))
         if kind == "valid":
             assert judge.is_valid(value) or _python_re_differs(value), case["file"]
-        elif case["breaks"]["keyword"] != "format" or judge.is_valid(value) is False:
+        elif case["breaks"]["keyword"] == "format" and judge.is_valid(value):
+            continue  # a format python-jsonschema does not check without more libraries
+        else:
             assert not judge.is_valid(value), (case["file"], case["breaks"])

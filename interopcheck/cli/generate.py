@@ -74,7 +74,6 @@ def generate(
     from interopcheck.generation.run import generate as run_generate
 
     chosen_seed = seed if seed is not None else random_seed()
-    sources = schema_sources(ref_schemas, ref_map, draft)
     generation, manifest = run_generate(
         GenerateRequest(
             message_type=message_type,
@@ -86,9 +85,7 @@ def generate(
             seed=chosen_seed,
             version=standard_version,
             journey=journey,
-            ref_schemas=sources.ref_schemas,
-            ref_maps=sources.ref_maps,
-            draft=sources.draft,
+            sources=schema_sources(ref_schemas, ref_map, draft),
         )
     )
     if output_dir is not None:

@@ -419,20 +419,24 @@ def _relocation_prefixes(side: Side) -> set[str]:
         if uri.count("/") >= 3 and "://" in uri
         else uri
         for uri in (e.uri for e in side_entries(side))
-        if "://" in uri or ":" in uri
+        if ":" in uri
     }
 
 
+def _hierarchical(prefix: str) -> bool:
+    """A ``scheme://host/`` prefix (else a whole host-less id, as ``urn:...``)."""
+    return prefix.endswith("/") and "://" in prefix
+
+
 def _moved_to(prefix: str) -> str:
-    if prefix.endswith("/") and "://" in prefix:
+    if _hierarchical(prefix):
         return f"{RELOCATED}{prefix.split('://', 1)[1]}"
     return f"{RELOCATED}{quote(prefix, safe='')}"
 
 
 def _moved(uri: str, prefixes: set[str]) -> str:
     for prefix in prefixes:
-        hierarchical = prefix.endswith("/") and "://" in prefix
-        if uri.startswith(prefix) if hierarchical else urldefrag(uri)[0] == prefix:
+        if uri.startswith(prefix) if _hierarchical(prefix) else urldefrag(uri)[0] == prefix:
             return _moved_to(prefix) + uri[len(prefix) :]
     return uri
 
@@ -445,7 +449,7 @@ def _relocated(side: Side, prefixes: set[str]) -> Side:
     def move(document: dict[str, Any]) -> dict[str, Any]:
         text = json.dumps(document)
         for prefix in prefixes:
-            if prefix.endswith("/") and "://" in prefix:
+            if _hierarchical(prefix):
                 text = text.replace(f'"{prefix}', f'"{_moved_to(prefix)}')
             else:  # the whole id, then a fragment or the end of the string
                 for end in ('"', "#"):

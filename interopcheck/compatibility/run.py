@@ -3,7 +3,7 @@ type in the directions asked, and hand on the summary and results of the shared 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +17,7 @@ from interopcheck.compatibility.results import compat_results, compat_summary, s
 from interopcheck.errors import UsageError
 from interopcheck.results import PayloadResult, RunSummary
 from interopcheck.standard.catalog import SchemaEntry, mapped_entries, user_schemas
-from interopcheck.standard.schema_sources import Draft, RefMap
+from interopcheck.standard.schema_sources import Draft, SchemaSources
 
 Direction = Literal["backward", "forward", "both"]
 
@@ -33,9 +33,8 @@ class CompatOptions:
     tries: int = 300
     seed: int = 0
     keep_version_label: bool = False
-    ref_schemas: tuple[Path, ...] = ()
-    ref_maps: tuple[RefMap, ...] = ()
-    draft: Draft | None = None
+    sources: SchemaSources = field(default_factory=SchemaSources)
+    """``--ref-schemas``, ``--ref-map`` and ``--draft``, for both versions."""
 
     @property
     def directions(self) -> tuple[str, ...]:
@@ -59,9 +58,10 @@ def references(
 
 
 def run_compat(request: CompatOptions, started_at: str) -> CompatRun:
-    refs = references(request.ref_schemas, request.draft)
-    old = load_side(request.old, request.keep_version_label, request.draft)
-    new = load_side(request.new, request.keep_version_label, request.draft)
+    sources = request.sources
+    refs = references(sources.ref_schemas, sources.draft)
+    old = load_side(request.old, request.keep_version_label, sources.draft)
+    new = load_side(request.new, request.keep_version_label, sources.draft)
     if request.message_type is not None:
         if not any(request.message_type in side.entries for side in (old, new)):
             raise UsageError(
@@ -72,7 +72,7 @@ def run_compat(request: CompatOptions, started_at: str) -> CompatRun:
             for other in [t for t in side.entries if t != request.message_type]:
                 del side.entries[other]
     refs += mapped_entries(
-        [*side_entries(old), *side_entries(new), *refs], request.ref_maps, request.draft
+        [*side_entries(old), *side_entries(new), *refs], sources.ref_maps, sources.draft
     )
     comparisons = compare_sides(old, new, request.directions, request.tries, request.seed, refs)
     digests = schema_digests([old, new], refs)

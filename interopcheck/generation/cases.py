@@ -158,10 +158,7 @@ class CaseGenerator:
                 if finding.keyword in ("anyOf", "oneOf"):
                     # where alternatives hold the place, the validator says none of them is
                     # met, at the place or above it: that is the break, as it reports it
-                    if not (
-                        finding.pointer in ("", "/", where)
-                        or where.startswith(finding.pointer.rstrip("/") + "/")
-                    ):
+                    if not (where + "/").startswith(finding.pointer.rstrip("/") + "/"):
                         continue
                 elif (
                     finding.keyword not in (mutation.keyword, "format", "pattern")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from interopcheck import __version__
 from interopcheck.errors import OutputError, UsageError
 from interopcheck.generation.cases import Case, CaseGenerator, Generation
-from interopcheck.standard.schema_sources import Draft, RefMap
+from interopcheck.standard.schema_sources import SchemaSources
 from interopcheck.validation import ValidationSpec, build_checker
 
 
@@ -26,10 +26,8 @@ class GenerateRequest:
     seed: int
     version: str | None = None
     journey: bool = False
-    ref_schemas: tuple[Path, ...] = ()
-    """Schema files or directories the ``$ref``s of the schema reach (never fetched)."""
-    ref_maps: tuple[RefMap, ...] = ()
-    draft: Draft | None = None
+    sources: SchemaSources = field(default_factory=SchemaSources)
+    """Where what the schema's ``$ref``s reach is found (never fetched), its draft."""
 
 
 def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
@@ -46,9 +44,7 @@ def generate(request: GenerateRequest) -> tuple[Generation, dict[str, Any]]:
             message_type=request.message_type,
             version=request.version,
             profile=request.profile,
-            ref_schemas=request.ref_schemas,
-            ref_maps=request.ref_maps,
-            draft=request.draft,
+            sources=request.sources,
         )
     )
     entry = checker.selection.fixed

@@ -54,28 +54,25 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
         "standardVersion": "--standard-version",
         "direction": "--direction",
         "tries": "--tries",
+        "draft": "--draft",
     }
     for key, flag in flags.items():
         if options.get(key) is not None and options.get(key) != "":
             words += [flag, str(options[key])]
-        if key == "actor":  # each --auth its own (a tuple of them is not one value)
-            given = options.get("auth")
-            for auth in [given] if isinstance(given, str) else given or ():
-                words += ["--auth", str(auth)]
-    for ref in options.get("refSchemas") or ():
-        words += ["--ref-schemas", str(ref)]
-    for pattern in options.get("includeEndpoint") or ():
-        words += ["--include-endpoint", str(pattern)]
-    for pattern in options.get("excludeEndpoint") or ():
-        words += ["--exclude-endpoint", str(pattern)]
-    for name in options.get("includeCheck") or ():
-        words += ["--include-check", str(name)]
-    for name in options.get("excludeCheck") or ():
-        words += ["--exclude-check", str(name)]
-    for ref_map in options.get("refMaps") or ():
-        words += ["--ref-map", str(ref_map)]
-    if options.get("draft"):
-        words += ["--draft", str(options["draft"])]
+    # options given once per value (a string, or a list of them)
+    repeated = {
+        "auth": "--auth",
+        "refSchemas": "--ref-schemas",
+        "refMaps": "--ref-map",
+        "includeEndpoint": "--include-endpoint",
+        "excludeEndpoint": "--exclude-endpoint",
+        "includeCheck": "--include-check",
+        "excludeCheck": "--exclude-check",
+    }
+    for key, flag in repeated.items():
+        given = options.get(key)
+        for value in [given] if isinstance(given, str) else given or ():
+            words += [flag, str(value)]
     if options.get("assertFormats") is False:
         words.append("--no-assert-formats")
     if options.get("strict"):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlparse
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlparse
 
 import jsonschema_rs
 
@@ -196,11 +196,10 @@ def read_as_known_dialect(document: dict[str, Any]) -> tuple[dict[str, Any], str
 def _known_dialect(document: dict[str, Any], path: Path) -> dict[str, Any]:
     """``document``, read as JSON Schema 2020-12 when its ``$schema`` names a meta-schema
     of no draft (a custom one): never fetched, and said (``Assumed``)."""
-    declared = custom_meta_schema(document)
-    if declared is None:
-        return document
-    _say_assumed(path, declared)
-    return {**document, "$schema": ASSUMED_DIALECT}
+    read, declared = read_as_known_dialect(document)
+    if declared is not None:
+        _say_assumed(path, declared)
+    return read
 
 
 def _say_assumed(path: Path, declared: str) -> None:
@@ -280,8 +279,6 @@ class Catalog:
         """Register every file ``--ref-map`` names for a ``$ref`` (or a custom ``$schema``) no
         schema declares; then read each schema with a custom meta-schema by that meta-schema
         where the set has it, and say once of each other one that it is read as 2020-12."""
-        from urllib.parse import urldefrag, urljoin
-
         if self._ref_maps:
             for entry in mapped_entries(list(self._entries.values()), self._ref_maps, self._draft):
                 self._register(entry)
@@ -451,8 +448,6 @@ def _references(
     """The URIs ``entry`` declares (itself and every embedded ``$id``) and its ``$ref``s as
     ``(JSON pointer of the $ref, target URI without fragment)``, each resolved against the
     base URI in force where it stands (an embedded ``$id`` changes it for what is below)."""
-    from urllib.parse import urldefrag, urljoin
-
     id_keys = ("$id", "id") if _draft4(entry.document) else ("$id",)
     known = {urldefrag(entry.uri)[0]}
     refs: list[tuple[str, str]] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from interopcheck.errors import SchemaError, UsageError
 
@@ -92,3 +93,12 @@ class SchemaSources:
     assert_formats: bool = True
     """``format`` is an assertion (the default: an exchange's identifiers and dates are
     formats); False reads it as an annotation, as the drafts since 2019-09 do by default."""
+
+    def record(self) -> dict[str, Any]:
+        """As a run's options record them (and its reproduction command reads them back)."""
+        return {
+            "refSchemas": [str(p) for p in self.ref_schemas],
+            "refMaps": [f"{m.uri}={m.path}" for m in self.ref_maps],
+            "draft": None if self.draft is None else self.draft.value,
+            "assertFormats": self.assert_formats,
+        }
