@@ -104,6 +104,9 @@ def probe(
     profile: str = "justice-ew",
     auth: str | Sequence[str] | None = None,
     max_examples: int = 10,
+    max_negatives: int = 500,
+    max_failures: int | None = None,
+    max_time: float | None = None,
     seed: int = 0,
     strict: bool = False,
     timeout: float = 10.0,
@@ -123,7 +126,9 @@ def probe(
     ``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT.pem[:KEY.pem]``). ``on_planned``
     hears how many exchanges are planned, ``on_answer`` each answer. ``include_endpoints``
     and ``exclude_endpoints`` choose endpoints by id (shell-style patterns, ``get-*``);
-    ``include_checks`` and ``exclude_checks`` the http checks judged (``response-time``)."""
+    ``include_checks`` and ``exclude_checks`` the http checks judged (``response-time``).
+    ``max_negatives`` bounds the systematic negatives per message type; ``max_failures`` and
+    ``max_time`` stop sending after that many failing exchanges or seconds."""
     from interopcheck.probing.pipeline import ProbeOptions, probe_run
 
     return probe_run(
@@ -134,6 +139,9 @@ def probe(
             auth=auth if auth is None or isinstance(auth, str) else tuple(auth),
             ca_bundle=ca_bundle,
             max_examples=max_examples,
+            max_negatives=max_negatives,
+            max_failures=max_failures,
+            max_time=max_time,
             seed=seed,
             rate_limit=rate_limit,
             timeout=timeout,

@@ -228,6 +228,8 @@ class EndpointTally:
     """Requirement id -> [passed, failed, errored] at this endpoint."""
     note: str = ""
     """Why it was probed less than in full (or not at all), when it was."""
+    coverage: dict[str, Any] | None = None
+    """What its body's negatives covered (``generation.negatives.Coverage.record``)."""
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,23 @@ class RunSummary:
             tally = self.endpoints[endpoint_id] = EndpointTally(
                 endpoint_id, method, url, message_type
             )
-        tally.note = note
+        tally.note = f"{tally.note}; {note}" if tally.note and note not in tally.note else note
+
+    def cover_endpoint(
+        self,
+        endpoint_id: str,
+        method: str,
+        url: str,
+        message_type: str | None,
+        coverage: dict[str, Any],
+    ) -> None:
+        """Keep what an endpoint's negatives covered."""
+        tally = self.endpoints.get(endpoint_id)
+        if tally is None:
+            tally = self.endpoints[endpoint_id] = EndpointTally(
+                endpoint_id, method, url, message_type
+            )
+        tally.coverage = coverage
 
     def _tally_endpoint(self, result: PayloadResult) -> None:
         exchange = result.exchange

@@ -35,6 +35,7 @@ from interopcheck.sandbox.faults import FAULTS
 from interopcheck.sources.payloads import Payload
 from interopcheck.validation import ValidationSpec, build_checker
 from tests.conftest import SARIF_SCHEMA, run_cli
+from tests.servers import failed_requirements as _failed
 from tests.servers import serving
 
 REPORT = jsonschema_rs.validator_for(json.loads(REPORT_SCHEMA_PATH.read_text()))
@@ -58,7 +59,16 @@ MEANT_FOR = {
     "slow": "API-009",
     "bad-receipt": "API-005",
     "wrong-status": "API-001",
+    "accept-missing-required": "API-002",
+    "accept-wrong-check-letter": "API-002",
+    "slow-on-large": "API-009",
+    "unauthenticated-reads": "API-007",
+    "errors-as-plain-json": "API-004",
 }
+#: Faults the standard's own endpoints cannot show: justice-ew declares no GET endpoint (the
+#: sandbox's case look-up is its own), so unauthenticated reads are probed on an API
+#: document's operations (tests/test_probe_faults.py).
+NOT_ON_THE_STANDARD = {"unauthenticated-reads"}
 
 
 def _probe(url: str, actor: str = "court", max_examples: int = 2, **send: Any) -> list[Any]:
@@ -70,15 +80,6 @@ def _probe(url: str, actor: str = "court", max_examples: int = 2, **send: Any) -
         send=SendOptions(**{"timeout": 10.0, "concurrency": 16, **send}),
     )
     return run_probe(request, CHECKER)
-
-
-def _failed(results: list[Any]) -> dict[str, int]:
-    failed: dict[str, int] = {}
-    for result in results:
-        for requirement, outcome in result.outcomes.items():
-            if outcome == "failed":
-                failed[requirement] = failed.get(requirement, 0) + 1
-    return failed
 
 
 def test_every_fault_has_the_check_meant_for_it() -> None:
@@ -106,7 +107,7 @@ def test_a_clean_sandbox_passes_every_http_requirement() -> None:
     assert any("O'Brien" in r.source for r in results)
 
 
-@pytest.mark.parametrize("fault", sorted(set(FAULTS) - {"slow"}))
+@pytest.mark.parametrize("fault", sorted(set(FAULTS) - {"slow"} - NOT_ON_THE_STANDARD))
 def test_each_fault_is_found_by_its_requirement(fault: str) -> None:
     app = create_app(SandboxConfig("justice-ew", "court", token=SECRET, faults=frozenset({fault})))
     with serving(app) as url:
@@ -114,7 +115,8 @@ def test_each_fault_is_found_by_its_requirement(fault: str) -> None:
     failed = _failed(results)
     assert MEANT_FOR[fault] in failed, failed
     finding = next(f for r in results for f in r.findings if f.requirement == MEANT_FOR[fault])
-    assert finding.check == "http" and finding.level == "MUST" and finding.message
+    declared = next(r.level for r in PROFILE.requirements if r.id == MEANT_FOR[fault])
+    assert finding.check == "http" and finding.level == declared and finding.message
 
 
 @pytest.mark.timeout(60)  # late answers waited for side by side, not one after another

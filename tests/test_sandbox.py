@@ -150,6 +150,7 @@ def test_each_fault_misbehaves_as_it_says() -> None:
     apostrophe = json.loads(json.dumps(VALID))
     apostrophe["defendant"]["person"]["name"]["familyName"] = "O'Brien"
     plain = json.loads(json.dumps(VALID, ensure_ascii=False).replace("'", ""))
+    missing, wrong_letter, large = _fault_cases()
     for fault in FAULTS:
         with serving(_faulty(fault, slow_seconds=0.3)) as url:
             if fault == "accept-invalid":
@@ -176,7 +177,67 @@ def test_each_fault_misbehaves_as_it_says() -> None:
                 seen[fault] = not RECEIPT.is_valid(_post(url, VALID).json())
             elif fault == "wrong-status":
                 seen[fault] = _post(url, VALID).status_code == 200
+            elif fault == "accept-missing-required":
+                seen[fault] = (
+                    _post(url, missing).status_code == 202
+                    and _post(url, wrong_letter).status_code == 422
+                )
+            elif fault == "accept-wrong-check-letter":
+                seen[fault] = (
+                    _post(url, wrong_letter).status_code == 202
+                    and _post(url, missing).status_code == 422
+                    and _post(url, INVALID).status_code == 422
+                )
+            elif fault == "slow-on-large":
+                seen[fault] = (
+                    _post(url, VALID).elapsed.total_seconds() < 0.3
+                    and _post(url, large.value).elapsed.total_seconds() >= 0.3
+                )
+            elif fault == "unauthenticated-reads":
+                read = httpx.get(f"{url}/v1/cases/{VALID['ptiUrn']}", timeout=20)
+                seen[fault] = (
+                    read.status_code == 404
+                    and _post(url, VALID, {"Authorization": ""}).status_code == 401
+                )
+            elif fault == "errors-as-plain-json":
+                refused = _post(url, INVALID)
+                seen[fault] = refused.status_code == 422 and refused.headers["content-type"] == (
+                    "application/json"
+                )
     assert seen == dict.fromkeys(FAULTS, True)
+
+
+def test_a_clean_sandbox_refuses_what_the_new_faults_let_through() -> None:
+    """The other side of the faults above: without them, each of those requests is refused
+    (or fast, or a problem)."""
+    missing, wrong_letter, large = _fault_cases()
+    with serving(create_app(SandboxConfig("justice-ew", "prison", slow_seconds=0.3))) as url:
+        assert _post(url, missing).status_code == 422
+        assert _post(url, wrong_letter).status_code == 422
+        assert _post(url, large.value).status_code == 202
+        assert httpx.get(f"{url}/v1/cases/{VALID['ptiUrn']}", timeout=20).status_code == 401
+        assert _post(url, INVALID).headers["content-type"] == "application/problem+json"
+
+
+def _fault_cases() -> tuple[Any, Any, Any]:
+    """A hearing result without a required part; one whose PNC ID has the wrong check letter
+    (and nothing else wrong); the largest valid one (over the size slow-on-large is slow on)."""
+    from interopcheck.generation.boundaries import largest
+    from interopcheck.generation.mutations import bad_check_letter
+    from interopcheck.sandbox.faults import LARGE_BODY
+    from interopcheck.validation import ValidationSpec, build_checker
+
+    schema = next(e for e in CATALOG.entries() if e.name == "hearing-result").document
+    missing = {k: v for k, v in VALID.items() if k != schema["required"][-1]}
+    wrong_letter = json.loads(json.dumps(VALID))
+    wrong_letter["defendant"]["pncId"] = bad_check_letter(VALID["defendant"]["pncId"])
+    checker = build_checker(ValidationSpec(profile="justice-ew"))
+    typed = checker.for_type("hearing-result")
+    entry = checker.catalog.for_message("hearing-result", None)
+    assert typed is not None and entry is not None
+    large = largest(typed, entry, VALID)
+    assert large is not None and large.size > LARGE_BODY
+    return missing, wrong_letter, large
 
 
 def test_setup_mistakes_are_one_line_errors() -> None:

@@ -61,6 +61,34 @@ def probe(
             max=10000,
         ),
     ] = 10,
+    max_negatives: Annotated[
+        int,
+        typer.Option(
+            "--max-negatives",
+            help="Systematic negatives per message type: each (place, way to break it) the "
+            "schema offers sent once, at most this many (0: none); the report gives the "
+            "coverage.",
+            min=0,
+            max=100000,
+        ),
+    ] = 500,
+    max_failures: Annotated[
+        int | None,
+        typer.Option(
+            "--max-failures",
+            help="Stop sending after this many failing exchanges (the rest are counted in "
+            "the report as not sent).",
+            min=1,
+        ),
+    ] = None,
+    max_time: Annotated[
+        float | None,
+        typer.Option(
+            "--max-time",
+            help="Stop sending after this many seconds (the rest are counted as not sent).",
+            min=0.1,
+        ),
+    ] = None,
     seed: Annotated[int, seed_option("it sends the same cases.")] = 0,
     rate_limit: Annotated[
         float | None,
@@ -143,6 +171,9 @@ def probe(
             profile=profile,
             auth=tuple(auth) if auth else None,
             max_examples=max_examples,
+            max_negatives=max_negatives,
+            max_failures=max_failures,
+            max_time=max_time,
             seed=seed,
             strict=strict,
             timeout=timeout,

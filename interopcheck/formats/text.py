@@ -187,7 +187,26 @@ class EndpointRow:
         message = self.endpoint.get("messageType") or "no body"
         note = self.endpoint.get("note")
         said = f"{self.endpoint['method']} {self.endpoint['url']} ({message})"
+        coverage = self.endpoint.get("coverage")
+        if coverage is not None:
+            said += f" [{coverage_words(coverage)}]"
         return f"{said}: {note}" if note else said
+
+
+def coverage_words(coverage: dict[str, Any]) -> str:
+    """What an endpoint's negatives covered, in a few words."""
+    said = f"negatives: {coverage['planned']} of {coverage['pairs']} constraint pairs"
+    if coverage["notBreaking"]:
+        said += f", {coverage['notBreaking']} break nothing"
+    if coverage["overLimit"]:
+        said += f", {coverage['overLimit']} over --max-negatives"
+    aimed = coverage["requirements"]
+    if aimed:
+        said += f"; {len(coverage['broken'])} of {len(aimed)} rules broken alone"
+        missed = [r for r in aimed if r not in coverage["broken"]]
+        if missed:
+            said += " (not " + ", ".join(missed[:5]) + (", ..." if len(missed) > 5 else "") + ")"
+    return said
 
 
 def endpoint_matrix(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[EndpointRow]]:

@@ -32,7 +32,12 @@ from interopcheck.checks.rules import RuleChecker
 from interopcheck.checks.schema import SchemaChecker
 from interopcheck.errors import GenerationError
 from interopcheck.generation.formats import FORMAT_STRATEGIES
-from interopcheck.generation.mutations import Mutation, rule_mutations, schema_mutations
+from interopcheck.generation.mutations import (
+    Mutation,
+    confirmed,
+    rule_mutations,
+    schema_mutations,
+)
 from interopcheck.generation.sampler import Draws, FastData, Rejected
 from interopcheck.generation.strategies import Limitation, Strategy, StrategyBuilder
 from interopcheck.profile.checks import (
@@ -146,38 +151,7 @@ class CaseGenerator:
         return self.checker.check(payload, index=0).findings
 
     def _confirm(self, mutation: Mutation, value: Any, target: str | None) -> dict[str, Any] | None:
-        findings = self.findings(value)
-        if not findings:
-            return None
-        where = mutation.pointer()
-        for finding in findings:
-            if target is not None:
-                if finding.requirement != target:
-                    continue
-            elif mutation.keyword is not None:
-                if finding.keyword in ("anyOf", "oneOf"):
-                    # where alternatives hold the place, the validator says none of them is
-                    # met, at the place or above it: that is the break, as it reports it
-                    if not (where + "/").startswith(finding.pointer.rstrip("/") + "/"):
-                        continue
-                elif (
-                    finding.keyword not in (mutation.keyword, "format", "pattern")
-                    and not (
-                        finding.check == "rule"
-                        and mutation.keyword in ("enum", "format", "pattern")
-                    )
-                ) or not (finding.pointer == where or finding.pointer.startswith(where + "/")):
-                    continue
-            return {
-                "mutation": mutation.name,
-                "description": mutation.description,
-                "pointer": finding.pointer,
-                "keyword": finding.keyword,
-                "schemaLocation": finding.schema_location,
-                "requirement": finding.requirement,
-                "message": finding.message,
-            }
-        return None
+        return confirmed(mutation, self.findings(value), target)
 
     # -- running Hypothesis ---------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.domain.identifiers import CHECK_ALPHABET
+from interopcheck.results import Finding
 from interopcheck.sources.positions import pointer_of
 from interopcheck.sources.walk import walk
 from interopcheck.standard.schema_paths import possible
@@ -37,6 +38,8 @@ class Mutation:
     apply: Callable[[Any], Any]
     """Returns the new value at ``path`` (or the new object)."""
     description: str
+    target: str | None = None
+    """The property it adds or leaves out, where it names one (``drop-required``...)."""
 
     def pointer(self) -> str:
         return pointer_of(self.path)
@@ -108,7 +111,8 @@ def _shortened(size: int) -> Callable[[Any], Any]:
     return lambda old: old[:size]
 
 
-def _bad_check_letter(value: str) -> str:
+def bad_check_letter(value: str) -> str:
+    """``value`` with its last character, the check letter, changed to another one."""
     last = value[-1]
     others = [c for c in CHECK_ALPHABET if c != last]
     return value[:-1] + others[(ord(last) * 7) % len(others)]
@@ -164,6 +168,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                         "type",
                         _with(name, wrong),
                         f"{where}: optional property {name} present, of another type",
+                        name,
                     )
             for name in node.get("required", []) or []:
                 if name in value:
@@ -173,6 +178,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                         "required",
                         _without(name),
                         f"{where}: required property {name} left out",
+                        name,
                     )
             closed = (
                 node.get("additionalProperties") is False
@@ -221,7 +227,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                     "bad-check-letter",
                     path,
                     "format",
-                    _bad_check_letter,
+                    bad_check_letter,
                     f"{where}: wrong check letter",
                 )
             if fmt in DATE_FORMATS:
@@ -367,3 +373,40 @@ def rule_mutations(document: Any) -> list[Mutation]:
                 )
             )
     return found
+
+
+def confirmed(
+    mutation: Mutation, findings: list[Finding], target: str | None
+) -> dict[str, Any] | None:
+    """What the changed case breaks, as the validator found it (``findings``), when that is
+    what ``mutation`` claims: a finding of requirement ``target`` when one is aimed at, else
+    one on the mutation's keyword at its place (or "none of the alternatives" above it); None
+    when the change did not break what it meant to."""
+    where = mutation.pointer()
+    for finding in findings:
+        if target is not None:
+            if finding.requirement != target:
+                continue
+        elif mutation.keyword is not None:
+            if finding.keyword in ("anyOf", "oneOf"):
+                # where alternatives hold the place, the validator says none of them is
+                # met, at the place or above it: that is the break, as it reports it
+                if not (where + "/").startswith(finding.pointer.rstrip("/") + "/"):
+                    continue
+            elif (
+                finding.keyword not in (mutation.keyword, "format", "pattern")
+                and not (
+                    finding.check == "rule" and mutation.keyword in ("enum", "format", "pattern")
+                )
+            ) or not (finding.pointer == where or finding.pointer.startswith(where + "/")):
+                continue
+        return {
+            "mutation": mutation.name,
+            "description": mutation.description,
+            "pointer": finding.pointer,
+            "keyword": finding.keyword,
+            "schemaLocation": finding.schema_location,
+            "requirement": finding.requirement,
+            "message": finding.message,
+        }
+    return None

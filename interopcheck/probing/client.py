@@ -14,9 +14,10 @@ import errno
 import ssl
 import sys
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -154,8 +155,21 @@ class Sender:
             headers["Cookie"] = cookie
         return headers
 
-    async def send(self, exchange: Exchange) -> Answer:
+    @overload
+    async def send(self, exchange: Exchange) -> Answer: ...
+    @overload
+    async def send(
+        self, exchange: Exchange, admit: Callable[[Exchange], bool]
+    ) -> Answer | None: ...
+
+    async def send(
+        self, exchange: Exchange, admit: Callable[[Exchange], bool] | None = None
+    ) -> Answer | None:
+        """Send ``exchange`` (retrying as ``Retry-After`` asks); with ``admit``, only if it
+        still says yes once a place among the requests in flight is free (None otherwise)."""
         async with self._semaphore:
+            if admit is not None and not admit(exchange):
+                return None
             answer = Answer()
             for attempt in range(MAX_RETRIES + 1):
                 await self._pace()

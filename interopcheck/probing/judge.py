@@ -357,7 +357,13 @@ def _what(exchange: Exchange) -> str:
     )
     article = "an" if subject[:1].lower() in "aeiou" else "a"
     if exchange.kind == "invalid":
-        return f"a {subject} with invalid parameters" if request else f"an invalid {message}"
+        said = (exchange.breaks or {}).get("description")
+        case = f" ({said})" if said else ""
+        return (
+            f"a {subject} with invalid parameters{case}"
+            if request
+            else f"an invalid {message}{case}"
+        )
     if exchange.kind in ("no-credentials", "wrong-credentials"):
         how = "without" if exchange.kind == "no-credentials" else "with wrong"
         return f"{article} {subject} sent {how} credentials"
@@ -371,6 +377,8 @@ def _what(exchange: Exchange) -> str:
         return f"{article} {subject} sent without its {exchange.omitted} credential"
     if exchange.kind == "edge" and not request:
         return f"a valid {message} with the {exchange.label}"
+    if exchange.label.startswith("the largest") and not request:
+        return f"{exchange.label.replace('case', str(message), 1)}"
     return f"a valid {subject}"
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from interopcheck.probing.auth import parse_auth
 from interopcheck.probing.client import SendOptions
+from interopcheck.probing.pacing import Controls
 from interopcheck.probing.plan import PlanOptions
 from interopcheck.probing.report import probe_summary
 from interopcheck.probing.run import ProbeRequest, check_target, endpoints_of, run_probe
@@ -33,6 +35,10 @@ class ProbeOptions:
     """``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT[:KEY]``...: where, never what."""
     ca_bundle: str | None = None
     max_examples: int = 10
+    max_negatives: int = 500
+    """Systematic negatives per message type (``--max-negatives``)."""
+    max_failures: int | None = None
+    max_time: float | None = None
     seed: int = 0
     rate_limit: float | None = None
     timeout: float = 10.0
@@ -62,7 +68,12 @@ def probe_run(
         target=check_target(options.target),
         actor=options.actor,
         credentials=parse_auth(options.auth, loaded.api),
-        plan=PlanOptions(max_examples=options.max_examples, seed=options.seed),
+        plan=PlanOptions(
+            max_examples=options.max_examples,
+            max_negatives=options.max_negatives,
+            seed=options.seed,
+        ),
+        controls=Controls(options.max_failures, options.max_time),
         shrink_budget=options.shrink_budget,
         selection=EndpointSelection(
             options.include_endpoints,
@@ -84,7 +95,11 @@ def probe_run(
         url = request.target + endpoint.path
         summary.note_endpoint(endpoint.id, endpoint.method, url, endpoint.receives, said)
 
-    results = run_probe(request, checker, on_planned, on_answer, note)
+    def cover(endpoint: Endpoint, coverage: dict[str, Any]) -> None:
+        url = request.target + endpoint.path
+        summary.cover_endpoint(endpoint.id, endpoint.method, url, endpoint.receives, coverage)
+
+    results = run_probe(request, checker, on_planned, on_answer, note, cover)
     for result in results:
         summary.add(result)
     summary.finished_at = now_iso()
@@ -98,6 +113,9 @@ def probe_run(
             "actor": options.actor,
             "auth": options.auth,  # names where the secret is (a variable or file), never it
             "maxExamples": options.max_examples,
+            "maxNegatives": options.max_negatives,
+            "maxFailures": options.max_failures,
+            "maxTime": options.max_time,
             "seed": options.seed,
             "timeout": options.timeout,
             "concurrency": options.concurrency,

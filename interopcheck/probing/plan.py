@@ -18,7 +18,7 @@ import random
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from interopcheck.checks.schema import SchemaChecker
@@ -33,7 +33,9 @@ from interopcheck.domain.parameters import (
     write,
 )
 from interopcheck.errors import GenerationError
+from interopcheck.generation.boundaries import Largest, largest
 from interopcheck.generation.formats import NAME_EDGES
+from interopcheck.generation.negatives import Coverage, Negative, aimed, covering
 from interopcheck.probing.auth import Keyring
 from interopcheck.profile.model import Endpoint
 from interopcheck.sources.payloads import Payload
@@ -116,17 +118,32 @@ class Exchange:
 ParameterSets = tuple[list[Any], list[tuple[Any, dict[str, Any]]]]
 
 
-#: Per message type: examples (name, body), hard-name variants, generated valid, generated
-#: invalid (body, what it breaks).
-Bodies = tuple[
-    list[tuple[str, Any]], list[tuple[str, Any]], list[Any], list[tuple[Any, dict[str, Any]]]
-]
+@dataclass
+class Bodies:
+    """What is sent as one message type's bodies, made once however many endpoints take it."""
+
+    examples: list[tuple[str, Any]]
+    """The bundled valid examples (name, body)."""
+    edges: list[tuple[str, Any]]
+    """The first valid body with each hard name (name, body)."""
+    valid: list[Any]
+    """Generated valid cases."""
+    invalid: list[tuple[Any, dict[str, Any]]]
+    """Generated invalid cases (body, what it breaks), drawn at random."""
+    negatives: list[Negative] = field(default_factory=list)
+    """Every (place, way to break it) once, then the profile's rules broken one at a time."""
+    coverage: Coverage | None = None
+    largest: Largest | None = None
+    """A valid body grown to the bounds its schema allows (within a size cap)."""
 
 
 @dataclass(frozen=True)
 class PlanOptions:
     max_examples: int = 10
     """Generated valid cases per endpoint, and as many invalid ones."""
+    max_negatives: int = 500
+    """Systematic negatives per message type: each (place, way to break it) once, at most
+    this many (0: none); the profile's rules broken one at a time come on top."""
     seed: int = 0
     with_auth: bool = True
 
@@ -145,6 +162,8 @@ class Planner:
         self._bodies: dict[str, Bodies] = {}
         self.notes: dict[str, str] = {}
         self._valid_sets: dict[str, list[Any]] = {}
+        self.coverage: dict[str, Coverage] = {}
+        """By endpoint id: what its body's negatives covered."""
         self.failures: dict[str, str] = {}
         """By schema name: why no case of it could be generated."""
         """By endpoint id: why it was probed less than in full, or not at all."""
@@ -210,18 +229,38 @@ class Planner:
             bodies = self._bodies.get(endpoint.receives)
             if bodies is None:  # a message type several actors receive is read and made once
                 bodies = self._bodies[endpoint.receives] = self._make_bodies(endpoint.receives)
-            examples, edges, valid, invalid = bodies
+            examples, edges, valid, invalid = (
+                bodies.examples,
+                bodies.edges,
+                bodies.valid,
+                bodies.invalid,
+            )
+            negatives = bodies.negatives
             if endpoint.body_encoding != "json":  # as a form reads them back, text only
                 valid = [v for v in valid if self._as_sent(endpoint, v, valid=True)]
                 invalid = [(v, b) for v, b in invalid if self._as_sent(endpoint, v, valid=False)]
+                negatives = [n for n in negatives if self._as_sent(endpoint, n.value, valid=False)]
+            if bodies.coverage is not None:
+                self.coverage[endpoint.id] = bodies.coverage
             cases: list[tuple[str, str, Any, dict[str, Any] | None]] = [
                 ("example", name, value, None) for name, value in examples
             ]
             cases += [("edge", f"name {n!r}", value, None) for n, value in edges]
             cases += [("generated", f"valid case {i + 1}", v, None) for i, v in enumerate(valid)]
+            big = bodies.largest
+            if big is not None and (
+                endpoint.body_encoding == "json" or self._as_sent(endpoint, big.value, valid=True)
+            ):
+                label = f"the largest valid case ({big.size} bytes)"
+                cases.append(("generated", label, big.value, None))
             for i, (value, breaks) in enumerate(invalid):
                 where = f"{breaks.get('pointer') or '/'} {breaks.get('keyword') or ''}".strip()
                 cases.append(("invalid", f"invalid case {i + 1} ({where})", value, breaks))
+            for i, negative in enumerate(negatives):
+                aim = negative.breaks.get("aimedAt") or negative.breaks.get("pair")
+                cases.append(
+                    ("invalid", f"negative {i + 1} ({aim})", negative.value, negative.breaks)
+                )
             for i, (kind, label, value, broken) in enumerate(cases):
                 out.append(
                     self._exchange(endpoint, kind, label, value, breaks=broken, parameters=given(i))
@@ -360,7 +399,33 @@ class Planner:
         valid, invalid = self._generate(message_type)
         base = examples[0][1] if examples else (valid[0] if valid else None)
         edges = self._edges(base, message_type) if base is not None else []
-        return examples, edges, valid, invalid
+        bodies = Bodies(examples, edges, valid, invalid)
+        self._add_negatives(bodies, message_type)
+        checker = self.checker_for(message_type)
+        entry = self.checker.catalog.for_message(message_type, None)
+        if base is not None and checker is not None and entry is not None:
+            bodies.largest = largest(checker, entry, base)
+        return bodies
+
+    def _add_negatives(self, bodies: Bodies, message_type: str) -> None:
+        """Each (place, way to break it) the valid bodies offer, once; then each of the
+        profile's rules on the message broken alone. A case the random draw already made
+        is not sent twice."""
+        checker = self.checker_for(message_type)
+        entry = self.checker.catalog.for_message(message_type, None)
+        limit = self.options.max_negatives
+        if checker is None or entry is None or limit == 0:
+            return
+        bases = [value for _, value in bodies.examples] + bodies.valid
+        made, coverage = covering(checker, entry, bases, limit)
+        targeted, coverage.requirements, coverage.broken = aimed(checker, message_type, bases)
+        drawn = {json.dumps(value, sort_keys=True) for value, _ in bodies.invalid}
+        for negative in made + targeted:
+            key = json.dumps(negative.value, sort_keys=True)
+            if key not in drawn:
+                drawn.add(key)
+                bodies.negatives.append(negative)
+        bodies.coverage = coverage
 
     def _valid(self, value: Any, message_type: str) -> bool:
         checker = self.checker_for(message_type)

@@ -11,12 +11,15 @@ import asyncio
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import Any
 
 from interopcheck.checks.schema import SchemaChecker
 from interopcheck.errors import ProfileError, TargetError, UsageError
 from interopcheck.probing.auth import Credentials, Keyring
 from interopcheck.probing.client import Answer, Sender, SendOptions
 from interopcheck.probing.judge import Judge, Verdict
+from interopcheck.probing.pacing import Controls, Pacing
 from interopcheck.probing.plan import Exchange, Planner, PlanOptions
 from interopcheck.probing.reads import follow_ups
 from interopcheck.probing.selection import EndpointSelection
@@ -35,6 +38,8 @@ class ProbeRequest:
     shrink_budget: int = 50
     """Requests each failing case may spend on being shrunk (0: reproduce as sent)."""
     selection: EndpointSelection = field(default_factory=EndpointSelection)
+    controls: Controls = field(default_factory=Controls)
+    """``--max-failures`` and ``--max-time``."""
 
 
 #: At most this many failing cases are shrunk in one run (the first for each endpoint and
@@ -88,9 +93,12 @@ def run_probe(
     on_planned: Callable[[int], None] | None = None,
     on_answer: Callable[[], None] | None = None,
     on_note: Callable[[Endpoint, str], None] | None = None,
+    on_coverage: Callable[[Endpoint, dict[str, Any]], None] | None = None,
 ) -> list[PayloadResult]:
     """Probe one actor's endpoints; the results in plan order (``SetupError`` if unreachable).
-    ``on_note`` hears why an endpoint is probed less than in full, or not at all."""
+    ``on_note`` hears why an endpoint is probed less than in full, or not at all (exchanges
+    a run control or a slow endpoint kept from being sent included); ``on_coverage`` what
+    each endpoint's negatives covered."""
     assert checker.rules is not None
     profile = checker.rules.profile
     endpoints, left_out = request.selection.split(endpoints_of(profile, request.actor))
@@ -115,10 +123,16 @@ def run_probe(
             reason = left_out.get(endpoint.id) or planner.notes.get(endpoint.id)
             if reason is not None:
                 on_note(endpoint, reason)
+    if on_coverage is not None:
+        for endpoint in endpoints:
+            coverage = planner.coverage.get(endpoint.id)
+            if coverage is not None:
+                on_coverage(endpoint, coverage.record())
     if on_planned is not None:
         on_planned(len(exchanges))
     judge = Judge(profile, checker.catalog, checks)
-    answers, verdicts, shrunk = asyncio.run(
+    pacing = Pacing(request.controls, profile.api.max_response_ms)
+    exchanges, answers, verdicts, shrunk = asyncio.run(
         _probe_all(
             request,
             profile.api.correlation_header,
@@ -126,9 +140,15 @@ def run_probe(
             exchanges,
             judge,
             planner,
+            pacing,
             on_answer,
         )
     )
+    if on_note is not None:
+        skipped = pacing.notes()
+        for endpoint in endpoints:
+            if endpoint.id in skipped:
+                on_note(endpoint, skipped[endpoint.id])
     correlation_header = profile.api.correlation_header
     results = []
     for exchange, answer, verdict in zip(exchanges, answers, verdicts, strict=True):
@@ -152,10 +172,13 @@ async def _probe_all(
     exchanges: list[Exchange],
     judge: Judge,
     planner: Planner,
+    pacing: Pacing,
     on_answer: Callable[[], None] | None,
-) -> tuple[list[Answer], list[Verdict], dict[int, Shrunk]]:
-    """Send every exchange (the first alone) and judge each answer; then shrink the first
-    failing case of each endpoint and requirement, on the same connections."""
+) -> tuple[list[Exchange], list[Answer], list[Verdict], dict[int, Shrunk]]:
+    """Send the exchanges (the first alone) and judge each answer as it comes, as far as the
+    run controls and what was learnt allow; then shrink the first failing case of each
+    endpoint and requirement, on the same connections. The exchanges sent come back with
+    their answers and verdicts, in plan order."""
     sender = Sender(
         request.target, Keyring.of(request.credentials), correlation_header, request.send
     )
@@ -163,26 +186,55 @@ async def _probe_all(
         first = await sender.send(exchanges[0])
         if first.status is None:
             raise TargetError(f"{sender.url(exchanges[0])}: cannot reach the target: {first.error}")
+        pacing.admit(exchanges[0])
+        first_verdict = judge.judge(exchanges[0], first)
+        pacing.heard(exchanges[0], first, first_verdict)
         if on_answer is not None:
             on_answer()
 
-        async def one(exchange: Exchange) -> Answer:
-            answer = await sender.send(exchange)
+        async def one(exchange: Exchange) -> tuple[Answer, Verdict] | None:
+            endpoint = exchange.endpoint.id
+            if pacing.slow(endpoint):
+                async with pacing.slot(endpoint):
+                    answer = await sender.send(exchange, admit=pacing.admit)
+            else:
+                answer = await sender.send(exchange, admit=pacing.admit)
             if on_answer is not None:
                 on_answer()
-            return answer
+            if answer is None:
+                return None
+            verdict = judge.judge(exchange, answer)
+            pacing.heard(exchange, answer, verdict)
+            return answer, verdict
 
-        answers = [first, *await asyncio.gather(*(one(e) for e in exchanges[1:]))]
+        async def each(planned: list[Exchange]) -> list[tuple[Exchange, Answer, Verdict]]:
+            """Every exchange sent by as many workers as requests may be in flight, taking
+            the endpoints in turn (so that what is learnt of each, slowness above all, is
+            learnt early); the answers in plan order."""
+            queue = _in_turn(planned)
+            heard: dict[int, tuple[Answer, Verdict] | None] = {}
+
+            async def worker() -> None:
+                while queue:
+                    exchange = queue.pop()
+                    heard[exchange.number] = await one(exchange)
+
+            await asyncio.gather(*(worker() for _ in range(request.send.concurrency)))
+            return [(e, *h) for e in planned if (h := heard.get(e.number)) is not None]
+
+        done = [(exchanges[0], first, first_verdict), *await each(exchanges[1:])]
         # reads after writes: what was accepted read back, what nothing made read (a second
         # round, its exchanges and answers added after the first's)
-        reads = follow_ups(exchanges, answers, endpoints, planner, request.target)
-        answers += await asyncio.gather(*(sender.send(e) for e in reads))
-        exchanges += reads
-        verdicts = [judge.judge(e, a) for e, a in zip(exchanges, answers, strict=True)]
+        sent = [e for e, _, _ in done]
+        reads = follow_ups(sent, [a for _, a, _ in done], endpoints, planner, request.target)
+        done += await each(reads)
+        sent = [e for e, _, _ in done]
+        answers = [a for _, a, _ in done]
+        verdicts = [v for _, _, v in done]
         shrunk: dict[int, Shrunk] = {}
-        if request.shrink_budget > 0:
+        if request.shrink_budget > 0 and pacing.stopped() is None:
             seen: set[tuple[str, str]] = set()
-            for exchange, verdict in zip(exchanges, verdicts, strict=True):
+            for exchange, verdict in zip(sent, verdicts, strict=True):
                 if exchange.kind not in SHRINKABLE or len(shrunk) >= MAX_SHRUNK:
                     continue
                 failed = [
@@ -202,9 +254,19 @@ async def _probe_all(
                 )
                 if smaller is not exchange:
                     shrunk[exchange.number] = Shrunk(smaller, failed[0], spent)
-        return answers, verdicts, shrunk
+        return sent, answers, verdicts, shrunk
     finally:
         await sender.close()
+
+
+def _in_turn(planned: list[Exchange]) -> list[Exchange]:
+    """The exchanges one endpoint at a time in turn, each endpoint's in plan order, reversed
+    (a stack: ``pop`` gives the next)."""
+    by_endpoint: dict[str, list[Exchange]] = {}
+    for exchange in planned:
+        by_endpoint.setdefault(exchange.endpoint.id, []).append(exchange)
+    turns = [e for group in zip_longest(*by_endpoint.values()) for e in group if e is not None]
+    return turns[::-1]
 
 
 def _record(

@@ -131,6 +131,7 @@ def tail(summary: RunSummary) -> Document:
                     for rid, c in e.outcomes.items()
                 },
                 **({"note": e.note} if e.note else {}),
+                **({"coverage": e.coverage} if e.coverage is not None else {}),
             }
             for e in summary.endpoints.values()
         ]

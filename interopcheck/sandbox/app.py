@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import hmac
 import json
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from starlette.routing import Route
 from interopcheck.errors import ProfileError
 from interopcheck.profile.model import Endpoint
 from interopcheck.sandbox.answers import MAX_BODY, TRACE, bounded_body, own_shape
-from interopcheck.sandbox.faults import Fault, parse_faults
+from interopcheck.sandbox.faults import LARGE_BODY, Fault, let_through, parse_faults
 from interopcheck.sandbox.operations import (
     Serving,
     operation_handler,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 DEVELOPMENT_TOKEN = "interopcheck-development-token"
 TOKEN_ENV = "INTEROPCHECK_SANDBOX_TOKEN"
 PROBLEM = "application/problem+json"
+UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 @dataclass
@@ -76,7 +78,7 @@ class Store:
 
     def keep(self, message: Any, size: int) -> bool:
         """Keep a message of ``size`` bytes; False when its message id was seen before."""
-        header = message.get("header", {})
+        header = _header_of(message)
         message_id = str(header.get("messageId"))
         if message_id in self.messages:
             return False
@@ -164,7 +166,11 @@ def create_app(config: SandboxConfig) -> Starlette:
             body = shaped
         if "wrong-content-type" in faults:
             return correlation(request, PlainTextResponse(json.dumps(body), status_code=status))
-        media = PROBLEM if shaped is None else "application/json"
+        media = (
+            PROBLEM
+            if shaped is None and "errors-as-plain-json" not in faults
+            else ("application/json")
+        )
         return correlation(request, JSONResponse(body, status_code=status, media_type=media))
 
     def refusal(request: Request) -> int | None:
@@ -228,6 +234,8 @@ def create_app(config: SandboxConfig) -> Starlette:
                 return problem(
                     request, 413, "Content Too Large", f"at most {MAX_BODY} bytes", endpoint
                 )
+            if "slow-on-large" in faults and len(body) > LARGE_BODY:
+                await asyncio.sleep(slow)
             try:
                 message = parse_json(body.decode("utf-8"))
             except (UnicodeDecodeError, ParseProblem) as exc:
@@ -251,7 +259,11 @@ def create_app(config: SandboxConfig) -> Starlette:
             # A SHOULD breach is accepted and named in the Interopcheck-Advice header: what
             # a receiver must refuse is what the published OpenAPI (and its x-interopcheck-
             # rules) says, and nothing a client could not know.
-            findings = [f for f in result.findings if f.level is None or f.level in deciding]
+            findings = [
+                f
+                for f in result.findings
+                if (f.level is None or f.level in deciding) and not let_through(f, faults)
+            ]
             advice = sorted(
                 {f.requirement for f in result.findings if f not in findings and f.requirement}
             )
@@ -270,12 +282,12 @@ def create_app(config: SandboxConfig) -> Starlette:
                     endpoint,
                     errors=errors,
                 )
-            header = message.get("header", {}) if isinstance(message, dict) else {}
+            header = _header_of(message)
             fresh = store.keep(message, len(body)) if isinstance(message, dict) else True
             receipt: dict[str, Any] = {
                 "receiptId": str(uuid.uuid4()),
-                "messageId": header.get("messageId"),
-                "correlationId": header.get("correlationId"),
+                "messageId": _uuid_of(header.get("messageId")),
+                "correlationId": _uuid_of(header.get("correlationId")),
                 "receivedAt": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "status": "ACCEPTED" if fresh else "DUPLICATE",
             }
@@ -299,7 +311,7 @@ def create_app(config: SandboxConfig) -> Starlette:
         return JSONResponse({"status": "ok", "profile": profile.id, "actor": config.actor})
 
     async def case(request: Request) -> Response:
-        refusal = denied(request)
+        refusal = None if "unauthenticated-reads" in faults else denied(request)
         if refusal is not None:
             return refusal
         urn = request.path_params["urn"]
@@ -368,6 +380,21 @@ def create_app(config: SandboxConfig) -> Starlette:
     app.state.store = store
     app.state.endpoints = endpoints
     return app
+
+
+def _uuid_of(value: Any) -> str:
+    """An id echoed in a receipt: the message's own when it is a UUID, else a fresh one (what
+    ``accept-invalid`` lets in may have none; the receipt must still be one)."""
+    if isinstance(value, str) and UUID_TEXT.fullmatch(value):
+        return value
+    return str(uuid.uuid4())
+
+
+def _header_of(message: Any) -> dict[str, Any]:
+    """A message's header, or nothing (what ``accept-invalid`` lets in may have none, or a
+    header of another type)."""
+    header = message.get("header") if isinstance(message, dict) else None
+    return header if isinstance(header, dict) else {}
 
 
 def _declared_type(message: Any) -> str | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import string
 from collections.abc import Iterable
 from typing import Literal
 
 from interopcheck.errors import UsageError
+from interopcheck.results import Finding
+from interopcheck.standard.formats import JUSTICE_FORMATS
 
 Fault = Literal[
     "accept-invalid",
@@ -17,6 +21,11 @@ Fault = Literal[
     "slow",
     "bad-receipt",
     "wrong-status",
+    "accept-missing-required",
+    "accept-wrong-check-letter",
+    "slow-on-large",
+    "unauthenticated-reads",
+    "errors-as-plain-json",
 ]
 #: What each fault does (``interopcheck sandbox --list-faults``).
 FAULTS: dict[Fault, str] = {
@@ -29,7 +38,33 @@ FAULTS: dict[Fault, str] = {
     "slow": "takes longer to answer than the profile allows",
     "bad-receipt": "answers with a receipt that breaks the receipt schema",
     "wrong-status": "answers an accepted message with 200 instead of the declared status",
+    "accept-missing-required": "accepts a message that lacks a required part",
+    "accept-wrong-check-letter": "accepts a well-formed identifier with the wrong check letter",
+    "slow-on-large": "takes longer than the profile allows on a request body over 32 KiB",
+    "unauthenticated-reads": "answers GET operations without checking credentials",
+    "errors-as-plain-json": "answers errors as application/json, not application/problem+json",
 }
+#: A request body over this many bytes is what ``slow-on-large`` is slow on.
+LARGE_BODY = 32 * 1024
+
+
+def let_through(finding: Finding, faults: frozenset[Fault]) -> bool:
+    """Whether a server with these faults misses this finding (and so accepts what only it
+    refuses): a missing required property; an identifier of the right shape whose check
+    letter is wrong (one other last character would make it valid)."""
+    if "accept-missing-required" in faults and finding.keyword == "required":
+        return True
+    if "accept-wrong-check-letter" in faults and (finding.expected or "").startswith("identifier "):
+        valid = JUSTICE_FORMATS.get((finding.expected or "").removeprefix("identifier "))
+        try:
+            value = json.loads(finding.value_json or "null")
+        except ValueError:
+            return False
+        if valid is None or not isinstance(value, str) or not value:
+            return False
+        others = string.ascii_uppercase + string.digits
+        return any(valid(value[:-1] + c) for c in others if c != value[-1])
+    return False
 
 
 def parse_faults(names: Iterable[str]) -> frozenset[Fault]:

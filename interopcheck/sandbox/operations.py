@@ -38,6 +38,7 @@ from interopcheck.domain.parameters import (
     text_of,
 )
 from interopcheck.profile.model import Api, Endpoint
+from interopcheck.sandbox.faults import LARGE_BODY, let_through
 from interopcheck.sources.payloads import Payload
 
 if TYPE_CHECKING:
@@ -148,6 +149,8 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
         if status >= 400 and not made:
             made = [{"type": "about:blank", "status": status, "detail": detail[:300]}]
             media = media or PROBLEM
+        if status >= 400 and media == PROBLEM and "errors-as-plain-json" in faults:
+            media = "application/json"
         if status < 300 and "bad-receipt" in faults:
             made = [[]] if made and isinstance(made[0], dict) else [{}]
         if status == 401:
@@ -173,7 +176,10 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
     async def handle(request: Request) -> Response:
         if "slow" in faults:
             await asyncio.sleep(serving.slow)
-        refused = None if "no-auth-check" in faults else refusal(serving, endpoint, request)
+        unchecked = "no-auth-check" in faults or (
+            "unauthenticated-reads" in faults and endpoint.method == "GET"
+        )
+        refused = None if unchecked else refusal(serving, endpoint, request)
         if refused is not None:
             return await answer(request, refused, "credentials are required")
         raw_path = {names[k]: v for k, v in request.path_params.items() if k in names}
@@ -196,9 +202,9 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
                 if checker is None or "accept-invalid" in faults:
                     wrong = []
                 else:
-                    wrong = await off_loop(_findings, checker, plain, serving.deciding)
+                    wrong = await off_loop(_findings, checker, plain, serving)
                     if wrong and loose != plain:
-                        wrong = await off_loop(_findings, checker, loose, serving.deciding)
+                        wrong = await off_loop(_findings, checker, loose, serving)
                 if not wrong:
                     raw_path = path_values
                     break
@@ -214,6 +220,8 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
             body = await bounded_body(request)
             if body is None:
                 return await answer(request, 413, "the body is too large")
+            if "slow-on-large" in faults and len(body) > LARGE_BODY:
+                await asyncio.sleep(serving.slow)
             readings, problem = decode(
                 endpoint.body_encoding,
                 endpoint.body_media_type,
@@ -229,7 +237,7 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
             if checker is not None and "accept-invalid" not in faults:
                 findings: list[str] = []
                 for reading in readings:  # a form's text as text, then numbers as numbers
-                    findings = await off_loop(_findings, checker, reading, serving.deciding)
+                    findings = await off_loop(_findings, checker, reading, serving)
                     if not findings:
                         break
                 if findings:
@@ -264,12 +272,14 @@ def operation_handler(endpoint: Endpoint, serving: Serving) -> Callable[[Request
     return handle
 
 
-def _findings(checker: SchemaChecker, value: Any, deciding: tuple[str, ...]) -> list[str]:
+def _findings(checker: SchemaChecker, value: Any, serving: Serving) -> list[str]:
+    """What the sandbox refuses ``value`` for: its deciding findings, less those its faults
+    let through."""
     result = checker.check(Payload(source="request", syntax="json", value=value), 0)
     return [
         f"{f.pointer or '/'}: {f.message[:200]}"
         for f in result.findings
-        if f.level is None or f.level in deciding
+        if (f.level is None or f.level in serving.deciding) and not let_through(f, serving.faults)
     ]
 
 
