@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from interopcheck.sandbox.app import DEVELOPMENT_TOKEN, FAULTS
+from interopcheck.sandbox.app import DEVELOPMENT_TOKEN
+from interopcheck.sandbox.faults import FAULTS
 
 ACTOR = "court"
 ROOT = Path(__file__).resolve().parent.parent

@@ -104,6 +104,8 @@ class ShrunkRecord(TypedDict):
 
 
 class _Exchange(TypedDict):
+    number: int
+    """Its place in the run's plan: the same options plan the same exchange under it again."""
     endpoint: str
     method: str
     url: str

@@ -24,6 +24,7 @@ from interopcheck.cli import journey as journey_cli
 from interopcheck.cli import keys as keys_cli
 from interopcheck.cli import probe as probe_cli
 from interopcheck.cli import profiles as profiles_cli
+from interopcheck.cli import replay as replay_cli
 from interopcheck.cli import report as report_cli
 from interopcheck.cli import sandbox as sandbox_cli
 from interopcheck.cli import schemas as schemas_cli
@@ -51,6 +52,7 @@ app.command(name="report", no_args_is_help=True)(report_cli.report)
 app.command(name="verify", no_args_is_help=True)(verify_cli.verify)
 app.command(name="sandbox", no_args_is_help=True)(sandbox_cli.sandbox)
 app.command(name="probe", no_args_is_help=True)(probe_cli.probe)
+app.command(name="replay", no_args_is_help=True)(replay_cli.replay)
 app.command(name="compat", no_args_is_help=True)(compat_cli.compat)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(schemas_cli.app, name="schemas")

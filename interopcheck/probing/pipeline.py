@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from interopcheck.errors import ProfileError
 from interopcheck.probing.auth import parse_auth
 from interopcheck.probing.client import SendOptions
 from interopcheck.probing.pacing import Controls
@@ -46,6 +47,11 @@ class ProbeOptions:
     max_response_bytes: int = 1024 * 1024
     shrink_budget: int = 50
     strict: bool = False
+    only: frozenset[int] | None = None
+    """Send only the planned exchanges of these numbers (``replay``)."""
+    profile_digest: str | None = None
+    """The profile must still have this digest (``replay``: the plan is the report's only if
+    the profile is)."""
     include_endpoints: tuple[str, ...] = ()
     exclude_endpoints: tuple[str, ...] = ()
     include_checks: tuple[str, ...] = ()
@@ -63,6 +69,12 @@ def probe_run(
     assert checker.rules is not None
     loaded = checker.rules.profile
     endpoints_of(loaded, options.actor)
+    if options.profile_digest is not None and loaded.digest != options.profile_digest:
+        raise ProfileError(
+            f"profile {options.profile} has changed since the report was made (digest "
+            f"{loaded.digest[:12]}, the report's {options.profile_digest[:12]}): the same "
+            "options would not plan the same exchanges; probe again instead"
+        )
     assert loaded.api is not None
     request = ProbeRequest(
         target=check_target(options.target),
@@ -74,6 +86,7 @@ def probe_run(
             seed=options.seed,
         ),
         controls=Controls(options.max_failures, options.max_time),
+        only=options.only,
         shrink_budget=options.shrink_budget,
         selection=EndpointSelection(
             options.include_endpoints,

@@ -40,6 +40,9 @@ class ProbeRequest:
     selection: EndpointSelection = field(default_factory=EndpointSelection)
     controls: Controls = field(default_factory=Controls)
     """``--max-failures`` and ``--max-time``."""
+    only: frozenset[int] | None = None
+    """Send only the planned exchanges of these numbers, and no reads after writes
+    (``replay``)."""
 
 
 #: At most this many failing cases are shrunk in one run (the first for each endpoint and
@@ -112,6 +115,8 @@ def run_probe(
         fetch_tokens(keyring, request.target, request.send)
     planner = Planner(checker, request.plan, keyring)
     exchanges = planner.plan(endpoints)
+    if request.only is not None:
+        exchanges = [e for e in exchanges if e.number in request.only]
     if not exchanges:
         said = "; ".join(f"{k}: {v}" for k, v in list(planner.notes.items())[:3])
         raise ProfileError(
@@ -226,8 +231,9 @@ async def _probe_all(
         # reads after writes: what was accepted read back, what nothing made read (a second
         # round, its exchanges and answers added after the first's)
         sent = [e for e, _, _ in done]
-        reads = follow_ups(sent, [a for _, a, _ in done], endpoints, planner, request.target)
-        done += await each(reads)
+        if request.only is None:
+            reads = follow_ups(sent, [a for _, a, _ in done], endpoints, planner, request.target)
+            done += await each(reads)
         sent = [e for e, _, _ in done]
         answers = [a for _, a, _ in done]
         verdicts = [v for _, _, v in done]
@@ -278,6 +284,7 @@ def _record(
 ) -> ExchangeRecord:
     """What a report keeps of the exchange: never a secret, always how to send it again."""
     record: ExchangeRecord = {
+        "number": exchange.number,
         "endpoint": exchange.endpoint.id,
         "method": exchange.endpoint.method,
         "url": request.target + exchange.written.target,
