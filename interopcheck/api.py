@@ -121,6 +121,7 @@ def probe(
     exclude_endpoints: Sequence[str] = (),
     include_checks: Sequence[str] = (),
     exclude_checks: Sequence[str] = (),
+    headers: Sequence[str] = (),
 ) -> Run:
     """Probe ``actor``'s endpoints at ``target`` (``auth`` names where the secret is:
     ``bearer:ENV_VAR``, ``api-key:file:PATH``, ``mtls:CERT.pem[:KEY.pem]``). ``on_planned``
@@ -128,7 +129,9 @@ def probe(
     and ``exclude_endpoints`` choose endpoints by id (shell-style patterns, ``get-*``);
     ``include_checks`` and ``exclude_checks`` the http checks judged (``response-time``).
     ``max_negatives`` bounds the systematic negatives per message type; ``max_failures`` and
-    ``max_time`` stop sending after that many failing exchanges or seconds."""
+    ``max_time`` stop sending after that many failing exchanges or seconds. ``headers``:
+    ``NAME:VALUE`` sent on every request (``NAME:env:VAR`` or ``NAME:file:PATH`` for a
+    secret)."""
     from interopcheck.probing.pipeline import ProbeOptions, probe_run
 
     return probe_run(
@@ -153,6 +156,7 @@ def probe(
             exclude_endpoints=tuple(exclude_endpoints),
             include_checks=tuple(include_checks),
             exclude_checks=tuple(exclude_checks),
+            headers=tuple(headers),
         ),
         on_planned,
         on_answer,

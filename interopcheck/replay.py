@@ -118,6 +118,7 @@ def replay_run(options: ReplayOptions) -> Run:
         exclude_endpoints=_listed(saved.get("excludeEndpoint")),
         include_checks=_listed(saved.get("includeCheck")),
         exclude_checks=_listed(saved.get("excludeCheck")),
+        headers=_listed(saved.get("header")),
         only=replayed.numbers,
         profile_digest=replayed.profile_digest,
     )

@@ -107,3 +107,32 @@ def test_the_largest_case_is_valid_for_the_oracle_and_within_the_cap() -> None:
     # the intake's charges at maxItems (20), each wording at maxLength (2,000)
     assert len(grown.value["charges"]) == 20
     assert {len(c["wording"]) for c in grown.value["charges"]} == {2000}
+
+
+def test_a_rule_on_an_optional_identifier_is_broken_even_where_the_case_lacks_it() -> None:
+    """The referral profile's PNC ID is optional and declared by pattern: a case without one
+    gets one added, well formed with the wrong check letter, which breaks REF-002 alone."""
+    from interopcheck.generation.negatives import aimed
+
+    checker = build_checker(
+        ValidationSpec(profile=str(ROOT / "examples" / "own-api" / "profile.yaml"))
+    )
+    typed = checker.for_type("Referral")
+    assert typed is not None
+    base = {
+        "referralId": "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+        "referredOn": "2024-03-02",
+        "youngPerson": {"familyName": "Ng", "givenNames": ["Li"], "dateOfBirth": "2009-01-01"},
+        "offence": {"cjsCode": "TH68001", "committedOn": "2024-03-01"},
+    }
+    assert not typed.check(Payload(source="t", syntax="json", value=base), 0).findings
+    made, aimable, broken = aimed(typed, "Referral", [base])
+    assert aimable == ("REF-002", "REF-003") and broken == aimable
+    added = [n for n in made if n.breaks["requirement"] == "REF-002"]
+    assert added and "pncId" in added[0].value["youngPerson"]
+    findings = typed.check(Payload(source="t", syntax="json", value=added[0].value), 0).findings
+    assert {f.requirement for f in findings} == {"REF-002"}
+    # the schema itself (its pattern) accepts the case: only the profile's rule refuses it
+    entry = checker.catalog.for_message("Referral", None)
+    assert entry is not None
+    assert not list(oracle_validator(checker.catalog, entry).iter_errors(added[0].value))

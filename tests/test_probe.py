@@ -102,6 +102,7 @@ def test_a_clean_sandbox_passes_every_http_requirement() -> None:
         "invalid",
         "no-credentials",
         "wrong-credentials",
+        "odd-header",
     }
     # the planned hard names went through: an apostrophe name among the accepted messages
     assert any("O'Brien" in r.source for r in results)

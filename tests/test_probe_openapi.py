@@ -128,6 +128,72 @@ def test_a_server_that_stores_whatever_parses_is_caught() -> None:
     assert all(r["exchange"]["breaks"]["pointer"] is not None for r in accepted_invalid)
 
 
+def _fragile_with_headers(app: Any) -> Any:
+    """The referrals server behind a front that fails with 500 on a header of non-ASCII text
+    or over 8,000 bytes (as a server that decodes headers as ASCII, or copies them into a
+    fixed buffer, does)."""
+
+    async def front(scope: Any, receive: Any, send: Any) -> None:
+        headers = scope.get("headers", []) if scope["type"] == "http" else []
+        if any(len(v) > 8000 or any(b > 127 for b in v) for _, v in headers):
+            from starlette.responses import PlainTextResponse
+
+            await PlainTextResponse("Internal Server Error", 500)(scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    return front
+
+
+def test_a_server_that_fails_on_odd_headers_is_caught_and_the_header_named() -> None:
+    code, document, output = _probe(_fragile_with_headers(referrals_app()), examples=2)
+    assert code == 1
+    failed = {r["id"] for r in document["requirements"] if r["outcome"] == "failed"}
+    # no 5xx, and (the crash answers before the server can) the correlation id not echoed
+    assert failed == {"REF-103", "REF-106"}, output[-2000:]
+    messages = [f["message"] for r in document["results"] for f in r["findings"]]
+    assert any("X-Interopcheck-Probe header of non-ASCII text" in m for m in messages)
+    assert any("X-Interopcheck-Probe header of 10000 characters" in m for m in messages)
+    reproductions = [r["exchange"]["reproduction"] for r in document["results"] if r["findings"]]
+    assert all("X-Interopcheck-Probe: " in c for c in reproductions)
+
+
+def test_extra_headers_go_on_every_request_and_a_secret_one_is_never_written() -> None:
+    """-H NAME:VALUE and -H NAME:env:VAR: the server sees both on every request; the report
+    names the variable, never its value."""
+    seen: list[tuple[str | None, str | None]] = []
+    inner = referrals_app()
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            version, key = headers.get(b"api-version"), headers.get(b"x-gateway-key")
+            seen.append((version.decode() if version else None, key.decode() if key else None))
+        await inner(scope, receive, send)
+
+    gateway_key = "gateway-key-never-written-5e0a"
+    with serving(recording) as url:
+        proc = run_cli(
+            "probe", "-p", str(PROFILE_FILE), "--actor", "yot", "--target", url,
+            "--auth", "bearer:YOT_TOKEN", "-n", "2", "-f", "json",
+            "-H", "Api-Version: 2", "-H", "X-Gateway-Key: env:GATEWAY_KEY",
+            env={"YOT_TOKEN": TOKEN, "GATEWAY_KEY": gateway_key},
+        )  # fmt: skip
+        unset = run_cli(
+            "probe", "-p", str(PROFILE_FILE), "--actor", "yot", "--target", url,
+            "--auth", "bearer:YOT_TOKEN", "-H", "X-Gateway-Key: env:NOT_SET_ANYWHERE",
+            env={"YOT_TOKEN": TOKEN},
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    assert seen and set(seen) == {("2", gateway_key)}
+    assert gateway_key not in proc.stdout + proc.stderr
+    document = json.loads(proc.stdout)
+    curl = document["results"][0]["exchange"]["reproduction"]
+    assert "-H 'Api-Version: 2'" in curl and "-H 'X-Gateway-Key: '\"$GATEWAY_KEY\"" in curl
+    assert "--header 'X-Gateway-Key: env:GATEWAY_KEY'" in document["manifest"]["reproduce"]
+    assert unset.returncode == 2 and "$NOT_SET_ANYWHERE is empty or unset" in unset.stderr
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -353,3 +353,11 @@ def test_the_openapi_body_schemas_are_as_strict_as_the_standard() -> None:
     reception["header"]["messageType"] = "prison-reception"
     reception["header"]["sender"]["actor"] = "police"  # only a prison sends receptions
     assert not oracle.is_valid(reception)
+
+
+def test_a_method_the_endpoint_does_not_take_is_405_with_what_it_allows(court: str) -> None:
+    """RFC 9110 15.5.6: a 405 says which methods the resource takes (Schemathesis's
+    unsupported-method check found the header missing)."""
+    wrong = httpx.get(f"{court}/v1/hearing-results", headers=AUTH, timeout=20)
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
+    assert PROBLEM.is_valid(wrong.json())

@@ -144,6 +144,17 @@ def probe(
             "Do not judge this http check; repeatable. Its requirements go untested.",
         ),
     ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--header",
+            "-H",
+            help="NAME:VALUE sent on every request (a gateway key, an API version); "
+            "NAME:env:VAR or NAME:file:PATH for a secret, which is then never written "
+            "anywhere; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: FormatsOption = None,
     output: OutputOption = None,
     report_dir: ReportDirOption = None,
@@ -186,6 +197,7 @@ def probe(
             exclude_endpoints=exclude_endpoint or (),
             include_checks=include_check or (),
             exclude_checks=exclude_check or (),
+            headers=header or (),
             on_planned=progress.planned,
             on_answer=progress.advance,
         )

@@ -15,6 +15,7 @@ planned is the ``Coverage`` a report states.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any
 from interopcheck.checks.cel_syntax import ordered_dates, wanted_codes
 from interopcheck.checks.pointers import resolve
 from interopcheck.checks.schema import SchemaChecker
+from interopcheck.generation.formats import FORMAT_STRATEGIES
 from interopcheck.generation.mutations import (
     Mutation,
     bad_check_letter,
@@ -30,6 +32,7 @@ from interopcheck.generation.mutations import (
     rule_mutations,
     schema_mutations,
 )
+from interopcheck.generation.sampler import FastData
 from interopcheck.profile.checks import CelCheck, CodelistCheck, IdentifierCheck, pointers_in
 from interopcheck.profile.model import Requirement
 from interopcheck.results import Finding
@@ -101,6 +104,17 @@ class Coverage:
     broken: tuple[str, ...] = ()
     """Of them, the ones a case was made to break alone."""
 
+    def plus(self, other: Coverage) -> Coverage:
+        """Both together (a body's and its request's parameters' pairs)."""
+        return Coverage(
+            self.pairs + other.pairs,
+            self.planned + other.planned,
+            self.not_breaking + other.not_breaking,
+            self.over_limit + other.over_limit,
+            self.requirements + tuple(r for r in other.requirements if r not in self.requirements),
+            self.broken + tuple(r for r in other.broken if r not in self.broken),
+        )
+
     def record(self) -> dict[str, Any]:
         """As the report keeps it."""
         return {
@@ -125,15 +139,24 @@ def _findings(checker: SchemaChecker, value: Any) -> list[Finding]:
 
 
 def covering(
-    checker: SchemaChecker, entry: SchemaEntry, bases: list[Any], limit: int
+    checker: SchemaChecker,
+    entry: SchemaEntry,
+    bases: list[Any],
+    limit: int,
+    *,
+    at_root: bool = True,
 ) -> tuple[list[Negative], Coverage]:
     """One confirmed case per (place, way to break it) pair the schema offers on ``bases``
-    (valid cases), at most ``limit``, in ``ORDER``."""
+    (valid cases), at most ``limit``, in ``ORDER``. ``at_root=False`` leaves the root alone
+    (a request's parameters: its root is one object per location, ours, not the document's;
+    each parameter is a place of its own)."""
     documents = checker.catalog.documents()
     memo: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     candidates: dict[Pair, list[tuple[Mutation, Any]]] = {}
     for base in bases:
         for mutation in schema_mutations(base, documents, entry.uri, memo):
+            if not at_root and not mutation.path:
+                continue
             pair = Pair(place_of(mutation.path), mutation.name, mutation.target or "")
             tries = candidates.setdefault(pair, [])
             if len(tries) < TRIES_PER_PAIR:
@@ -208,6 +231,8 @@ def _aimed_at(
     rules = checker.rules
     assert rules is not None
     for place in pointers_in(check, message_type):
+        if isinstance(check, IdentifierCheck):
+            yield from _absent_identifier(value, place, check.identifier, requirement)
         for path, found in resolve(value, place):
             where = place_of(tuple(path)) or "/"
             if isinstance(check, IdentifierCheck) and isinstance(found, str) and found:
@@ -242,6 +267,32 @@ def _aimed_at(
                         mutation.apply,
                         f"{mutation.description} ({requirement.id})",
                     )
+
+
+def _absent_identifier(
+    value: Any, place: str, identifier: str, requirement: Requirement
+) -> Iterator[Mutation]:
+    """Where an optional identifier is absent from the case, the case with one added, well
+    formed but with the wrong check letter (a valid one drawn for the identifier, its letter
+    changed): an optional PNC ID is still a PNC ID to check when it is sent."""
+    parent, _, name = place.rpartition("/")
+    strategy = FORMAT_STRATEGIES.get(identifier)
+    if not name or name == "*" or strategy is None:
+        return
+    for path, node in resolve(value, parent):
+        if isinstance(node, dict) and name not in node:
+            drawn = FastData(random.Random(f"{requirement.id}:{place}")).draw(strategy())
+            if not isinstance(drawn, str) or not drawn:
+                return
+            wrong = bad_check_letter(drawn)
+            where = place_of((*path, name))
+            yield Mutation(
+                "bad-check-letter",
+                tuple(path),
+                None,
+                _added(name, wrong),
+                f"{where}: {identifier} with the wrong check letter, added ({requirement.id})",
+            )
 
 
 def _unlisted_at(
@@ -292,6 +343,10 @@ def _out_of_order(
         _constant(moved),
         f"{where}: the day before {'.'.join(earlier)} ({requirement.id})",
     )
+
+
+def _added(name: str, value: Any) -> Callable[[Any], Any]:
+    return lambda old: {**old, name: value}
 
 
 def _constant(value: Any) -> Callable[[Any], Any]:

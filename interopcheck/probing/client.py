@@ -30,6 +30,7 @@ from interopcheck.probing.auth import (
     Keyring,
     throwaway_certificate_context,
 )
+from interopcheck.probing.headers import ExtraHeader
 from interopcheck.probing.plan import Exchange
 
 RETRY_STATUSES = (429, 503)
@@ -46,6 +47,8 @@ class SendOptions:
     max_response_bytes: int = 1024 * 1024
     max_retry_wait: float = 30.0
     ca_bundle: str | None = None
+    extra_headers: tuple[ExtraHeader, ...] = ()
+    """``-H``: sent on every request."""
 
 
 @dataclass
@@ -139,6 +142,7 @@ class Sender:
     def headers(self, exchange: Exchange, content_type: str | None) -> dict[str, str]:
         headers = {
             **exchange.written.headers,
+            **{h.name: h.value for h in self.options.extra_headers},
             "Accept": "application/json, application/problem+json",
             "Accept-Encoding": "identity",
             self.correlation_header: exchange.correlation_id,
@@ -216,7 +220,13 @@ class Sender:
         ]
         url = self.url(exchange)
         body, content_type = exchange.encoded()
-        headers = self.headers(exchange, content_type)
+        headers = [
+            (name.encode("latin-1"), value.encode("latin-1"))
+            for name, value in self.headers(exchange, content_type).items()
+        ]
+        if exchange.odd_header is not None:  # sent as UTF-8: HTTP carries bytes
+            name, value = exchange.odd_header
+            headers.append((name.encode("latin-1"), value.encode("utf-8")))
         started = time.perf_counter()
         for _ in range(MAX_REDIRECTS + 1):
             answer = await self._request(client, exchange.endpoint.method, url, headers, body)
@@ -238,7 +248,7 @@ class Sender:
         client: httpx.AsyncClient,
         method: str,
         url: str,
-        headers: dict[str, str],
+        headers: list[tuple[bytes, bytes]],
         body: bytes,
     ) -> Answer:
         answer = Answer(url=url)

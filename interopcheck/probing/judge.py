@@ -336,6 +336,8 @@ def _undeclared_matters(exchange: Exchange, status: int) -> bool:
     if 200 <= status < 300 and not any(s.startswith("2") for s in declared):
         return False
     refusals = [s for s in declared if s.startswith("4") and s not in ("401", "403", "404")]
+    if exchange.kind == "odd-header" and status in (400, 431):
+        return False  # a header a server refuses whatever its document says of refusals
     return not (exchange.kind == "invalid" and 400 <= status < 500 and not refusals)
 
 
@@ -373,6 +375,8 @@ def _what(exchange: Exchange) -> str:
         )
     if exchange.kind == "unknown-read":
         return f"a read of {exchange.written.target}, which nothing made"
+    if exchange.kind == "odd-header":
+        return f"{article} {subject} with {exchange.label}"
     if exchange.kind == "partial-credentials":
         return f"{article} {subject} sent without its {exchange.omitted} credential"
     if exchange.kind == "edge" and not request:

@@ -14,6 +14,7 @@ from typing import Any
 from interopcheck.errors import ProfileError
 from interopcheck.probing.auth import parse_auth
 from interopcheck.probing.client import SendOptions
+from interopcheck.probing.headers import parse_headers
 from interopcheck.probing.pacing import Controls
 from interopcheck.probing.plan import PlanOptions
 from interopcheck.probing.report import probe_summary
@@ -47,6 +48,8 @@ class ProbeOptions:
     max_response_bytes: int = 1024 * 1024
     shrink_budget: int = 50
     strict: bool = False
+    headers: tuple[str, ...] = ()
+    """``-H NAME:VALUE`` (``env:VAR`` or ``file:PATH`` for a secret), sent on every request."""
     only: frozenset[int] | None = None
     """Send only the planned exchanges of these numbers (``replay``)."""
     profile_digest: str | None = None
@@ -100,6 +103,7 @@ def probe_run(
             rate_limit=options.rate_limit,
             max_response_bytes=options.max_response_bytes,
             ca_bundle=options.ca_bundle,
+            extra_headers=parse_headers(options.headers, loaded.api.correlation_header),
         ),
     )
     summary = probe_summary(loaded, [options.actor], options.strict)
@@ -136,6 +140,7 @@ def probe_run(
             "maxResponseBytes": options.max_response_bytes,
             "shrinkBudget": options.shrink_budget,
             "strict": options.strict,
+            "header": list(options.headers),  # as given: a secret only as env:/file:
             "includeEndpoint": list(options.include_endpoints),
             "excludeEndpoint": list(options.exclude_endpoints),
             "includeCheck": list(options.include_checks),

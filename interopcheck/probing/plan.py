@@ -43,6 +43,11 @@ from interopcheck.sources.walk import JsonPath, walk
 from interopcheck.standard.catalog import SchemaEntry, bundled_root
 from interopcheck.standard.openapi_source import SENDABLE
 
+#: The header probe sends odd values in (one of its own: no server gives it meaning).
+ODD_HEADER = "X-Interopcheck-Probe"
+#: Characters in the long header: over the 8 KiB many servers accept in one header line.
+LONG_HEADER = 10_000
+
 #: Kinds whose body is a valid message sent with the right credentials.
 VALID_KINDS = ("example", "edge", "generated")
 
@@ -55,7 +60,8 @@ class Exchange:
     endpoint: Endpoint
     kind: str
     """``example``, ``edge``, ``generated``, ``invalid``, ``no-credentials``,
-    ``wrong-credentials``, ``partial-credentials``, ``read-back`` or ``unknown-read``."""
+    ``wrong-credentials``, ``partial-credentials``, ``odd-header``, ``read-back`` or
+    ``unknown-read``."""
     label: str
     value: Any
     correlation_id: str
@@ -69,6 +75,9 @@ class Exchange:
     """For ``partial-credentials``: the security scheme left out."""
     follows: int | None = None
     """For ``read-back``: the number of the exchange whose accepted request it reads."""
+    odd_header: tuple[str, str] | None = None
+    """For ``odd-header``: a header a careful server survives (very long, not ASCII), sent
+    beside a valid request."""
 
     @property
     def has_body(self) -> bool:
@@ -146,6 +155,8 @@ class PlanOptions:
     this many (0: none); the profile's rules broken one at a time come on top."""
     seed: int = 0
     with_auth: bool = True
+    odd_headers: bool = True
+    """Send each endpoint a very long header and one of non-ASCII text."""
 
 
 class Planner:
@@ -163,7 +174,8 @@ class Planner:
         self.notes: dict[str, str] = {}
         self._valid_sets: dict[str, list[Any]] = {}
         self.coverage: dict[str, Coverage] = {}
-        """By endpoint id: what its body's negatives covered."""
+        """By endpoint id: what its negatives covered (body and parameters)."""
+        self._parameter_coverage: dict[str, Coverage] = {}
         self.failures: dict[str, str] = {}
         """By schema name: why no case of it could be generated."""
         """By endpoint id: why it was probed less than in full, or not at all."""
@@ -214,6 +226,8 @@ class Planner:
             self.notes[endpoint.id] = f"probed for authentication only: no --auth for {said}"
             endpoint = replace(endpoint, depth="auth-only")
         valid_sets, invalid_sets = self._parameter_sets(endpoint)
+        if endpoint.id in self._parameter_coverage:
+            self.coverage[endpoint.id] = self._parameter_coverage[endpoint.id]
         self._valid_sets[endpoint.id] = valid_sets
         if endpoint.parameters_type is not None and not valid_sets:
             self.notes.setdefault(endpoint.id, "no valid set of parameters could be written")
@@ -241,7 +255,12 @@ class Planner:
                 invalid = [(v, b) for v, b in invalid if self._as_sent(endpoint, v, valid=False)]
                 negatives = [n for n in negatives if self._as_sent(endpoint, n.value, valid=False)]
             if bodies.coverage is not None:
-                self.coverage[endpoint.id] = bodies.coverage
+                of_parameters = self.coverage.get(endpoint.id)
+                self.coverage[endpoint.id] = (
+                    bodies.coverage
+                    if of_parameters is None
+                    else bodies.coverage.plus(of_parameters)
+                )
             cases: list[tuple[str, str, Any, dict[str, Any] | None]] = [
                 ("example", name, value, None) for name, value in examples
             ]
@@ -290,6 +309,14 @@ class Planner:
                         breaking="parameters",
                     )
                 )
+        if endpoint.depth == "full" and (base is not None or not endpoint.receives):
+            for name, value, label in self._odd_headers(endpoint):
+                out.append(
+                    self._exchange(
+                        endpoint, "odd-header", label, copy.deepcopy(base),
+                        parameters=given(0), odd_header=(name, value),
+                    )
+                )  # fmt: skip
         if self.options.with_auth and endpoint.secured:
             for kind, label in (
                 ("no-credentials", "no credentials"),
@@ -306,6 +333,29 @@ class Planner:
                         )
                     )  # fmt: skip
         return out
+
+    def _odd_headers(self, endpoint: Endpoint) -> list[tuple[str, str, str]]:
+        """Headers a server must survive without a 5xx (a refusal, 400 or 431, is fine):
+        one of ``LONG_HEADER`` characters and one of non-ASCII text, on a header of probe's
+        own, and the long one on each header parameter the endpoint declares."""
+        if not self.options.odd_headers:
+            return []
+        found = [
+            (ODD_HEADER, "a" * LONG_HEADER, f"a {ODD_HEADER} header of {LONG_HEADER} characters"),
+            (ODD_HEADER, "Siân Ó Briain", f"a {ODD_HEADER} header of non-ASCII text"),
+        ]
+        for parameter in endpoint.parameters:
+            if parameter.location == "header" and (
+                parameter.name.lower() != self._correlation_header.lower()
+            ):
+                found.append(
+                    (
+                        parameter.name,
+                        "a" * LONG_HEADER,
+                        f"its {parameter.name} header {LONG_HEADER} characters long",
+                    )
+                )
+        return found
 
     def read_back(
         self, endpoint: Endpoint, parameters: dict[str, Any], follows: int, via: str
@@ -384,6 +434,22 @@ class Planner:
             back = readings(values)
             if back is not None and not any(passes(p) or passes(q) for p, q in back):
                 invalid.append((values, breaks))
+        entry = self.checker.catalog.find(name)
+        if endpoint.depth == "full" and entry is not None and self.options.max_negatives:
+            # each parameter broken each way once, kept only if it is still broken as the
+            # server reads it back (and can be written at all)
+            made, coverage = covering(
+                checker, entry, valid, self.options.max_negatives, at_root=False
+            )
+            sendable_made = []
+            for negative in made:
+                back = readings(negative.value)
+                if back is not None and not any(passes(p) or passes(q) for p, q in back):
+                    sendable_made.append((negative.value, negative.breaks))
+            coverage.not_breaking += coverage.planned - len(sendable_made)
+            coverage.planned = len(sendable_made)
+            self._parameter_coverage[endpoint.id] = coverage
+            invalid += sendable_made
         # the correlation header is probe's to set on every request: never a drawn value
         strip = self._without_correlation
         return [strip(v) for v in valid], [(strip(v), b) for v, b in invalid]

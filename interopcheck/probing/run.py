@@ -323,6 +323,11 @@ def curl(exchange: Exchange, request: ProbeRequest, correlation_header: str) -> 
         parts += ["-H", shlex.quote(f"Content-Type: {content_type}")]
     for name, value in written.headers.items():
         parts += ["-H", shlex.quote(f"{name}: {value}")]
+    for extra in request.send.extra_headers:
+        parts += extra.curl_words()
+    if exchange.odd_header is not None:
+        odd, value = exchange.odd_header
+        parts += ["-H", shlex.quote(f"{odd}: {value}")]
     parts += ["-H", shlex.quote(f"{correlation_header}: {exchange.correlation_id}")]
     keyring = Keyring.of(request.credentials)
     presented = keyring.presented(exchange.endpoint, exchange.credentials, exchange.omitted)

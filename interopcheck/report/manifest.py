@@ -65,6 +65,7 @@ def reproduce_command(command: str, inputs: list[str], options: dict[str, Any]) 
     # options given once per value (a string, or a list of them)
     repeated = {
         "auth": "--auth",
+        "header": "--header",
         "refSchemas": "--ref-schemas",
         "refMaps": "--ref-map",
         "includeEndpoint": "--include-endpoint",

@@ -368,7 +368,11 @@ def create_app(config: SandboxConfig) -> Starlette:
         status = getattr(exc, "status_code", 500)
         titles = {404: "Not Found", 405: "Method Not Allowed"}
         title = titles.get(status, "Internal Server Error")
-        return problem(request, status, title, f"{request.method} {request.url.path[:100]}")
+        response = problem(request, status, title, f"{request.method} {request.url.path[:100]}")
+        allowed = (getattr(exc, "headers", None) or {}).get("Allow")
+        if status == 405 and allowed:  # RFC 9110 15.5.6: a 405 says what is allowed
+            response.headers["Allow"] = allowed
+        return response
 
     async def failed(request: Request, exc: Exception) -> Response:
         return problem(request, 500, "Internal Server Error", "the sandbox failed on this request")
