@@ -302,15 +302,20 @@ def _add(keyring: Keyring, given: str, api: Api) -> None:
         keyring.everywhere = keyring.by_scheme[targets[0].name]  # a profile's own api
 
 
+def secret_file(path: Path, what: str) -> tuple[str, str]:
+    """A secret held in a file (stripped), and how a reproduction writes it: the file's
+    contents as the shell reads them, never the secret."""
+    try:
+        secret = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CredentialError(f"{path}: cannot read the {what}: {exc}") from None
+    return secret, f"$(cat {shlex.quote(str(path))})"
+
+
 def _secret(kind: str, rest: str, header: str | None) -> Credentials:
     """A secret read from the environment variable or file ``rest`` names."""
     if rest.startswith("file:"):
-        path = Path(rest[5:])
-        try:
-            secret = path.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CredentialError(f"{path}: cannot read the {kind} secret: {exc}") from None
-        shown = f"$(cat {shlex.quote(str(path))})"
+        secret, shown = secret_file(Path(rest[5:]), f"{kind} secret")
     else:
         if not ENV_NAME.fullmatch(rest):
             raise CredentialError(

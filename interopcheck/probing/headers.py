@@ -17,7 +17,7 @@ from pathlib import Path
 
 from interopcheck.domain.http import is_token
 from interopcheck.errors import CredentialError, UsageError
-from interopcheck.probing.auth import ENV_NAME
+from interopcheck.probing.auth import ENV_NAME, secret_file
 from interopcheck.probing.plan import HEADER_VALUE
 
 #: Headers probe sets itself (or HTTP does): never given with -H.
@@ -59,12 +59,7 @@ def parse_headers(specs: Sequence[str], correlation_header: str) -> tuple[ExtraH
             if not value:
                 raise CredentialError(f"-H {name}: {shown} is empty or unset")
         elif value.startswith("file:"):
-            path = Path(value[5:])
-            try:
-                value = path.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CredentialError(f"-H {name}: cannot read {path}: {exc}") from None
-            shown = f"$(cat {shlex.quote(str(path))})"
+            value, shown = secret_file(Path(value[5:]), f"-H {name} value")
         if HEADER_VALUE.fullmatch(value) is None:
             raise UsageError(
                 f"-H {name}: the value must be visible ASCII (no control characters, no "
