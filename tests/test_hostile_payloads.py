@@ -185,3 +185,24 @@ def test_a_directory_that_cannot_be_listed_is_a_finding(tmp_path: Path) -> None:
     document = json.loads(proc.stdout)
     [result] = document["results"]
     assert proc.returncode == 1 and "cannot be listed" in result["findings"][0]["message"]
+
+
+def test_a_file_that_does_not_know_its_size_is_read_whole_and_bounded(tmp_path: Path) -> None:
+    """read_bytes asks for the file's own size (not the limit): a FIFO says 0, and must still
+    be read whole, and over the limit still refused."""
+    import threading
+
+    from interopcheck.sources.payloads import read_bytes
+
+    fifo = tmp_path / "pipe.json"
+    for body, limit, whole in ((b'{"a": 1}' * 1000, 1 << 20, True), (b"x" * 5000, 4096, False)):
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=lambda b=body: fifo.write_bytes(b))
+        writer.start()
+        data = read_bytes(str(fifo), limit)
+        writer.join(timeout=10)
+        fifo.unlink()
+        if whole:
+            assert data == body
+        else:
+            assert not isinstance(data, bytes) and "over the" in data.message

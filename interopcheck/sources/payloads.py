@@ -150,7 +150,13 @@ def read_bytes(source: str, max_bytes: int) -> bytes | ParseProblem:
                 size = os.fstat(handle.fileno()).st_size
                 if size > max_bytes:
                     return _too_large(size, max_bytes)
-                data = handle.read(max_bytes + 1)
+                # read(n) allocates n bytes first: asking for the file's size (not the 16 MiB
+                # limit) spared an mmap and munmap per file (issue 19). A size of 0 may be a
+                # file that does not know its size (a FIFO, /proc); one that grew since the
+                # fstat is read on, bounded as before.
+                data = handle.read(size + 1 if size else max_bytes + 1)
+                if size and len(data) > size:
+                    data += handle.read(max_bytes + 1 - len(data))
     except IsADirectoryError:
         return ParseProblem(
             "a directory whose payloads could not be read: it cannot be listed (permissions), "
