@@ -136,3 +136,18 @@ def test_a_rule_on_an_optional_identifier_is_broken_even_where_the_case_lacks_it
     entry = checker.catalog.for_message("Referral", None)
     assert entry is not None
     assert not list(oracle_validator(checker.catalog, entry).iter_errors(added[0].value))
+
+
+def test_a_rule_over_a_lists_items_is_broken_by_an_item_twice() -> None:
+    """CF-006 (offence sequence numbers unique within a defendant's charges, a CEL uniqueBy):
+    the first offence twice breaks it, and nothing else."""
+    from interopcheck.generation.negatives import aimed
+
+    typed = CHECKER.for_type("prosecution-case")
+    assert typed is not None
+    made, aimable, broken = aimed(typed, "prosecution-case", [_example("prosecution-case")])
+    assert "CF-006" in aimable and "CF-006" in broken
+    twice = next(n for n in made if n.breaks["requirement"] == "CF-006")
+    assert "its first item twice" in twice.breaks["description"]
+    findings = typed.check(Payload(source="t", syntax="json", value=twice.value), 0).findings
+    assert {f.requirement for f in findings} == {"CF-006"}

@@ -14,6 +14,7 @@ planned is the ``Coverage`` a report states.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import string
@@ -37,6 +38,7 @@ from interopcheck.profile.checks import CelCheck, CodelistCheck, IdentifierCheck
 from interopcheck.profile.model import Requirement
 from interopcheck.results import Finding
 from interopcheck.sources.payloads import Payload
+from interopcheck.sources.walk import walk
 from interopcheck.standard.catalog import SchemaEntry
 
 #: The order a tester breaks things in: what a receiver most often fails to check first.
@@ -267,6 +269,18 @@ def _aimed_at(
                         mutation.apply,
                         f"{mutation.description} ({requirement.id})",
                     )
+                # a rule over the items of a list (unique sequence numbers, one of each
+                # kind): the first item twice
+                for inner, items in walk(found):
+                    if isinstance(items, list) and items:
+                        where = place_of((*path, *inner)) or "/"
+                        yield Mutation(
+                            "repeated-item",
+                            (*path, *inner),
+                            None,
+                            _with_first_twice,
+                            f"{where}: its first item twice ({requirement.id})",
+                        )
 
 
 def _absent_identifier(
@@ -343,6 +357,10 @@ def _out_of_order(
         _constant(moved),
         f"{where}: the day before {'.'.join(earlier)} ({requirement.id})",
     )
+
+
+def _with_first_twice(items: Any) -> Any:
+    return [*items, copy.deepcopy(items[0])]
 
 
 def _added(name: str, value: Any) -> Callable[[Any], Any]:
