@@ -154,12 +154,11 @@ class SchemaChecker:
             if not valid:
                 # Word the schema's own errors from the plain validator; compiled requirements
                 # are worded by the rule checker, which runs them all again on this path.
+                # Schema-only, the plain validator is the one that just said no: not asked
+                # twice (issue 19).
                 plain = self.catalog.validator(entry)
-                findings = (
-                    []
-                    if plain.is_valid(payload.value)
-                    else self._findings(entry, plain, payload.value)
-                )
+                schema_valid = self.compiled is not None and plain.is_valid(payload.value)
+                findings = [] if schema_valid else self._findings(entry, plain, payload.value)
             else:
                 findings = []
         except jsonschema_rs.ValidationError as exc:  # e.g. a regex engine limit
