@@ -322,11 +322,7 @@ class RunSummary:
         self, endpoint_id: str, method: str, url: str, message_type: str | None, note: str
     ) -> None:
         """Say why an endpoint was probed less than in full (listed even with no exchange)."""
-        tally = self.endpoints.get(endpoint_id)
-        if tally is None:
-            tally = self.endpoints[endpoint_id] = EndpointTally(
-                endpoint_id, method, url, message_type
-            )
+        tally = self._endpoint(endpoint_id, method, url, message_type)
         tally.note = f"{tally.note}; {note}" if tally.note and note not in tally.note else note
 
     def cover_endpoint(
@@ -338,22 +334,25 @@ class RunSummary:
         coverage: dict[str, Any],
     ) -> None:
         """Keep what an endpoint's negatives covered."""
+        self._endpoint(endpoint_id, method, url, message_type).coverage = coverage
+
+    def _endpoint(
+        self, endpoint_id: str, method: str, url: str, message_type: str | None
+    ) -> EndpointTally:
+        """The endpoint's tally, begun the first time it is named."""
         tally = self.endpoints.get(endpoint_id)
         if tally is None:
             tally = self.endpoints[endpoint_id] = EndpointTally(
                 endpoint_id, method, url, message_type
             )
-        tally.coverage = coverage
+        return tally
 
     def _tally_endpoint(self, result: PayloadResult) -> None:
         exchange = result.exchange
         assert exchange is not None
-        key = exchange["endpoint"]
-        endpoint = self.endpoints.get(key)
-        if endpoint is None:
-            endpoint = self.endpoints[key] = EndpointTally(
-                key, exchange["method"], exchange["url"], result.message_type
-            )
+        endpoint = self._endpoint(
+            exchange["endpoint"], exchange["method"], exchange["url"], result.message_type
+        )
         endpoint.exchanges += 1
         if result.findings:
             endpoint.with_findings += 1

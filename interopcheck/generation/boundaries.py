@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from interopcheck.checks.schema import SchemaChecker
+from interopcheck.generation.mutations import LONGEST_ARRAY, Mutation
 from interopcheck.sources.payloads import Payload
+from interopcheck.sources.positions import pointer_of, value_at
 from interopcheck.sources.walk import JsonPath, walk
 from interopcheck.standard.catalog import SchemaEntry
 from interopcheck.standard.schema_paths import possible
@@ -68,11 +71,10 @@ def largest(
         target = _target(node, bounds(path))
         if target is None:
             continue
-        current = _at(value, path)
-        if current is None:
-            continue
+        # the place in the value grown so far (an array's items carry what grew inside them)
+        current = value_at(value, pointer_of(path))
         for size in _sizes(current, target):
-            changed = _replaced(value, path, _grown(current, size))
+            changed = Mutation("grown", path, None, _grown(size), "").applied_to(value)
             if size_of(changed) <= cap and valid(changed):
                 value = changed
                 grown += 1
@@ -93,7 +95,7 @@ def _target(node: Any, nodes: list[dict[str, Any]]) -> int | None:
     if any(n.get("uniqueItems") is True for n in nodes) or not node:
         return None  # copies would repeat an item
     bound = min(limits) if limits else LONGEST
-    return min(bound, LONGEST * 10) if bound > len(node) else None
+    return min(bound, LONGEST_ARRAY) if bound > len(node) else None
 
 
 def _sizes(current: Any, target: int) -> list[int]:
@@ -108,25 +110,12 @@ def _sizes(current: Any, target: int) -> list[int]:
     return sizes[:6]
 
 
-def _grown(current: Any, size: int) -> Any:
-    if isinstance(current, str):
-        return (current + "x" * size)[:size]
-    return [copy.deepcopy(current[i % len(current)]) for i in range(size)]
+def _grown(size: int) -> Callable[[Any], Any]:
+    """A string padded, or an array's items repeated (copies), to ``size``."""
 
+    def grow(current: Any) -> Any:
+        if isinstance(current, str):
+            return (current + "x" * size)[:size]
+        return [copy.deepcopy(current[i % len(current)]) for i in range(size)]
 
-def _at(value: Any, path: JsonPath) -> Any:
-    for step in path:
-        try:
-            value = value[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return value
-
-
-def _replaced(value: Any, path: JsonPath, new: Any) -> Any:
-    changed = copy.deepcopy(value)
-    parent = changed
-    for step in path[:-1]:
-        parent = parent[step]
-    parent[path[-1]] = new
-    return changed
+    return grow

@@ -91,11 +91,13 @@ def _not_of_type(schema: Any) -> Any:
     return _NOT_OF_TYPE.get(kind, _NO_VALUE) if isinstance(kind, str) else _NO_VALUE
 
 
-def _with(name: str, value: Any) -> Callable[[Any], Any]:
+def with_property(name: str, value: Any) -> Callable[[Any], Any]:
+    """An object with ``name`` set to ``value``."""
     return lambda old: {**old, name: value}
 
 
-def _always(value: Any) -> Callable[[Any], Any]:
+def always(value: Any) -> Callable[[Any], Any]:
+    """``value``, whatever was there."""
     return lambda _old: value
 
 
@@ -166,7 +168,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                         "optional-wrong-type",
                         path,
                         "type",
-                        _with(name, wrong),
+                        with_property(name, wrong),
                         f"{where}: optional property {name} present, of another type",
                         name,
                     )
@@ -235,7 +237,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                     "malformed-date",
                     path,
                     "format",
-                    _always(DATE_FORMATS[fmt]),
+                    always(DATE_FORMATS[fmt]),
                     f"{where}: a {fmt} that does not exist",
                 )
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -244,7 +246,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                     "above-maximum",
                     path,
                     "maximum",
-                    _always(node["maximum"] + 1),
+                    always(node["maximum"] + 1),
                     f"{where}: just above the maximum",
                 )
             if isinstance(node.get("minimum"), (int, float)):
@@ -252,7 +254,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                     "below-minimum",
                     path,
                     "minimum",
-                    _always(node["minimum"] - 1),
+                    always(node["minimum"] - 1),
                     f"{where}: just below the minimum",
                 )
         if "enum" in node and isinstance(node["enum"], list):
@@ -263,7 +265,7 @@ def _for_place(path: Path, value: Any, nodes: list[dict[str, Any]]) -> Iterator[
                 "unknown-code",
                 path,
                 "enum",
-                _always(unknown),
+                always(unknown),
                 f"{where}: a value not in the list",
             )
         if "const" in node and path:
@@ -307,9 +309,14 @@ def _for_array(
             "repeated-item",
             path,
             "uniqueItems",
-            lambda items: [*items, copy.deepcopy(items[0])],
+            first_twice,
             f"{where}: the first item twice",
         )
+
+
+def first_twice(items: list[Any]) -> list[Any]:
+    """The list with a copy of its first item at the end."""
+    return [*items, copy.deepcopy(items[0])]
 
 
 def _shortened_list(size: int) -> Callable[[Any], Any]:

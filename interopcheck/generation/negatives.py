@@ -14,11 +14,10 @@ planned is the ``Coverage`` a report states.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import random
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,16 +27,20 @@ from interopcheck.checks.schema import SchemaChecker
 from interopcheck.generation.formats import FORMAT_STRATEGIES
 from interopcheck.generation.mutations import (
     Mutation,
+    always,
     bad_check_letter,
     confirmed,
+    first_twice,
     rule_mutations,
     schema_mutations,
+    with_property,
 )
 from interopcheck.generation.sampler import FastData
 from interopcheck.profile.checks import CelCheck, CodelistCheck, IdentifierCheck, pointers_in
 from interopcheck.profile.model import Requirement
 from interopcheck.results import Finding
 from interopcheck.sources.payloads import Payload
+from interopcheck.sources.positions import pointer_of
 from interopcheck.sources.walk import walk
 from interopcheck.standard.catalog import SchemaEntry
 
@@ -131,9 +134,7 @@ class Coverage:
 
 def place_of(path: tuple[str | int, ...]) -> str:
     """A path as a pointer with every array index as ``*``."""
-    return "".join(
-        "/*" if isinstance(t, int) else "/" + t.replace("~", "~0").replace("/", "~1") for t in path
-    )
+    return pointer_of("*" if isinstance(t, int) else t for t in path)
 
 
 def _findings(checker: SchemaChecker, value: Any) -> list[Finding]:
@@ -203,23 +204,24 @@ def aimed(
             continue  # a receiver may accept what breaks only a SHOULD
         aimable.append(requirement.id)
         seen: set[str] = set()
-        for base in bases:
-            for mutation in _aimed_at(requirement, message_type, base, checker):
-                if mutation.name + mutation.pointer() in seen:
-                    continue
-                changed = mutation.applied_to(base)
-                findings = _findings(checker, changed)
-                if not findings or any(f.requirement != requirement.id for f in findings):
-                    continue  # it must break this requirement and nothing else
-                breaks = confirmed(mutation, findings, requirement.id)
-                if breaks is None:
-                    continue
-                seen.add(mutation.name + mutation.pointer())
-                made.append(Negative(changed, {**breaks, "aimedAt": requirement.id}))
-                if len(seen) >= PER_REQUIREMENT:
-                    break
+        tries = (
+            (base, mutation)
+            for base in bases
+            for mutation in _aimed_at(requirement, message_type, base, checker)
+        )
+        for base, mutation in tries:
             if len(seen) >= PER_REQUIREMENT:
                 break
+            if mutation.name + mutation.pointer() in seen:
+                continue
+            changed = mutation.applied_to(base)
+            findings = _findings(checker, changed)
+            if not findings or any(f.requirement != requirement.id for f in findings):
+                continue  # it must break this requirement and nothing else
+            breaks = confirmed(mutation, findings, requirement.id)
+            if breaks is not None:
+                seen.add(mutation.name + mutation.pointer())
+                made.append(Negative(changed, {**breaks, "aimedAt": requirement.id}))
         if seen:
             broken.append(requirement.id)
     return made, tuple(aimable), tuple(broken)
@@ -257,7 +259,7 @@ def _aimed_at(
                     for name, field_path in wanted_codes(tree):
                         if name in rules.profile.codelists:
                             listed = rules.codelists.codes(name)
-                            for sub, code in resolve(found, "".join("/" + f for f in field_path)):
+                            for sub, code in resolve(found, pointer_of(field_path)):
                                 yield from _unlisted_at(
                                     (*path, *sub), code, listed, name, requirement
                                 )
@@ -278,7 +280,7 @@ def _aimed_at(
                             "repeated-item",
                             (*path, *inner),
                             None,
-                            _with_first_twice,
+                            first_twice,
                             f"{where}: its first item twice ({requirement.id})",
                         )
 
@@ -304,7 +306,7 @@ def _absent_identifier(
                 "bad-check-letter",
                 tuple(path),
                 None,
-                _added(name, wrong),
+                with_property(name, wrong),
                 f"{where}: {identifier} with the wrong check letter, added ({requirement.id})",
             )
 
@@ -323,7 +325,7 @@ def _unlisted_at(
             "unlisted-code",
             path,
             None,
-            _constant(other),
+            always(other),
             f"{where}: {other!r} has the shape of a {codelist} code but is not in the list "
             f"({requirement.id})",
         )
@@ -337,8 +339,8 @@ def _out_of_order(
     requirement: Requirement,
 ) -> Iterator[Mutation]:
     """The later date moved to the day before the earlier one."""
-    firsts = resolve(found, "".join("/" + f for f in earlier))
-    seconds = resolve(found, "".join("/" + f for f in later))
+    firsts = resolve(found, pointer_of(earlier))
+    seconds = resolve(found, pointer_of(later))
     if not firsts or not seconds:
         return
     first, (second_path, second) = firsts[0][1], seconds[0]
@@ -354,21 +356,9 @@ def _out_of_order(
         "dates-out-of-order",
         (*path, *second_path),
         None,
-        _constant(moved),
+        always(moved),
         f"{where}: the day before {'.'.join(earlier)} ({requirement.id})",
     )
-
-
-def _with_first_twice(items: Any) -> Any:
-    return [*items, copy.deepcopy(items[0])]
-
-
-def _added(name: str, value: Any) -> Callable[[Any], Any]:
-    return lambda old: {**old, name: value}
-
-
-def _constant(value: Any) -> Callable[[Any], Any]:
-    return lambda _old: value
 
 
 def unlisted_like(code: Any, listed: Any) -> Any:

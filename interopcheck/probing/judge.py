@@ -18,7 +18,7 @@ import jsonschema_rs
 
 from interopcheck.domain.http import is_json_media, media_kind
 from interopcheck.probing.client import Answer
-from interopcheck.probing.plan import Exchange
+from interopcheck.probing.plan import LARGEST, Exchange
 from interopcheck.profile.checks import HttpCheck
 from interopcheck.profile.model import Api, Endpoint, Profile, Requirement
 from interopcheck.results import Finding, Outcome
@@ -381,7 +381,7 @@ def _what(exchange: Exchange) -> str:
         return f"{article} {subject} sent without its {exchange.omitted} credential"
     if exchange.kind == "edge" and not request:
         return f"a valid {message} with the {exchange.label}"
-    if exchange.label.startswith("the largest") and not request:
+    if exchange.label.startswith(LARGEST) and not request:
         return f"{exchange.label.replace('case', str(message), 1)}"
     return f"a valid {subject}"
 

@@ -48,6 +48,9 @@ ODD_HEADER = "X-Interopcheck-Probe"
 #: Characters in the long header: over the 8 KiB many servers accept in one header line.
 LONG_HEADER = 10_000
 
+#: How the largest valid case is labelled (the judge words its findings from it).
+LARGEST = "the largest valid case"
+
 #: Kinds whose body is a valid message sent with the right credentials.
 VALID_KINDS = ("example", "edge", "generated")
 
@@ -174,8 +177,7 @@ class Planner:
         self.notes: dict[str, str] = {}
         self._valid_sets: dict[str, list[Any]] = {}
         self.coverage: dict[str, Coverage] = {}
-        """By endpoint id: what its negatives covered (body and parameters)."""
-        self._parameter_coverage: dict[str, Coverage] = {}
+        """By endpoint id: what its negatives covered (parameters, then body added)."""
         self.failures: dict[str, str] = {}
         """By schema name: why no case of it could be generated."""
         """By endpoint id: why it was probed less than in full, or not at all."""
@@ -225,9 +227,7 @@ class Planner:
             said = " or ".join(" and ".join(a) for a in endpoint.security)
             self.notes[endpoint.id] = f"probed for authentication only: no --auth for {said}"
             endpoint = replace(endpoint, depth="auth-only")
-        valid_sets, invalid_sets = self._parameter_sets(endpoint)
-        if endpoint.id in self._parameter_coverage:
-            self.coverage[endpoint.id] = self._parameter_coverage[endpoint.id]
+        valid_sets, invalid_sets = self._parameter_sets(endpoint)  # their coverage too
         self._valid_sets[endpoint.id] = valid_sets
         if endpoint.parameters_type is not None and not valid_sets:
             self.notes.setdefault(endpoint.id, "no valid set of parameters could be written")
@@ -270,7 +270,7 @@ class Planner:
             if big is not None and (
                 endpoint.body_encoding == "json" or self._as_sent(endpoint, big.value, valid=True)
             ):
-                label = f"the largest valid case ({big.size} bytes)"
+                label = f"{LARGEST} ({big.size} bytes)"
                 cases.append(("generated", label, big.value, None))
             for i, (value, breaks) in enumerate(invalid):
                 where = f"{breaks.get('pointer') or '/'} {breaks.get('keyword') or ''}".strip()
@@ -426,30 +426,27 @@ class Planner:
             back = readings(values)
             if back is not None and any(passes(plain) for plain, _ in back):
                 valid.append(values)
-        # an invalid set stays one only if it is invalid however it is received (everything
-        # in a URL is text: an integer 5 where a string belongs arrives as "5"), and it can
-        # be written at all (a case without a path parameter has no path)
-        invalid = []
-        for values, breaks in drawn[1]:
+
+        def still_invalid(values: Any) -> bool:
+            """An invalid set stays one only if it is invalid however it is received
+            (everything in a URL is text: an integer 5 where a string belongs arrives as
+            "5"), and it can be written at all (a case without a path parameter has no
+            path)."""
             back = readings(values)
-            if back is not None and not any(passes(p) or passes(q) for p, q in back):
-                invalid.append((values, breaks))
+            return back is not None and not any(passes(p) or passes(q) for p, q in back)
+
+        invalid = [(values, breaks) for values, breaks in drawn[1] if still_invalid(values)]
         entry = self.checker.catalog.find(name)
         if endpoint.depth == "full" and entry is not None and self.options.max_negatives:
-            # each parameter broken each way once, kept only if it is still broken as the
-            # server reads it back (and can be written at all)
+            # each parameter broken each way once
             made, coverage = covering(
                 checker, entry, valid, self.options.max_negatives, at_root=False
             )
-            sendable_made = []
-            for negative in made:
-                back = readings(negative.value)
-                if back is not None and not any(passes(p) or passes(q) for p, q in back):
-                    sendable_made.append((negative.value, negative.breaks))
-            coverage.not_breaking += coverage.planned - len(sendable_made)
-            coverage.planned = len(sendable_made)
-            self._parameter_coverage[endpoint.id] = coverage
-            invalid += sendable_made
+            kept = [(n.value, n.breaks) for n in made if still_invalid(n.value)]
+            coverage.not_breaking += coverage.planned - len(kept)
+            coverage.planned = len(kept)
+            self.coverage[endpoint.id] = coverage
+            invalid += kept
         # the correlation header is probe's to set on every request: never a drawn value
         strip = self._without_correlation
         return [strip(v) for v in valid], [(strip(v), b) for v, b in invalid]
@@ -466,21 +463,22 @@ class Planner:
         base = examples[0][1] if examples else (valid[0] if valid else None)
         edges = self._edges(base, message_type) if base is not None else []
         bodies = Bodies(examples, edges, valid, invalid)
-        self._add_negatives(bodies, message_type)
         checker = self.checker_for(message_type)
         entry = self.checker.catalog.for_message(message_type, None)
-        if base is not None and checker is not None and entry is not None:
-            bodies.largest = largest(checker, entry, base)
+        if checker is not None and entry is not None:
+            self._add_negatives(bodies, message_type, checker, entry)
+            if base is not None:
+                bodies.largest = largest(checker, entry, base)
         return bodies
 
-    def _add_negatives(self, bodies: Bodies, message_type: str) -> None:
+    def _add_negatives(
+        self, bodies: Bodies, message_type: str, checker: SchemaChecker, entry: SchemaEntry
+    ) -> None:
         """Each (place, way to break it) the valid bodies offer, once; then each of the
         profile's rules on the message broken alone. A case the random draw already made
         is not sent twice."""
-        checker = self.checker_for(message_type)
-        entry = self.checker.catalog.for_message(message_type, None)
         limit = self.options.max_negatives
-        if checker is None or entry is None or limit == 0:
+        if limit == 0:
             return
         bases = [value for _, value in bodies.examples] + bodies.valid
         made, coverage = covering(checker, entry, bases, limit)

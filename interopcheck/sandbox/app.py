@@ -28,7 +28,7 @@ from starlette.routing import Route
 from interopcheck.errors import ProfileError
 from interopcheck.profile.model import Endpoint
 from interopcheck.sandbox.answers import MAX_BODY, TRACE, bounded_body, own_shape
-from interopcheck.sandbox.faults import LARGE_BODY, Fault, let_through, parse_faults
+from interopcheck.sandbox.faults import LARGE_BODY, Fault, parse_faults, refused_for
 from interopcheck.sandbox.operations import (
     Serving,
     operation_handler,
@@ -166,11 +166,8 @@ def create_app(config: SandboxConfig) -> Starlette:
             body = shaped
         if "wrong-content-type" in faults:
             return correlation(request, PlainTextResponse(json.dumps(body), status_code=status))
-        media = (
-            PROBLEM
-            if shaped is None and "errors-as-plain-json" not in faults
-            else ("application/json")
-        )
+        plain = shaped is not None or "errors-as-plain-json" in faults
+        media = "application/json" if plain else PROBLEM
         return correlation(request, JSONResponse(body, status_code=status, media_type=media))
 
     def refusal(request: Request) -> int | None:
@@ -259,11 +256,7 @@ def create_app(config: SandboxConfig) -> Starlette:
             # A SHOULD breach is accepted and named in the Interopcheck-Advice header: what
             # a receiver must refuse is what the published OpenAPI (and its x-interopcheck-
             # rules) says, and nothing a client could not know.
-            findings = [
-                f
-                for f in result.findings
-                if (f.level is None or f.level in deciding) and not let_through(f, faults)
-            ]
+            findings = refused_for(result.findings, deciding, faults)
             advice = sorted(
                 {f.requirement for f in result.findings if f not in findings and f.requirement}
             )

@@ -67,6 +67,18 @@ def let_through(finding: Finding, faults: frozenset[Fault]) -> bool:
     return False
 
 
+def refused_for(
+    findings: list[Finding], deciding: tuple[str, ...], faults: frozenset[Fault]
+) -> list[Finding]:
+    """What a sandbox refuses a message for: its findings of a deciding level (or of none:
+    the schema's), less those its faults let through."""
+    return [
+        f
+        for f in findings
+        if (f.level is None or f.level in deciding) and not let_through(f, faults)
+    ]
+
+
 def parse_faults(names: Iterable[str]) -> frozenset[Fault]:
     """The faults named (``--fault``), each one the sandbox knows; ``UsageError`` otherwise."""
     known: dict[str, Fault] = {name: name for name in FAULTS}

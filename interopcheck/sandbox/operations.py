@@ -38,7 +38,7 @@ from interopcheck.domain.parameters import (
     text_of,
 )
 from interopcheck.profile.model import Api, Endpoint
-from interopcheck.sandbox.faults import LARGE_BODY, let_through
+from interopcheck.sandbox.faults import LARGE_BODY, refused_for
 from interopcheck.sources.payloads import Payload
 
 if TYPE_CHECKING:
@@ -276,11 +276,8 @@ def _findings(checker: SchemaChecker, value: Any, serving: Serving) -> list[str]
     """What the sandbox refuses ``value`` for: its deciding findings, less those its faults
     let through."""
     result = checker.check(Payload(source="request", syntax="json", value=value), 0)
-    return [
-        f"{f.pointer or '/'}: {f.message[:200]}"
-        for f in result.findings
-        if (f.level is None or f.level in serving.deciding) and not let_through(f, serving.faults)
-    ]
+    refused = refused_for(result.findings, serving.deciding, serving.faults)
+    return [f"{f.pointer or '/'}: {f.message[:200]}" for f in refused]
 
 
 def _error_status(endpoint: Endpoint) -> int:
