@@ -82,9 +82,12 @@ def journey(
     strict: bool = False,
     show_personal_data: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    stream: bool = False,
 ) -> Run:
-    """Check the messages of each case together by ``profile``'s journey rules."""
-    from interopcheck.journeys import run_journeys
+    """Check the messages of each case together by ``profile``'s journey rules. With
+    ``stream=True`` the results are a stream (consumed once, by ``write_report`` or
+    ``Run.collect``), so memory stays nearly flat on any corpus."""
+    from interopcheck.journeys import journey_run
     from interopcheck.validation import ValidationOptions, ValidationSpec
 
     options = ValidationOptions(
@@ -94,7 +97,8 @@ def journey(
         strict=strict,
         scope=actor,
     )
-    return run_journeys([str(p) for p in paths], options)
+    run = journey_run([str(p) for p in paths], options)
+    return run if stream else run.collect()
 
 
 def probe(

@@ -234,6 +234,23 @@ class EndpointTally:
     """What its body's negatives covered (``generation.negatives.Coverage.record``)."""
 
 
+class ArchiveRecord(TypedDict):
+    """An archive run on Dask (``--engine dask``): where it ran and where its failing results
+    went (every one, as JSON Lines beside the report; the report shows the first ones)."""
+
+    engine: Literal["dask"]
+    scheduler: str
+    """``local`` (a cluster started on this machine) or the address of the one used."""
+    workers: int
+    partitions: int
+    failuresDir: str
+    failingResults: int
+    journeys: int
+    failingJourneys: int
+    workerPeakMemory: int
+    """The largest peak resident memory of a worker process, in bytes."""
+
+
 @dataclass(frozen=True)
 class JourneySummary:
     """One journey of a ``journey`` run: its number, its messages and whether it conforms."""
@@ -288,6 +305,11 @@ class RunSummary:
     to mark personal fields."""
     endpoints: dict[str, EndpointTally] = field(default_factory=dict)
     """The endpoints the exchanges went to, in the order first seen (bounded by the API)."""
+    journey_count: int | None = None
+    """How many journeys there were, when ``journeys`` lists only some (an archive run lists
+    the first failing ones); None: ``journeys`` lists every one."""
+    archive: ArchiveRecord | None = None
+    """How an archive run was distributed, and where its failing results went."""
 
     def add(self, result: PayloadResult) -> None:
         self.payloads += 1
@@ -313,6 +335,47 @@ class RunSummary:
                 self.redacted_values += redacted
                 if redacted and result.unmarked_schema:
                     self.unmarked_schemas.add(result.unmarked_schema)
+
+    def merge(self, other: RunSummary) -> None:
+        """Add the counts of a summary made the same way over other payloads (an archive
+        run's partitions): payloads, findings, message types and requirement outcomes."""
+        self.payloads += other.payloads
+        self.invalid += other.invalid
+        self.findings += other.findings
+        self.redacted_values += other.redacted_values
+        self.schema_failed += other.schema_failed
+        self.unowned += other.unowned
+        self.unmarked_schemas |= other.unmarked_schemas
+        for name, (count, invalid) in other.message_types.items():
+            counts = self.message_types.setdefault(name, [0, 0])
+            counts[0] += count
+            counts[1] += invalid
+        for requirement_id, theirs in other.requirements.items():
+            ours = self.requirements.get(requirement_id)
+            if ours is not None:
+                ours.passed += theirs.passed
+                ours.failed += theirs.failed
+                ours.errored += theirs.errored
+
+    def add_late(self, result: PayloadResult, findings: list[Finding], was_valid: bool) -> None:
+        """Count findings added to a result already counted (journey findings, found after
+        its own checks): it turns invalid if it was valid."""
+        if not findings:
+            return
+        if was_valid:
+            self.invalid += 1
+            self.message_types.setdefault(result.message_type or "", [0, 0])[1] += 1
+        self.findings += len(findings)
+        self.unowned += sum(1 for f in findings if f.requirement is None)
+        if not self.show_personal_data:
+            redacted = sum(1 for f in findings if f.personal and f.value_json is not None)
+            self.redacted_values += redacted
+            if redacted and result.unmarked_schema:
+                self.unmarked_schemas.add(result.unmarked_schema)
+
+    def tally(self, outcomes: dict[str, Outcome]) -> None:
+        """Count requirement outcomes that belong to no one result (journey rules)."""
+        self._tally(outcomes)
 
     def add_journey(self, journey: JourneySummary, outcomes: dict[str, Outcome]) -> None:
         self.journeys.append(journey)
@@ -376,7 +439,8 @@ class RunSummary:
         none for a compat requirement, which is about its own message type and direction."""
         if tally.kind.startswith("compat:"):
             return 0
-        subjects = len(self.journeys) if tally.kind.startswith("journey:") else self.payloads
+        journeys = len(self.journeys) if self.journey_count is None else self.journey_count
+        subjects = journeys if tally.kind.startswith("journey:") else self.payloads
         return max(0, subjects - tally.applicable)
 
     @property
@@ -509,6 +573,17 @@ def summarise_value(value: Any) -> tuple[str, str]:
     if len(rendered) > MAX_VALUE_CHARS:
         rendered = rendered[: MAX_VALUE_CHARS - 1] + "…"
     return rendered, summary
+
+
+def archive_words(record: ArchiveRecord, shown: int) -> str:
+    """Where an archive run ran and where its failing results are, for people."""
+    where = "a local Dask cluster" if record["scheduler"] == "local" else record["scheduler"]
+    return (
+        f"Checked on {where} ({plural(record['workers'], 'worker')}, "
+        f"{plural(record['partitions'], 'partition')}); "
+        f"{record['failingResults']} failing payloads, {shown} shown here: every one is in "
+        f"{record['failuresDir']} (JSON Lines, a file per partition)."
+    )
 
 
 def redaction_words(redacted: int, unmarked_schemas: list[str]) -> str | None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interopcheck import __version__
 from interopcheck.checks.schema import SchemaChecker, SchemaSelection
@@ -26,7 +26,13 @@ from interopcheck.errors import InputError, UsageError
 from interopcheck.profile.checks import messages_read
 from interopcheck.results import PayloadResult, RequirementTally, RunSummary
 from interopcheck.run import Run
-from interopcheck.sources.payloads import DEFAULT_MAX_BYTES, STDIN, discover, read_payloads
+from interopcheck.sources.payloads import (
+    DEFAULT_MAX_BYTES,
+    LOOKED_FOR,
+    STDIN,
+    discover,
+    read_payloads,
+)
 from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.schema_sources import SchemaSources
 
@@ -196,9 +202,7 @@ class ValidationStream:
                 self._on_progress(self.summary.payloads)
         self.summary.finished_at = now_iso()
         if self.summary.payloads == 0:
-            raise InputError(
-                "no payload files found (looked for .json, .yaml, .yml, .jsonl, .ndjson)"
-            )
+            raise InputError(f"no payload files found (looked for {LOOKED_FOR})")
 
     def _parallel(self, sources: Iterator[str]) -> Iterator[list[PayloadResult]]:
         global _worker_checker
@@ -266,6 +270,20 @@ def validation_run(
 ) -> Run:
     """The ``validate`` run, its results streamed: set up now (a setup error raises before any
     output), checked as ``publish`` or ``Run.collect`` consumes them."""
+    check_usage(options)
+    stream = ValidationStream(paths, options, on_progress)
+    return Run(
+        command="validate",
+        summary=stream.summary,
+        inputs=list(paths),
+        options=recorded_options(options, journeys=False),
+        results=stream,
+        catalog=stream.catalog,
+    )
+
+
+def check_usage(options: ValidationOptions) -> None:
+    """Options that go only together, refused before anything runs."""
     spec = options.spec
     if spec.schema_file is not None and spec.message_type is not None:
         raise UsageError("give --schema or --type, not both")
@@ -273,24 +291,24 @@ def validation_run(
         raise UsageError("--strict needs --profile (it changes which requirement levels decide)")
     if options.scope is not None and spec.profile is None:
         raise UsageError("--actor needs --profile (it limits which requirements decide)")
-    stream = ValidationStream(paths, options, on_progress)
-    return Run(
-        command="validate",
-        summary=stream.summary,
-        inputs=list(paths),
-        options={
-            "profile": spec.profile,
-            "messageType": spec.message_type,
-            "schemaFile": str(spec.schema_file) if spec.schema_file else None,
-            "standardVersion": spec.version,
+
+
+def recorded_options(options: ValidationOptions, *, journeys: bool) -> dict[str, Any]:
+    """The options that decide a validate (or journey) run's result, as its manifest keeps
+    them: what ``reproduce`` needs and a reader of the report may ask."""
+    spec = options.spec
+    chosen: dict[str, Any] = {"profile": spec.profile}
+    if not journeys:
+        chosen.update(
+            messageType=spec.message_type,
+            schemaFile=str(spec.schema_file) if spec.schema_file else None,
+            standardVersion=spec.version,
             **spec.sources.record(),
-            "strict": options.strict,
-            "actor": options.scope,
-            "showPersonalData": options.show_personal_data,
-        },
-        results=stream,
-        catalog=stream.catalog,
+        )
+    chosen.update(
+        strict=options.strict, actor=options.scope, showPersonalData=options.show_personal_data
     )
+    return chosen
 
 
 def run_validation(

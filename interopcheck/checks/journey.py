@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from interopcheck.checks.cel_env import RuleError
-from interopcheck.checks.pointers import Path, resolve
+from interopcheck.checks.cel_env import RuleError, Trie, merge, projection_of, projector
+from interopcheck.checks.pointers import Path, parse_pointer, resolve
 from interopcheck.checks.rules import ERROR, FAILED, PASSED, RuleChecker, requirement_finding
 from interopcheck.profile.checks import (
     DatesInOrderCheck,
@@ -25,11 +25,12 @@ from interopcheck.profile.checks import (
     SubsetCheck,
 )
 from interopcheck.profile.model import Profile, Requirement
-from interopcheck.results import Finding, FindingCheck, Outcome
-from interopcheck.sources.positions import pointer_of
+from interopcheck.results import Finding, FindingCheck, JourneySummary, Outcome, PayloadResult
+from interopcheck.sources.payloads import Payload
+from interopcheck.sources.positions import escape_pointer_token, pointer_of
 
 
-@dataclass
+@dataclass(slots=True)
 class JourneyMessage:
     """A typed, parsed message of the run, and where its result is."""
 
@@ -38,13 +39,30 @@ class JourneyMessage:
     source: str
     message_type: str
     document: Any
+    """The message, or only what the journey rules read of it (``JourneyReads.message``)."""
     findings: list[Finding] = field(default_factory=list)
+    origin: tuple[str, int] | None = None
+    """The file it was read from and its number there (0: the first payload of the file), so
+    that its journey findings can be located by reading it again; None: not to be read again."""
+    own_findings: int = 0
+    """How many findings the message's own checks made (schema, identifiers, rules)."""
+    own_deciding: bool = False
+    """Whether any of those decides conformance (or belongs to no requirement)."""
+    schema: str | None = None
+    unmarked_schema: str | None = None
+    """As on its result: what a result made for it later (journey findings only) carries."""
+    sent_at: str = ""
+    """When it was sent (``header.sentAt`` as a UTC instant), read once."""
 
-    @property
-    def sent_at(self) -> str:
-        header = self.document.get("header") if isinstance(self.document, dict) else None
-        value = header.get("sentAt") if isinstance(header, dict) else None
-        return _instant(value) or "" if isinstance(value, str) else ""
+    def __post_init__(self) -> None:
+        if not self.sent_at:
+            self.sent_at = _sent_at(self.document)
+
+
+def _sent_at(document: Any) -> str:
+    header = document.get("header") if isinstance(document, dict) else None
+    value = header.get("sentAt") if isinstance(header, dict) else None
+    return _instant(value) or "" if isinstance(value, str) else ""
 
 
 @dataclass
@@ -70,6 +88,17 @@ def _values(message: JourneyMessage, locations: Locations) -> list[tuple[Path, A
     ]
 
 
+def join_values(message: JourneyMessage, join: dict[str, Locations]) -> list[tuple[str, str]]:
+    """The (join name, value) pairs by which a message joins others: identifiers as text (an
+    object or a boolean where an identifier belongs joins nothing)."""
+    return [
+        (name, str(value))
+        for name, locations in join.items()
+        for _, value in _values(message, locations)
+        if isinstance(value, (str, int)) and not isinstance(value, bool)
+    ]
+
+
 def group(messages: list[JourneyMessage], join: dict[str, Locations]) -> list[Journey]:
     """Connected components of messages that share any join value, in input order."""
     parent = list(range(len(messages)))
@@ -82,20 +111,143 @@ def group(messages: list[JourneyMessage], join: dict[str, Locations]) -> list[Jo
 
     first_with: dict[tuple[str, str], int] = {}
     for i, message in enumerate(messages):
-        for name, locations in join.items():
-            for _, value in _values(message, locations):
-                if not isinstance(value, (str, int)) or isinstance(value, bool):
-                    continue
-                key = (name, str(value))
-                if key in first_with:
-                    parent[find(i)] = find(first_with[key])
-                else:
-                    first_with[key] = i
+        for key in join_values(message, join):
+            if key in first_with:
+                parent[find(i)] = find(first_with[key])
+            else:
+                first_with[key] = i
     components: dict[int, list[JourneyMessage]] = {}
     for i, message in enumerate(messages):
         components.setdefault(find(i), []).append(message)
     ordered = sorted(components.values(), key=lambda ms: ms[0].position)
     return [Journey(number + 1, members) for number, members in enumerate(ordered)]
+
+
+#: Where every journey reads a message's time (``requires``: sent before).
+SENT_AT = "/header/sentAt"
+
+
+class JourneyReads:
+    """What the journey rules read of each message type, so that a journey run keeps only that
+    of each message (not its text, nor the rest of its value) until every message is read:
+    memory then grows with the fields the rules read, not with the corpus.
+
+    A message type's reads are the pointers of the join and of every journey requirement that
+    names it, its ``header.sentAt``, and for ``requires`` the fields its CEL condition reads
+    (the whole message when the condition cannot be read). The journey checks answer the same
+    on the projection as on the whole message (a differential test holds it).
+    """
+
+    def __init__(self, profile: Profile, rules: RuleChecker) -> None:
+        pointers: dict[str, set[str]] = {}
+        tries: dict[str, list[Trie | None]] = {}
+
+        def add(locations: Locations) -> None:
+            for message_type, at in locations.items():
+                pointers.setdefault(message_type, set()).update(at)
+
+        for locations in profile.journey_join.values():
+            add(locations)
+        for requirement in profile.journey_requirements():
+            match requirement.check:
+                case SameIdentifierCheck(origin=origin, reuse=reuse):
+                    add(origin)
+                    add(reuse)
+                case DatesInOrderCheck(steps=steps):
+                    for step in steps:
+                        add(step.at)
+                case SubsetCheck(items=items, within=within, match=match):
+                    # each item is compared on the matched fields only: those travel
+                    for locations in (items, within):
+                        add(
+                            {
+                                t: tuple(
+                                    f"{p}/{escape_pointer_token(f)}" for p in at for f in match
+                                )
+                                for t, at in locations.items()
+                            }
+                        )
+                case RequiresCheck(after=after):
+                    rule = rules.rule(requirement.id)
+                    if rule is not None:
+                        tries.setdefault(after, []).append(projection_of(rule.tree))
+        self._pointers = {t: tuple(sorted(p)) for t, p in pointers.items()}
+        self._project = {
+            t: projector(
+                merge([_trie_of((*self._pointers.get(t, ()), SENT_AT)), *tries.get(t, [])])
+            )
+            for t in {*pointers, *tries}
+        }
+        self._sent_only = projector(_trie_of((SENT_AT,)))
+
+    def message(
+        self,
+        position: int,
+        payload: Payload,
+        result: PayloadResult,
+        deciding: set[str],
+        origin: tuple[str, int] | None = None,
+    ) -> JourneyMessage | None:
+        """The journey's view of a checked payload (its projection); None when it is not a
+        typed, parsed message."""
+        if result.message_type is None or payload.problem is not None:
+            return None
+        return JourneyMessage(
+            position,
+            result.source,
+            result.message_type,
+            self._project.get(result.message_type, self._sent_only)(payload.value),
+            origin=origin,
+            own_findings=len(result.findings),
+            own_deciding=any(f.requirement is None or f.level in deciding for f in result.findings),
+            schema=result.schema,
+            unmarked_schema=result.unmarked_schema,
+        )
+
+
+def _trie_of(pointers: tuple[str, ...]) -> Trie:
+    """A projection trie keeping the whole value at each pointer (``*``: every item)."""
+    trie: Trie = {}
+    whole: set[int] = set()  # the nodes a shorter pointer keeps whole: a longer one cannot narrow
+    for tokens in sorted((parse_pointer(p) for p in pointers), key=len):
+        node = trie
+        for token in tokens:
+            if id(node) in whole:
+                break
+            node = node.setdefault(token, {})
+        else:
+            node.clear()
+            whole.add(id(node))
+    return trie
+
+
+def judge(
+    journey: Journey, checker: JourneyChecker, join_names: str, deciding: set[str]
+) -> JourneySummary:
+    """Run the journey requirements over one journey: its messages get their findings (one
+    that matches no other message is told its journey cannot be checked) and the summary
+    says whether the journey conforms, counting its messages' own findings too."""
+    checker.check(journey)
+    if len(journey.messages) == 1:
+        journey.messages[0].findings.append(
+            Finding(
+                check="journey",
+                message=f"matches no other message by the journey keys ({join_names}): "
+                "its journey cannot be checked",
+                personal=False,
+            )
+        )
+    findings = sum(m.own_findings + len(m.findings) for m in journey.messages)
+    conformant = not any(
+        m.own_deciding or any(f.requirement is None or f.level in deciding for f in m.findings)
+        for m in journey.messages
+    )
+    return JourneySummary(
+        number=journey.number,
+        sources=tuple(m.source for m in journey.messages),
+        conformant=conformant,
+        findings=findings,
+    )
 
 
 def _instant(value: Any) -> str | None:

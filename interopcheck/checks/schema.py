@@ -21,8 +21,8 @@ from interopcheck.errors import SetupError
 if TYPE_CHECKING:
     from interopcheck.checks.rules import RuleChecker
 from interopcheck.results import Finding, Outcome, PayloadResult, summarise_value
-from interopcheck.sources.payloads import Payload
-from interopcheck.sources.positions import json_positions, pointer_of, yaml_positions
+from interopcheck.sources.payloads import Payload, positions_in
+from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.catalog import Catalog, SchemaEntry
 from interopcheck.standard.personal import PersonalDataMap
 from interopcheck.standard.wording import describe, expected
@@ -331,22 +331,16 @@ class SchemaChecker:
 
     def locate(self, payload: Payload, findings: list[Finding]) -> list[Finding]:
         """The findings with line and column filled in from the payload's source text."""
-        wanted = {f.pointer for f in findings}
-        if payload.text is None:
-            return findings
-        if payload.syntax == "yaml" and payload.yaml_root is not None:
-            positions = yaml_positions(payload.yaml_root, wanted)
-        else:
-            positions = json_positions(payload.text, wanted)
-        located = []
-        for finding in findings:
-            where = positions.get(finding.pointer)
-            if where is None:
-                located.append(finding)
-                continue
-            line, column = where
-            located.append(replace(finding, line=line + payload.line_offset, column=column))
-        return located
+        positions = positions_in(payload, {f.pointer for f in findings})
+        return [located(finding, positions) for finding in findings]
+
+
+def located(finding: Finding, positions: dict[str, tuple[int, int]]) -> Finding:
+    """A finding with the line and column of its pointer, when known."""
+    where = positions.get(finding.pointer)
+    if where is None:
+        return finding
+    return replace(finding, line=where[0], column=where[1])
 
 
 def _value_at(root: Any, path: Sequence[str | int]) -> Any:

@@ -9,19 +9,25 @@ import typer
 from interopcheck.cli.options import (
     DEFAULT_MAX_BYTES,
     ActorScopeOption,
+    EngineOption,
     FailOnOption,
+    FailuresDirOption,
     FormatsOption,
     MaxBytesOption,
     OutputOption,
+    PartitionSizeOption,
     ProductOption,
     ProductVersionOption,
     QuietOption,
     ReportDirOption,
+    SchedulerOption,
     ShowPersonalDataOption,
     SignOption,
     StrictOption,
     SupplierOption,
     VerboseOption,
+    audited,
+    engine_options,
     profile_option,
 )
 from interopcheck.errors import UsageError
@@ -55,6 +61,20 @@ def journey(
     product: ProductOption = None,
     product_version: ProductVersionOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            "-j",
+            help="With --engine dask: worker processes of the local cluster (default: the "
+            "machine's cores).",
+            min=1,
+        ),
+    ] = None,
+    partition_size: PartitionSizeOption = None,
+    failures_dir: FailuresDirOption = None,
 ) -> None:
     """Check the messages of each case together: identifiers, dates, offences, what follows
     what. Exit 0 conformant, 1 not, 2 error."""
@@ -65,6 +85,26 @@ def journey(
     if not profile:
         raise UsageError("journey needs --profile")
     plan = plan_from_options(context)
+    if engine == "local" and workers is not None:
+        source = context.get_parameter_source("workers")
+        if source is not None and source.name == "COMMANDLINE":
+            raise UsageError("--workers: only with --engine dask (journey runs in one process)")
+        workers = None  # a configured worker count is validate's; journey runs in one process
+    archive = engine_options(engine, scheduler, workers, partition_size, failures_dir, report_dir)
+    if archive is not None:
+        from interopcheck.validation import ValidationSpec
+
+        spec = ValidationSpec(max_bytes=max_bytes, profile=profile)
+        run = audited(
+            paths,
+            spec,
+            archive,
+            journeys=True,
+            show_personal_data=show_personal_data,
+            strict=strict,
+            actor=actor,
+        )
+        raise typer.Exit(publish(run, plan, fail_on))
     run = run_journey(
         paths,
         profile=profile,
@@ -72,5 +112,6 @@ def journey(
         strict=strict,
         show_personal_data=show_personal_data,
         max_bytes=max_bytes,
+        stream=True,
     )
     raise typer.Exit(publish(run, plan, fail_on))

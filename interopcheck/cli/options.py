@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -12,6 +12,11 @@ from interopcheck.formats.registry import OutputFormat
 from interopcheck.formats.verbosity import Verbosity
 from interopcheck.results import FailOn
 from interopcheck.standard.schema_sources import Draft, SchemaSources, parse_ref_map
+
+if TYPE_CHECKING:
+    from interopcheck.archive.engine import EngineOptions
+    from interopcheck.run import Run
+    from interopcheck.validation import ValidationSpec
 
 FormatsOption = Annotated[
     list[OutputFormat] | None,
@@ -174,3 +179,97 @@ def schema_sources(
         draft=draft,
         assert_formats=not no_assert_formats,
     )
+
+
+Engine = Literal["local", "dask"]
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="local: this machine's processes; dask: a Dask cluster, for archives of any size "
+        "(a local one, or --scheduler's). Dask needs: pip install 'interopcheck[dask]'.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: an existing Dask scheduler (tcp://host:8786); default: a "
+        "cluster of --workers processes on this machine.",
+    ),
+]
+PartitionSizeOption = Annotated[
+    int | None,
+    typer.Option(
+        "--partition-size",
+        min=1,
+        help="With --engine dask: payload files per partition (default 256; a JSON Lines "
+        "file is always a partition of its own).",
+    ),
+]
+FailuresDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--failures-dir",
+        help="With --engine dask: where every failing result goes, as JSON Lines, a file per "
+        "partition (default: REPORT_DIR/failures, else ./interopcheck-failures).",
+    ),
+]
+
+
+def engine_options(
+    engine: Engine,
+    scheduler: str | None,
+    workers: int | None,
+    partition_size: int | None,
+    failures_dir: Path | None,
+    report_dir: Path | None,
+) -> EngineOptions | None:
+    """The Dask engine's options, or None for the local path (whose options these are not)."""
+    if engine == "local":
+        given = [
+            name
+            for name, value in (
+                ("--scheduler", scheduler),
+                ("--partition-size", partition_size),
+                ("--failures-dir", failures_dir),
+            )
+            if value is not None
+        ]
+        if given:
+            raise UsageError(f"{', '.join(given)}: only with --engine dask")
+        return None
+    from interopcheck.archive.engine import DEFAULT_FAILURES_DIR, EngineOptions
+    from interopcheck.archive.partitions import DEFAULT_PARTITION_SIZE
+
+    if failures_dir is None:
+        failures_dir = report_dir / "failures" if report_dir is not None else DEFAULT_FAILURES_DIR
+    return EngineOptions(
+        scheduler=scheduler,
+        workers=workers,
+        partition_size=partition_size or DEFAULT_PARTITION_SIZE,
+        failures_dir=failures_dir,
+    )
+
+
+def audited(
+    paths: list[str],
+    spec: ValidationSpec,
+    archive: EngineOptions,
+    *,
+    journeys: bool,
+    show_personal_data: bool,
+    strict: bool,
+    actor: str | None,
+) -> Run:
+    """An archive run on Dask, with a progress bar of the partitions checked."""
+    from interopcheck.archive.engine import archive_run
+    from interopcheck.cli.progress import ProgressBar
+    from interopcheck.validation import ValidationOptions
+
+    options = ValidationOptions(
+        spec=spec, show_personal_data=show_personal_data, strict=strict, scope=actor
+    )
+    with ProgressBar("partitions checked") as progress:
+        return archive_run(paths, options, archive, journeys=journeys, on_progress=progress.set)

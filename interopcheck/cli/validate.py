@@ -11,21 +11,27 @@ from interopcheck.cli.options import (
     DEFAULT_MAX_BYTES,
     ActorScopeOption,
     DraftOption,
+    EngineOption,
     FailOnOption,
+    FailuresDirOption,
     FormatsOption,
     MaxBytesOption,
     NoAssertFormatsOption,
     OutputOption,
+    PartitionSizeOption,
     ProductOption,
     ProductVersionOption,
     QuietOption,
     RefMapOption,
     ReportDirOption,
+    SchedulerOption,
     ShowPersonalDataOption,
     SignOption,
     StrictOption,
     SupplierOption,
     VerboseOption,
+    audited,
+    engine_options,
     profile_option,
     ref_schemas_option,
     schema_sources,
@@ -94,6 +100,10 @@ def validate(
     product: ProductOption = None,
     product_version: ProductVersionOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    partition_size: PartitionSizeOption = None,
+    failures_dir: FailuresDirOption = None,
 ) -> None:
     """Validate payloads against the exchange standard; exit 0 all valid, 1 findings, 2 error."""
     from interopcheck.api import validate as run_validate
@@ -102,6 +112,28 @@ def validate(
 
     plan = plan_from_options(context)
     sources = schema_sources(ref_schemas, ref_map, draft, no_assert_formats)
+    archive = engine_options(engine, scheduler, workers, partition_size, failures_dir, report_dir)
+    if archive is not None:
+        from interopcheck.validation import ValidationSpec
+
+        spec = ValidationSpec(
+            sources=sources,
+            schema_file=schema,
+            message_type=message_type,
+            version=standard_version,
+            max_bytes=max_bytes,
+            profile=profile,
+        )
+        run = audited(
+            paths,
+            spec,
+            archive,
+            journeys=False,
+            show_personal_data=show_personal_data,
+            strict=strict,
+            actor=actor,
+        )
+        raise typer.Exit(publish(run, plan, fail_on))
     with ProgressBar("validating", show_over=PROGRESS_OVER) as progress:
         run = run_validate(
             paths,

@@ -14,7 +14,14 @@ from rich.table import Table
 
 from interopcheck.formats.text import OUTCOME_ORDER, printable
 from interopcheck.formats.verbosity import Verbosity
-from interopcheck.results import Finding, PayloadResult, RunSummary, Verdict, plural
+from interopcheck.results import (
+    Finding,
+    PayloadResult,
+    RunSummary,
+    Verdict,
+    archive_words,
+    plural,
+)
 
 #: List valid payloads one by one only for runs of at most this many payloads.
 LIST_VALID_UP_TO = 20
@@ -76,8 +83,10 @@ class ConsoleWriter:
         self._summary = summary
         self._verbosity = verbosity
         self._held: list[PayloadResult] | None = [] if verbosity is Verbosity.normal else None
+        self._failing_shown = 0
 
     def add(self, result: PayloadResult) -> None:
+        self._failing_shown += not result.valid
         if self._verbosity is not Verbosity.normal:
             self._print(result, list_valid=self._verbosity is Verbosity.verbose)
             return
@@ -170,6 +179,9 @@ class ConsoleWriter:
         redaction = summary.redaction_words()
         if redaction:
             self._console.print(f"[dim]{_shown(redaction)}[/dim]")
+        if summary.archive is not None:
+            words = archive_words(summary.archive, self._failing_shown)
+            self._console.print(f"[dim]{_shown(words)}[/dim]")
 
     def _requirements(self) -> None:
         summary = self._summary

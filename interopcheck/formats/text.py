@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from interopcheck.results import Verdict, redaction_words, subjects_words
+from interopcheck.results import Verdict, archive_words, redaction_words, subjects_words
 
 #: Characters XML 1.0 cannot carry at all (even escaped); payload text may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -133,6 +133,9 @@ def counts_words(document: dict[str, Any]) -> str:
 
 
 def omitted_words(document: dict[str, Any]) -> str | None:
+    archive = document.get("archive")
+    if archive is not None:
+        return archive_words(archive, len(document.get("results", [])))
     omitted = document.get("resultsOmitted", 0)
     if not omitted:
         return None

@@ -147,6 +147,14 @@ def tail(summary: RunSummary) -> Document:
             }
             for j in summary.journeys
         ]
+    if summary.archive is not None:
+        # An archive run's report lists the first failing results and journeys; every failing
+        # result is in the failures directory.
+        document["archive"] = dict(summary.archive)
+        document["resultsShown"] = "failing"
+        document["resultsOmitted"] = summary.archive["failingResults"] - min(
+            summary.archive["failingResults"], MAX_KEPT
+        )
     return document
 
 

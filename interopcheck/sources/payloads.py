@@ -8,8 +8,10 @@ validated and nothing is read whole into memory that should not be.
 from __future__ import annotations
 
 import glob
+import gzip
 import os
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ import yaml
 
 from interopcheck.errors import InputError
 from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
+from interopcheck.sources.positions import json_positions, yaml_positions
 
 #: Default ceiling on one payload file; a larger one is a finding, not an out-of-memory.
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -27,6 +30,11 @@ JSON_SUFFIXES = frozenset({".json"})
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 PAYLOAD_SUFFIXES = JSON_SUFFIXES | YAML_SUFFIXES | JSON_LINES_SUFFIXES
+#: JSON Lines compressed with gzip, as archives of exchanged messages are kept: read as a
+#: stream, one record at a time, so a file of any size is checked in bounded memory.
+GZIP_JSON_LINES_SUFFIXES = frozenset({".jsonl.gz", ".ndjson.gz"})
+#: What "no payload files found" says was looked for.
+LOOKED_FOR = ".json, .yaml, .yml, .jsonl, .ndjson, .jsonl.gz, .ndjson.gz"
 
 STDIN = "-"
 #: What ``generate --output-dir`` writes beside its cases: skipped when a directory is walked,
@@ -113,12 +121,24 @@ def _walk(directory: str, seen: set[tuple[int, int]] | None = None) -> Iterator[
             yield from _walk(entry.path, seen)
         elif entry.name == GENERATOR_MANIFEST:
             continue  # generate's metadata, never a payload (named as a file, it is read)
-        elif os.path.splitext(entry.name)[1].lower() in PAYLOAD_SUFFIXES:
+        elif is_payload_name(entry.name):
             yield entry.path  # a file, or a link that does not lead to one: read says which
+
+
+def is_payload_name(name: str) -> bool:
+    """Whether a directory walk takes a file of this name as payloads."""
+    lowered = name.lower()
+    return os.path.splitext(lowered)[1] in PAYLOAD_SUFFIXES or is_gzip_json_lines(lowered)
+
+
+def is_gzip_json_lines(name: str) -> bool:
+    return name.lower().endswith(tuple(GZIP_JSON_LINES_SUFFIXES))
 
 
 def syntax_for(name: str) -> str:
     """``json``, ``yaml`` or ``jsonl`` from the file name; JSON when it says nothing."""
+    if is_gzip_json_lines(name):
+        return "jsonl"
     suffix = os.path.splitext(name)[1].lower()
     if suffix in YAML_SUFFIXES:
         return "yaml"
@@ -214,6 +234,9 @@ def read_payloads(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[P
 
 def _read_payloads(source: str, max_bytes: int) -> Iterator[Payload]:
     syntax = syntax_for(source)
+    if source != STDIN and syntax == "jsonl" and _streamed(source, max_bytes):
+        yield from _streamed_json_lines(source, max_bytes)
+        return
     data = read_bytes(source, max_bytes)
     if isinstance(data, ParseProblem):
         yield Payload(source, "json" if syntax == "jsonl" else syntax, problem=data)
@@ -253,3 +276,117 @@ def _json_lines(source: str, text: str) -> Iterator[Payload]:
         yield _parse_one(f"{source}:{number}", line, "json", line_offset=number - 1)
     if not any_record:
         yield Payload(source, "json", problem=ParseProblem("empty file: no payload in it"))
+
+
+def _streamed(source: str, max_bytes: int) -> bool:
+    """Whether a JSON Lines file is read record by record: gzip, or over the size limit (an
+    archive's file; the limit then holds for each record, not for the file)."""
+    if is_gzip_json_lines(source):
+        return True
+    try:
+        return os.stat(source).st_size > max_bytes
+    except OSError:
+        return False  # read_bytes says why it cannot be read
+
+
+def _streamed_json_lines(source: str, max_bytes: int) -> Iterator[Payload]:
+    """The records of a large or gzip JSON Lines file, one line in memory at a time. A damaged
+    or truncated gzip stream is a finding at the line where reading stopped; a record over the
+    limit is a finding about that record, and reading goes on at the next line."""
+    number = 0
+    any_record = False
+    try:
+        with (
+            gzip.open(source, "rb") if is_gzip_json_lines(source) else open(source, "rb")
+        ) as handle:
+            while True:
+                try:
+                    line = handle.readline(max_bytes + 1)
+                except (OSError, EOFError, zlib.error) as exc:
+                    where = f"{source}:{number + 1}" if number else source
+                    yield Payload(where, "json", problem=_unreadable_stream(exc, number))
+                    return
+                if not line:
+                    break
+                number += 1
+                if len(line) > max_bytes and not line.endswith(b"\n"):
+                    _skip_line(handle)
+                    yield Payload(
+                        f"{source}:{number}",
+                        "json",
+                        problem=_too_large(len(line), max_bytes, at_least=True),
+                        line_offset=number - 1,
+                    )
+                    any_record = True
+                    continue
+                if not line.strip():
+                    continue
+                any_record = True
+                text = decode(line.rstrip(b"\r\n"))
+                name, offset = f"{source}:{number}", number - 1
+                if isinstance(text, ParseProblem):
+                    text.line = number
+                    yield Payload(name, "json", problem=text, line_offset=offset)
+                    continue
+                yield _parse_one(name, text, "json", line_offset=offset)
+    except OSError as exc:
+        yield Payload(source, "json", problem=ParseProblem(f"cannot read: {exc.strerror or exc}"))
+        return
+    if not any_record:
+        yield Payload(source, "json", problem=ParseProblem("empty file: no payload in it"))
+
+
+def _skip_line(handle: Any) -> None:
+    """Read on to the end of an over-long line, a bounded piece at a time."""
+    while chunk := handle.readline(1 << 20):
+        if chunk.endswith(b"\n"):
+            return
+
+
+def _unreadable_stream(exc: BaseException, lines_read: int) -> ParseProblem:
+    detail = str(exc) or type(exc).__name__
+    after = f" after {lines_read:,} lines" if lines_read else ""
+    return ParseProblem(
+        f"cannot read on{after}: {detail} (a damaged or truncated gzip file? check it with gzip -t)"
+    )
+
+
+def positions_in(payload: Payload, wanted: set[str]) -> dict[str, tuple[int, int]]:
+    """Line and column in its file of each wanted pointer of a payload read from text (a JSON
+    Lines record's lines counted from the file's start); empty when there is no text."""
+    if payload.text is None:
+        return {}
+    if payload.syntax == "yaml" and payload.yaml_root is not None:
+        return yaml_positions(payload.yaml_root, wanted)
+    found = json_positions(payload.text, wanted)
+    if payload.line_offset:
+        return {p: (line + payload.line_offset, col) for p, (line, col) in found.items()}
+    return found
+
+
+class Rereader:
+    """Payloads read again, in the order they were first read, to locate findings made after
+    their text was let go (journey findings). Each file is opened at most once per pass over
+    it; standard input cannot be read again, so its payloads are not found (None)."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self._max_bytes = max_bytes
+        self._source: str | None = None
+        self._payloads: Iterator[Payload] = iter(())
+        self._next = 0
+
+    def payload(self, source: str, number: int) -> Payload | None:
+        """The ``number``-th payload (from 0) of ``source``, or None if it cannot be had."""
+        if source == STDIN:
+            return None
+        if source != self._source or number < self._next:
+            self._source, self._payloads, self._next = (
+                source,
+                read_payloads(source, self._max_bytes),
+                0,
+            )
+        for payload in self._payloads:
+            self._next += 1
+            if self._next - 1 == number:
+                return payload
+        return None

@@ -1,0 +1,317 @@
+"""What Dask workers run: plain functions over picklable records, with the same checker code
+as the local path (``SchemaChecker.check``, ``JourneyReads``, ``JourneyChecker``, ``judge``).
+
+Each worker process builds its checker once per run settings and keeps it (``_built``), as
+the local pool's workers do. Nothing here talks to the scheduler: ``engine.py`` wires these
+into Dask collections.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from interopcheck import __version__
+from interopcheck.archive.partitions import Partition
+from interopcheck.checks.journey import (
+    Journey,
+    JourneyChecker,
+    JourneyMessage,
+    JourneyReads,
+    join_values,
+    judge,
+)
+from interopcheck.checks.schema import SchemaChecker
+from interopcheck.journeys import locate_again
+from interopcheck.results import (
+    OUTCOME_SLOT,
+    Finding,
+    JourneySummary,
+    Outcome,
+    PayloadResult,
+    RunSummary,
+)
+from interopcheck.sources.payloads import Rereader, read_payloads
+from interopcheck.validation import ValidationSpec, build_checker, describe_profile
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a worker needs, as plain values (hashable: the key of its built checker)."""
+
+    spec: ValidationSpec
+    show_personal_data: bool = False
+    strict: bool = False
+    scope: str | None = None
+    journeys: bool = False
+
+
+@dataclass
+class Checked:
+    """One partition after each payload's own checks: its counts, its failing results and the
+    journey view of its messages (positions within the partition)."""
+
+    partition: int
+    count: int
+    summary: RunSummary
+    failing: list[PayloadResult]
+    messages: list[JourneyMessage]
+
+
+@dataclass
+class Judged:
+    """One journey, judged: its summary, its requirement outcomes, and the messages that got
+    findings (positions in the run)."""
+
+    summary: JourneySummary
+    outcomes: dict[str, Outcome]
+    added: list[JourneyMessage]
+
+
+@dataclass
+class JourneyTally:
+    """A bag partition of judged journeys, counted: what the client needs of them."""
+
+    journeys: int = 0
+    failing: int = 0
+    outcomes: dict[str, list[int]] = field(default_factory=dict)
+    """Requirement id -> [passed, failed, errored] over these journeys."""
+    shown: list[JourneySummary] = field(default_factory=list)
+
+
+@dataclass
+class Finished:
+    """One partition's failing results merged with its journey findings, and written out."""
+
+    partition: int
+    failing: int
+    late: RunSummary
+    """The counts the journey findings add (findings, results turned invalid)."""
+    shown: list[PayloadResult]
+
+
+class _Built:
+    def __init__(self, settings: Settings) -> None:
+        self.checker: SchemaChecker = build_checker(settings.spec)
+        self.reads: JourneyReads | None = None
+        self.journeys: JourneyChecker | None = None
+        self.join_names = ""
+        if settings.journeys and self.checker.rules is not None:
+            profile = self.checker.rules.profile
+            self.reads = JourneyReads(profile, self.checker.rules)
+            self.journeys = JourneyChecker(profile, self.checker.rules)
+            self.join_names = ", ".join(profile.journey_join)
+
+
+_built: dict[Settings, _Built] = {}
+
+
+def built(settings: Settings) -> _Built:
+    """This worker process's checker for these settings, built on first use."""
+    found = _built.get(settings)
+    if found is None:
+        found = _built[settings] = _Built(settings)
+    return found
+
+
+def fresh_summary(settings: Settings, checker: SchemaChecker) -> RunSummary:
+    summary = RunSummary(
+        tool_version=__version__,
+        show_personal_data=settings.show_personal_data,
+        journeys_checked=settings.journeys,
+    )
+    if checker.rules is not None:
+        describe_profile(summary, checker.rules.profile, settings.strict, settings.scope)
+    return summary
+
+
+def worker_version() -> str:
+    """The interopcheck version a worker runs (it must be the client's)."""
+    return __version__
+
+
+def check_partition(partition: Partition, settings: Settings) -> Checked:
+    """Every payload of a partition through its own checks, as ``validate`` checks it."""
+    here = built(settings)
+    summary = fresh_summary(settings, here.checker)
+    deciding = set(summary.deciding)
+    failing: list[PayloadResult] = []
+    messages: list[JourneyMessage] = []
+    count = 0
+    for source in partition.sources:
+        for number, payload in enumerate(read_payloads(source, settings.spec.max_bytes)):
+            result = here.checker.check(payload, index=count)
+            if here.reads is not None:
+                message = here.reads.message(count, payload, result, deciding, (source, number))
+                if message is not None:
+                    messages.append(message)
+            summary.add(result)
+            if result.findings:
+                failing.append(result)
+            count += 1
+    return Checked(partition.number, count, summary, failing, messages)
+
+
+def message_positions(checked: Checked) -> tuple[int, int, list[int]]:
+    """(partition, payload count, positions of its journey messages): what the client needs
+    to number the run's payloads."""
+    return checked.partition, checked.count, [m.position for m in checked.messages]
+
+
+def join_keys(
+    checked: Checked, offsets: Sequence[int], settings: Settings
+) -> list[tuple[str, int]]:
+    """Each message's join values with its position in the run: what the key shuffle moves."""
+    here = built(settings)
+    assert here.checker.rules is not None
+    join = here.checker.rules.profile.journey_join
+    offset = offsets[checked.partition]
+    return [
+        (f"{name}\x00{value}", offset + message.position)
+        for message in checked.messages
+        for name, value in join_values(message, join)
+    ]
+
+
+def star_edges(group: tuple[str, list[tuple[str, int]]]) -> list[tuple[int, int]]:
+    """The messages sharing one join value, as links from the first of them to each other."""
+    positions = sorted({position for _, position in group[1]})
+    first = positions[0]
+    return [(first, other) for other in positions[1:]]
+
+
+def labelled(
+    checked: Checked, offsets: Sequence[int], labels: Any
+) -> list[tuple[int, JourneyMessage]]:
+    """Each message with its journey number (``labels``: an array by position in the run),
+    its position made the run's: what the journey shuffle moves."""
+    offset = offsets[checked.partition]
+    # copies: the persisted partition is never changed (a task run again sees it as it was)
+    moved = (replace(m, position=m.position + offset, findings=[]) for m in checked.messages)
+    return [(int(labels[m.position]), m) for m in moved]
+
+
+def judge_journey(
+    group: tuple[int, list[tuple[int, JourneyMessage]]], settings: Settings
+) -> Judged:
+    """One journey's messages, in input order, through the journey requirements."""
+    here = built(settings)
+    assert here.journeys is not None
+    number, items = group
+    messages = sorted((message for _, message in items), key=lambda m: m.position)
+    journey = Journey(number, messages)
+    deciding = set(fresh_summary(settings, here.checker).deciding)
+    summary = judge(journey, here.journeys, here.join_names, deciding)
+    for message in messages:
+        message.document = None
+    return Judged(summary, journey.outcomes, [m for m in messages if m.findings])
+
+
+def tally_journeys(judged: Sequence[Judged], keep: int) -> list[JourneyTally]:
+    """A bag partition of judged journeys as counts, the outcomes and the first failing."""
+    tally = JourneyTally()
+    for item in judged:
+        tally.journeys += 1
+        for requirement_id, outcome in item.outcomes.items():
+            counts = tally.outcomes.setdefault(requirement_id, [0, 0, 0])
+            counts[OUTCOME_SLOT.get(outcome, 2)] += 1
+        if not item.summary.conformant:
+            tally.failing += 1
+            if len(tally.shown) < keep:
+                tally.shown.append(item.summary)
+    return [tally]
+
+
+def routed_results(checked: Checked, offsets: Sequence[int]) -> list[tuple[int, Any]]:
+    """A partition's failing results, keyed by partition for the final shuffle."""
+    offset = offsets[checked.partition]
+    return [
+        (
+            checked.partition,
+            (
+                "result",
+                r.index + offset,
+                replace(r, index=r.index + offset, findings=list(r.findings)),
+            ),
+        )
+        for r in checked.failing
+    ]
+
+
+def routed_findings(judged: Judged, offsets: Sequence[int]) -> list[tuple[int, Any]]:
+    """A journey's messages with findings, keyed by the partition they were read in."""
+    return [
+        (bisect_right(offsets, m.position) - 1, ("journey", m.position, m)) for m in judged.added
+    ]
+
+
+def finish_partition(
+    group: tuple[int, list[tuple[int, Any]]], settings: Settings, failures_dir: str, keep: int
+) -> Finished:
+    """A partition's failing results with their journey findings (located by reading its
+    files again), written to ``failures_dir/part-NNNNNN.jsonl`` whole or not at all."""
+    from interopcheck.report.document import result_to_dict
+
+    number, items = group
+    here = built(settings)
+    late = RunSummary(tool_version=__version__, show_personal_data=settings.show_personal_data)
+    results: dict[int, PayloadResult] = {}
+    added: dict[int, JourneyMessage] = {}
+    for _, (kind, position, item) in items:
+        if kind == "result":
+            results[position] = item
+        else:
+            added[position] = item
+    again = Rereader(settings.spec.max_bytes)
+    for position in sorted(added):
+        message = added[position]
+        findings: list[Finding] = locate_again(here.checker, again, message)
+        result = results.get(position)
+        was_valid = result is None
+        if result is None:
+            result = results[position] = PayloadResult(
+                source=message.source,
+                index=position,
+                message_type=message.message_type,
+                schema=message.schema,
+                unmarked_schema=message.unmarked_schema,
+            )
+        result.findings.extend(findings)
+        late.add_late(result, findings, was_valid)
+    ordered = [results[p] for p in sorted(results)]
+    _write_jsonl(
+        Path(failures_dir) / f"part-{number:06d}.jsonl",
+        (result_to_dict(r, settings.show_personal_data) for r in ordered),
+    )
+    return Finished(number, len(ordered), late, ordered[:keep])
+
+
+def _write_jsonl(path: Path, records: Any) -> None:
+    """Written beside, then renamed into place: a reader never meets half a file."""
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False))
+                out.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def peak_memory() -> int:
+    """The worker process's peak resident memory, in bytes (Linux reports KiB)."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
