@@ -1,7 +1,7 @@
 """An archive audit on Dask: a million messages as gzip JSON Lines, journeys spread across files.
 
-    python benchmarks/archive_bench.py generate [--messages 1000000] [--files 100]
-    python benchmarks/archive_bench.py audit [--workers 1 2] [--slice-files 10]
+    python benchmarks/archive_bench.py generate [--messages 1000000] [--files 100] [--out DIR]
+    python benchmarks/archive_bench.py audit [--workers 1 2] [--slice-files 10 | --slice DIR]
 
 ``generate`` writes ``benchmarks/_archive/day-NNN.jsonl.gz`` (git-ignored). Whole journeys come
 from ``interopcheck generate -p justice-ew --journey`` (a pool, made once) and are cloned with
@@ -13,8 +13,9 @@ exchange's daily files would hold them.
 ``audit`` runs ``interopcheck journey -p justice-ew --engine dask`` on the whole archive with
 each number of workers, and, for comparison, the local path and the Dask path on a slice (the
 first ``--slice-files`` files). For each run: wall seconds, messages per second, the peak
-resident memory of the client process (from wait4) and of the largest Dask worker (the report's
-``archive.workerPeakMemory``), and the verdict counts, which must agree between the two paths
+resident memory of the client process and of the largest Dask worker (the report's
+``archive.clientPeakMemory`` and ``archive.workerPeakMemory``; the local path's from wait4), and
+the verdict counts, which must agree between the two paths
 on the slice. The load average is printed before and after.
 """
 
@@ -89,14 +90,14 @@ def _fresh(kind: str, original: str, clone: int) -> str:
     return f"{year}/{serial}{pnc_check_letter(year, serial)}"
 
 
-def generate(messages: int, files: int, pool_size: int) -> None:
+def generate(messages: int, files: int, pool_size: int, out: Path = ARCHIVE) -> None:
     pool = _pool(pool_size)
     bases = []
     for journey in pool:
         values, asn = _join_values(journey)
         bases.append((journey, values, asn))
-    ARCHIVE.mkdir(exist_ok=True)
-    for old in ARCHIVE.glob("day-*.jsonl.gz"):
+    out.mkdir(exist_ok=True)
+    for old in out.glob("day-*.jsonl.gz"):
         old.unlink()
     step = files // 8 + 1
     clones = messages // 8
@@ -105,9 +106,7 @@ def generate(messages: int, files: int, pool_size: int) -> None:
     with ExitStack() as stack:
         outs = [
             stack.enter_context(
-                gzip.open(
-                    ARCHIVE / f"day-{n:03d}.jsonl.gz", "wt", encoding="utf-8", compresslevel=1
-                )
+                gzip.open(out / f"day-{n:03d}.jsonl.gz", "wt", encoding="utf-8", compresslevel=1)
             )
             for n in range(files)
         ]
@@ -121,7 +120,7 @@ def generate(messages: int, files: int, pool_size: int) -> None:
                     text = text.replace(json.dumps(asn), json.dumps(other_asn))
                     broken += 1
                 outs[(clone + number * step) % files].write(text + "\n")
-    size = sum(p.stat().st_size for p in ARCHIVE.glob("day-*.jsonl.gz"))
+    size = sum(p.stat().st_size for p in out.glob("day-*.jsonl.gz"))
     print(
         f"{clones * 8:,} messages ({clones:,} journeys, {broken:,} broken on purpose) in {files} "
         f"files, {size / 1e6:.0f} MB gzip, from {len(bases)} generated journeys, "
@@ -150,7 +149,7 @@ def _counts(report: dict[str, Any]) -> tuple[Any, ...]:
     return report["verdict"], summary["payloads"], summary["invalid"], summary["findings"], failed
 
 
-def audit(workers: list[int], slice_files: int) -> None:
+def audit(workers: list[int], slice_files: int, slice_dir: Path | None = None) -> None:
     files = sorted(ARCHIVE.glob("day-*.jsonl.gz"))
     if not files:
         sys.exit("no archive: run `python benchmarks/archive_bench.py generate` first")
@@ -160,7 +159,7 @@ def audit(workers: list[int], slice_files: int) -> None:
 
         def dask(paths: list[str], count: int, name: str) -> dict[str, Any]:
             report = out / f"{name}.json"
-            wall, peak, _ = _timed(
+            wall, _, _ = _timed(
                 [*_interopcheck(), "journey", "-p", "justice-ew", *paths, "--engine", "dask",
                  "-j", str(count), "--failures-dir", str(out / f"{name}-failures"),
                  "-f", "json", "-o", str(report)],
@@ -170,14 +169,18 @@ def audit(workers: list[int], slice_files: int) -> None:
             messages = document["summary"]["payloads"]
             print(
                 f"{name}: dask, {count} worker(s): {messages:,} messages in {wall:.0f} s "
-                f"({messages / wall:,.0f}/s); client peak {peak / 2**20:.0f} MiB, largest "
+                f"({messages / wall:,.0f}/s); client peak "
+                f"{archive['clientPeakMemory'] / 2**20:.0f} MiB, largest "
                 f"worker peak {archive['workerPeakMemory'] / 2**20:.0f} MiB; "
                 f"{archive['journeys']:,} journeys, {archive['failingJourneys']:,} failing; "
                 f"{document['summary']['invalid']:,} failing messages"
             )
             return document
 
-        sliced = [str(p) for p in files[:slice_files]]
+        if slice_dir is not None:  # an archive of whole journeys, generated apart
+            sliced = [str(p) for p in sorted(slice_dir.glob("day-*.jsonl.gz"))]
+        else:  # the first files: their journeys are cut (most messages match no other)
+            sliced = [str(p) for p in files[:slice_files]]
         report = out / "local.json"
         wall, peak, _ = _timed(
             [*_interopcheck(), "journey", "-p", "justice-ew", *sliced, "-f", "json",
@@ -207,14 +210,21 @@ def main() -> None:
     made.add_argument("--messages", type=int, default=1_000_000)
     made.add_argument("--files", type=int, default=100)
     made.add_argument("--pool", type=int, default=40, help="generated journeys to clone")
+    made.add_argument("--out", type=Path, default=ARCHIVE, help="directory to write")
     run = commands.add_parser("audit")
     run.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     run.add_argument("--slice-files", type=int, default=10)
+    run.add_argument(
+        "--slice",
+        type=Path,
+        help="compare the two paths on this archive instead (whole journeys: generate it with "
+        "--messages 100000 --files 10 --out DIR)",
+    )
     args = parser.parse_args()
     if args.command == "generate":
-        generate(args.messages, args.files, args.pool)
+        generate(args.messages, args.files, args.pool, args.out)
     else:
-        audit(args.workers, args.slice_files)
+        audit(args.workers, args.slice_files, args.slice)
 
 
 if __name__ == "__main__":

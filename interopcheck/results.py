@@ -249,6 +249,8 @@ class ArchiveRecord(TypedDict):
     failingJourneys: int
     workerPeakMemory: int
     """The largest peak resident memory of a worker process, in bytes."""
+    clientPeakMemory: int
+    """The peak resident memory of the process that ran the command (the client), in bytes."""
 
 
 @dataclass(frozen=True)

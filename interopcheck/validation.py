@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import multiprocessing
 import os
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +34,8 @@ from interopcheck.standard.catalog import Catalog
 from interopcheck.standard.schema_sources import SchemaSources
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from interopcheck.profile.model import Profile
 
 #: Below this many sources a worker pool costs more than it saves.
@@ -127,6 +126,8 @@ def _worker_init(spec: ValidationSpec) -> None:
     """Give the worker its checker: inherited from the parent when the pool forks (the
     profile, code lists and compiled validators are then not built again), else built anew."""
     global _worker_checker, _worker_max_bytes
+    import signal
+
     # Ctrl-C is the parent's to handle (it stops the pool and says so once); a worker that
     # took it too printed a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -206,6 +207,10 @@ class ValidationStream:
 
     def _parallel(self, sources: Iterator[str]) -> Iterator[list[PayloadResult]]:
         global _worker_checker
+        # imported here: a run that stays in one process (one file, -j1) need not load them
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         forking = "fork" in methods
         context = multiprocessing.get_context("fork" if forking else None)

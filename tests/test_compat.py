@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from interopcheck.sources.parse import parse_yaml
+from interopcheck.sources.yaml_text import parse_yaml
 from interopcheck.standard.catalog import Catalog
 from tests.conftest import EXAMPLES, ROOT, run_cli
 from tests.oracle import oracle_validator

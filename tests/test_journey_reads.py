@@ -146,3 +146,20 @@ def test_a_json_lines_file_over_the_limit_is_read_by_record(tmp_path: Path) -> N
     assert [p.source for p in payloads] == [f"{archive}:{n}" for n in (1, 2, 3)]
     assert payloads[0].value == DOCUMENTS[0] and payloads[2].value == DOCUMENTS[1]
     assert payloads[1].problem is not None and "limit" in payloads[1].problem.message
+
+
+def test_a_journey_message_crosses_processes_whole() -> None:
+    """What Dask moves (``carried`` tuples, pickles) comes back as the same message."""
+    import pickle
+
+    from interopcheck.results import Finding
+
+    payload = Payload("m", "json", value=DOCUMENTS[4])
+    result = PayloadResult("m", 0, message_type=DOCUMENTS[4]["header"]["messageType"])
+    message = READS.message(7, payload, result, {"MUST"}, ("day.jsonl.gz", 3))
+    assert message is not None and message.sent_at
+    message.findings.append(Finding(check="journey", message="x", pointer="/a"))
+    assert pickle.loads(pickle.dumps(message)) == message
+    moved = JourneyMessage.arrived(message.carried(100))
+    assert moved.position == 107 and not moved.findings
+    assert moved.carried() == message.carried(100)

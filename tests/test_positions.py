@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interopcheck.sources.parse import CORE_SCHEMA_RESOLVERS, parse_yaml
 from interopcheck.sources.positions import KEY_PREFIX, json_positions, pointer_of, yaml_positions
+from interopcheck.sources.yaml_text import CORE_SCHEMA_RESOLVERS, parse_yaml
 
 json_values = st.recursive(
     st.none()

@@ -22,7 +22,7 @@ import pytest
 import referencing
 import referencing.jsonschema
 
-from interopcheck.sources.parse import parse_yaml
+from interopcheck.sources.yaml_text import parse_yaml
 from tests.conftest import TEST_DATA, run_cli
 
 CORPUS = TEST_DATA / "schema-corpus"

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from urllib.parse import unquote, urldefrag, urlsplit
 
 from interopcheck.errors import ApiDocumentError
-from interopcheck.sources.parse import ParseProblem, compose_yaml, parse_json, yaml_node_to_json
+from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.positions import (
     MISSING,
     json_positions,
@@ -26,6 +26,7 @@ from interopcheck.sources.positions import (
     yaml_positions,
 )
 from interopcheck.sources.walk import walk
+from interopcheck.sources.yaml_text import compose_yaml, yaml_node_to_json
 
 #: More files than any real API document splits into (HMRC's largest: 35).
 MAX_FILES = 2_000

@@ -7,11 +7,12 @@ Four steps, each a Dask collection over the partitions (``partitions.py``), the 
    (persisted): counts, failing results, and each message's journey view (only the fields the
    journey rules read).
 2. **Join** (journeys). Each message's join values shuffled by value (``Bag.groupby``, Dask's
-   task shuffle); the messages sharing a value come back as links between positions, integers
-   only, and the client joins them (union-find over one 8-byte slot per payload). A journey's
-   number is its first message's rank, as on the local path.
-3. **Judge** (journeys). The messages shuffled by journey number; each journey judged by the
-   local path's ``JourneyChecker``; counted per bag partition.
+   task shuffle, moving buckets of values: a bucket per partition, by CRC-32 of the value);
+   the messages sharing a value come back as links between positions, integers only, and the
+   client joins them (union-find over one 8-byte slot per payload). A journey's number is its
+   first message's rank, as on the local path.
+3. **Judge** (journeys). The messages (plain tuples) shuffled by bucket of journey number;
+   each journey judged by the local path's ``JourneyChecker``; counted per bag partition.
 4. **Finish.** The failing results and the journey findings shuffled by the partition they
    were read in; each partition's failing results, their journey findings located, written to
    ``FAILURES_DIR/part-NNNNNN.jsonl``. The report keeps the counts, the first failing results
@@ -118,6 +119,7 @@ def archive_run(
         journeys=summary.journey_count or 0,
         failingJourneys=audit.failing_journeys,
         workerPeakMemory=max(peaks.values(), default=0),
+        clientPeakMemory=tasks.peak_memory(),
     )
     summary.finished_at = now_iso()
     return Run(
@@ -150,6 +152,9 @@ class _Audit:
         self.summary = summary
         self.failing = 0
         self.failing_journeys = 0
+        #: How many buckets the join values and the journeys are shuffled in: one per
+        #: partition, so that a bucket holds about a partition's messages.
+        self.buckets = len(cut)
 
     def run(self, on_progress: ProgressCallback | None) -> list[PayloadResult]:
         import dask.bag as db
@@ -178,19 +183,22 @@ class _Audit:
         if settings.journeys:
             labels = self._journey_numbers(checked, heads, offsets)
             judged = self._judged(checked, offsets, labels)
-            routed = db.concat([routed, judged.map(tasks.routed_findings, offsets).flatten()])
-        finished = self._computed(
-            routed.groupby(itemgetter(0), shuffle="tasks").map(
-                tasks.finish_partition, settings, str(self.failures_dir), self.engine.keep
-            )
+            routed = db.concat([routed, judged.map_partitions(tasks.routed_findings, offsets)])
+        finished = routed.groupby(itemgetter(0), shuffle="tasks").map(
+            tasks.finish_partition, settings, str(self.failures_dir), self.engine.keep
         )
+        keep = self.engine.keep
         shown: list[PayloadResult] = []
-        for part in finished:
-            self.summary.merge(part.late)
-            self.failing += part.failing
-            shown.extend(part.shown)
+        for batch in self._stream(finished):  # one bag partition at a time: bounded here
+            for part in batch:
+                self.summary.merge(part.late)
+                self.failing += part.failing
+                shown.extend(part.shown)
+            if len(shown) > keep:
+                shown.sort(key=lambda r: r.index)
+                del shown[keep:]
         shown.sort(key=lambda r: r.index)
-        return shown[: self.engine.keep]
+        return shown
 
     def _journey_numbers(
         self, checked: Bag, heads: list[tuple[int, int, list[int]]], offsets: list[int]
@@ -206,14 +214,15 @@ class _Audit:
             return i
 
         edges = (
-            checked.map(tasks.join_keys, offsets, self.settings)
+            checked.map(tasks.join_keys, offsets, self.settings, self.buckets)
             .flatten()
             .groupby(itemgetter(0), shuffle="tasks")
             .map(tasks.star_edges)
         )
         for batch in self._stream(edges):
             for links in batch:
-                for first, other in links:
+                pairs = iter(links)
+                for first, other in zip(pairs, pairs, strict=False):
                     a, b = find(first), find(other)
                     if a != b:  # the smaller position is the root: a journey's first message
                         parent[max(a, b)] = min(a, b)
@@ -232,10 +241,11 @@ class _Audit:
     def _judged(self, checked: Bag, offsets: list[int], labels: Any) -> Bag:
         """Journeys judged on the workers; their counts and first failing ones taken here."""
         judged = self.client.persist(
-            checked.map(tasks.labelled, offsets, labels)
+            checked.map(tasks.labelled, offsets, labels, self.buckets)
             .flatten()
             .groupby(itemgetter(0), shuffle="tasks")
-            .map(tasks.judge_journey, self.settings)
+            .map(tasks.judge_bucket, self.settings)
+            .flatten()
         )
         tallies = self._computed(judged.map_partitions(tasks.tally_journeys, self.engine.keep))
         count = 0

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zlib
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from interopcheck import __version__
 from interopcheck.archive.partitions import Partition
 from interopcheck.checks.journey import (
+    Carried,
     Journey,
     JourneyChecker,
     JourneyMessage,
@@ -101,6 +104,7 @@ class _Built:
         self.reads: JourneyReads | None = None
         self.journeys: JourneyChecker | None = None
         self.join_names = ""
+        self.deciding = set(fresh_summary(settings, self.checker).deciding)
         if settings.journeys and self.checker.rules is not None:
             profile = self.checker.rules.profile
             self.reads = JourneyReads(profile, self.checker.rules)
@@ -163,53 +167,86 @@ def message_positions(checked: Checked) -> tuple[int, int, list[int]]:
     return checked.partition, checked.count, [m.position for m in checked.messages]
 
 
+Bucketed = list[tuple[int, list[Any]]]
+"""A task's records split into (bucket, records) pairs: what Dask's shuffle moves. Shuffling
+buckets of records, not records, made the shuffle's cost per bucket (measured on 100,000
+messages: 151,248 join keys took 2.2 s to shuffle one by one)."""
+
+
+def _bucketed(pairs: Iterable[tuple[int, Any]]) -> Bucketed:
+    buckets: dict[int, list[Any]] = {}
+    for bucket, record in pairs:
+        buckets.setdefault(bucket, []).append(record)
+    return sorted(buckets.items(), key=itemgetter(0))
+
+
+def _key_bucket(key: str, buckets: int) -> int:
+    """A join value's bucket: the same on every worker (``hash`` of a string is not)."""
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % buckets
+
+
 def join_keys(
-    checked: Checked, offsets: Sequence[int], settings: Settings
-) -> list[tuple[str, int]]:
-    """Each message's join values with its position in the run: what the key shuffle moves."""
+    checked: Checked, offsets: Sequence[int], settings: Settings, buckets: int
+) -> Bucketed:
+    """Each message's join values with its position in the run, by bucket of the value."""
     here = built(settings)
     assert here.checker.rules is not None
     join = here.checker.rules.profile.journey_join
     offset = offsets[checked.partition]
-    return [
+    keys = (
         (f"{name}\x00{value}", offset + message.position)
         for message in checked.messages
         for name, value in join_values(message, join)
-    ]
+    )
+    return _bucketed((_key_bucket(key, buckets), (key, position)) for key, position in keys)
 
 
-def star_edges(group: tuple[str, list[tuple[str, int]]]) -> list[tuple[int, int]]:
-    """The messages sharing one join value, as links from the first of them to each other."""
-    positions = sorted({position for _, position in group[1]})
-    first = positions[0]
-    return [(first, other) for other in positions[1:]]
+def star_edges(group: tuple[int, list[tuple[int, list[tuple[str, int]]]]]) -> list[int]:
+    """The messages sharing each join value of a bucket, as links from the first of them to
+    each other, flattened: ``[a, b, a, c, ...]``."""
+    sharing: dict[str, list[int]] = {}
+    for _, records in group[1]:
+        for key, position in records:
+            sharing.setdefault(key, []).append(position)
+    links: list[int] = []
+    for positions in sharing.values():
+        if len(positions) > 1:
+            first = min(positions)
+            for other in positions:
+                if other != first:
+                    links += (first, other)
+    return links
 
 
-def labelled(
-    checked: Checked, offsets: Sequence[int], labels: Any
-) -> list[tuple[int, JourneyMessage]]:
-    """Each message with its journey number (``labels``: an array by position in the run),
-    its position made the run's: what the journey shuffle moves."""
+def labelled(checked: Checked, offsets: Sequence[int], labels: Any, buckets: int) -> Bucketed:
+    """Each message as a plain tuple with its journey number (``labels``: an array by
+    position in the run) and its position made the run's, by bucket of the journey number
+    (the persisted partition is never changed: a task run again sees it as it was)."""
     offset = offsets[checked.partition]
-    # copies: the persisted partition is never changed (a task run again sees it as it was)
-    moved = (replace(m, position=m.position + offset, findings=[]) for m in checked.messages)
-    return [(int(labels[m.position]), m) for m in moved]
+    carried = (m.carried(offset) for m in checked.messages)
+    numbered = ((int(labels[c[0]]), c) for c in carried)
+    return _bucketed((number % buckets, (number, c)) for number, c in numbered)
 
 
-def judge_journey(
-    group: tuple[int, list[tuple[int, JourneyMessage]]], settings: Settings
-) -> Judged:
-    """One journey's messages, in input order, through the journey requirements."""
+def judge_bucket(
+    group: tuple[int, list[tuple[int, list[tuple[int, Carried]]]]], settings: Settings
+) -> list[Judged]:
+    """Every journey of a bucket, each through the journey requirements in input order."""
     here = built(settings)
     assert here.journeys is not None
-    number, items = group
-    messages = sorted((message for _, message in items), key=lambda m: m.position)
-    journey = Journey(number, messages)
-    deciding = set(fresh_summary(settings, here.checker).deciding)
-    summary = judge(journey, here.journeys, here.join_names, deciding)
-    for message in messages:
-        message.document = None
-    return Judged(summary, journey.outcomes, [m for m in messages if m.findings])
+    journeys: dict[int, list[JourneyMessage]] = {}
+    for _, records in group[1]:
+        for number, carried in records:
+            journeys.setdefault(number, []).append(JourneyMessage.arrived(carried))
+    judged = []
+    for number, messages in sorted(journeys.items()):
+        messages.sort(key=lambda m: m.position)
+        journey = Journey(number, messages)
+        summary = judge(journey, here.journeys, here.join_names, here.deciding)
+        for message in messages:
+            message.document = None
+        judged.append(Judged(summary, journey.outcomes, [m for m in messages if m.findings]))
+    return judged
 
 
 def tally_journeys(judged: Sequence[Judged], keep: int) -> list[JourneyTally]:
@@ -227,42 +264,43 @@ def tally_journeys(judged: Sequence[Judged], keep: int) -> list[JourneyTally]:
     return [tally]
 
 
-def routed_results(checked: Checked, offsets: Sequence[int]) -> list[tuple[int, Any]]:
-    """A partition's failing results, keyed by partition for the final shuffle."""
+def routed_results(checked: Checked, offsets: Sequence[int]) -> Bucketed:
+    """A partition's failing results (copies, positions made the run's), keyed by partition
+    for the final shuffle."""
     offset = offsets[checked.partition]
-    return [
-        (
-            checked.partition,
-            (
-                "result",
-                r.index + offset,
-                replace(r, index=r.index + offset, findings=list(r.findings)),
-            ),
-        )
+    moved = [
+        ("result", r.index + offset, replace(r, index=r.index + offset, findings=list(r.findings)))
         for r in checked.failing
     ]
+    return [(checked.partition, moved)] if moved else []
 
 
-def routed_findings(judged: Judged, offsets: Sequence[int]) -> list[tuple[int, Any]]:
-    """A journey's messages with findings, keyed by the partition they were read in."""
-    return [
-        (bisect_right(offsets, m.position) - 1, ("journey", m.position, m)) for m in judged.added
-    ]
+def routed_findings(judged: Sequence[Judged], offsets: Sequence[int]) -> Bucketed:
+    """A bag partition's journey findings, by the partition their messages were read in."""
+    return _bucketed(
+        (bisect_right(offsets, m.position) - 1, ("journey", m.position, m))
+        for item in judged
+        for m in item.added
+    )
 
 
 def finish_partition(
-    group: tuple[int, list[tuple[int, Any]]], settings: Settings, failures_dir: str, keep: int
+    group: tuple[int, list[tuple[int, list[Any]]]],
+    settings: Settings,
+    failures_dir: str,
+    keep: int,
 ) -> Finished:
     """A partition's failing results with their journey findings (located by reading its
     files again), written to ``failures_dir/part-NNNNNN.jsonl`` whole or not at all."""
     from interopcheck.report.document import result_to_dict
 
-    number, items = group
+    number, bucketed = group
+    items = [item for _, records in bucketed for item in records]
     here = built(settings)
     late = RunSummary(tool_version=__version__, show_personal_data=settings.show_personal_data)
     results: dict[int, PayloadResult] = {}
     added: dict[int, JourneyMessage] = {}
-    for _, (kind, position, item) in items:
+    for kind, position, item in items:
         if kind == "result":
             results[position] = item
         else:

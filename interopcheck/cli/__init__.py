@@ -4,6 +4,7 @@ that a test could not reach through the Python API."""
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import signal
 import sys
@@ -15,50 +16,67 @@ import typer
 import typer.main
 
 from interopcheck import __version__
-from interopcheck.cli import apis as apis_cli
-from interopcheck.cli import compat as compat_cli
-from interopcheck.cli import config_command as config_cli
-from interopcheck.cli import demo as demo_cli
-from interopcheck.cli import generate as generate_cli
-from interopcheck.cli import journey as journey_cli
-from interopcheck.cli import keys as keys_cli
-from interopcheck.cli import probe as probe_cli
-from interopcheck.cli import profiles as profiles_cli
-from interopcheck.cli import replay as replay_cli
-from interopcheck.cli import report as report_cli
-from interopcheck.cli import sandbox as sandbox_cli
-from interopcheck.cli import schemas as schemas_cli
-from interopcheck.cli import validate as validate_cli
-from interopcheck.cli import verify as verify_cli
 from interopcheck.errors import SetupError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_SETUP = 2
 
-app = typer.Typer(
-    name="interopcheck",
-    help="Test whether a system speaks a cross-agency data-exchange standard, provably.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.command(name="demo")(demo_cli.demo)
-app.command(name="validate", no_args_is_help=True)(validate_cli.validate)
-app.command(name="journey", no_args_is_help=True)(journey_cli.journey)
-app.command(name="generate", no_args_is_help=True)(generate_cli.generate)
-app.command(name="report", no_args_is_help=True)(report_cli.report)
-app.command(name="verify", no_args_is_help=True)(verify_cli.verify)
-app.command(name="sandbox", no_args_is_help=True)(sandbox_cli.sandbox)
-app.command(name="probe", no_args_is_help=True)(probe_cli.probe)
-app.command(name="replay", no_args_is_help=True)(replay_cli.replay)
-app.command(name="compat", no_args_is_help=True)(compat_cli.compat)
-app.add_typer(keys_cli.app, name="keys")
-app.add_typer(schemas_cli.app, name="schemas")
-app.add_typer(profiles_cli.app, name="profiles")
-app.add_typer(apis_cli.app, name="apis")
-app.command(name="config")(config_cli.config)
+#: Every top-level command: its module under ``interopcheck.cli``, the attribute that is the
+#: command (a function) or group (a Typer app), and whether it shows its help when run bare.
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "demo": ("demo", "demo", False),
+    "validate": ("validate", "validate", True),
+    "journey": ("journey", "journey", True),
+    "generate": ("generate", "generate", True),
+    "report": ("report", "report", True),
+    "verify": ("verify", "verify", True),
+    "sandbox": ("sandbox", "sandbox", True),
+    "probe": ("probe", "probe", True),
+    "replay": ("replay", "replay", True),
+    "compat": ("compat", "compat", True),
+    "keys": ("keys", "app", False),
+    "schemas": ("schemas", "app", False),
+    "profiles": ("profiles", "app", False),
+    "apis": ("apis", "app", False),
+    "config": ("config_command", "config", False),
+}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app: every command, or only ``only`` (what a run that names its command
+    needs: the other commands' modules are not imported nor their options converted, which
+    was most of a one-file run's start-up)."""
+    app = typer.Typer(
+        name="interopcheck",
+        help="Test whether a system speaks a cross-agency data-exchange standard, provably.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    for name, (module, attribute, bare_help) in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(f"interopcheck.cli.{module}"), attribute)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name)
+        else:
+            app.command(name=name, no_args_is_help=bare_help)(target)
+    app.callback()(_root)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """``app``, the whole Typer app, built when first asked for (tests read its commands)."""
+    if name == "app":
+        return _whole_app()
+    raise AttributeError(name)
+
+
+@functools.cache
+def _whole_app() -> typer.Typer:
+    return build_app()
 
 
 def _show_version(value: bool) -> None:
@@ -67,7 +85,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     context: typer.Context,
     version: Annotated[
@@ -84,11 +101,11 @@ def _root(
 
 
 @functools.cache
-def command() -> Callable[..., Any]:
-    """The click command tree of ``app``, built once per process: Typer builds it again on
-    every call (about 45 ms), which a process that runs the CLI more than once (tests, tools
-    calling ``main``) need not pay."""
-    return typer.main.get_command(app)
+def command(only: str | None = None) -> Callable[..., Any]:
+    """The click command tree (of one command, or of all), built once per process: Typer
+    builds it again on every call (about 45 ms for all), which a process that runs the CLI
+    more than once (tests, tools calling ``main``) need not pay."""
+    return typer.main.get_command(_whole_app() if only is None else build_app(only))
 
 
 def fail(message: str) -> NoReturn:
@@ -102,8 +119,10 @@ def main(argv: list[str] | None = None) -> None:
     ``argv`` (default: the process's own arguments) lets a test run the whole CLI in-process."""
     interrupted = _watch_for_ctrl_c()
     _say_assumptions()
+    given = sys.argv[1:] if argv is None else argv
+    named = given[0] if given and given[0] in COMMANDS else None
     try:
-        command()(args=argv, prog_name="interopcheck")
+        command(named)(args=argv, prog_name="interopcheck")
     except SetupError as exc:
         if interrupted.is_set():
             _interrupted()

@@ -214,7 +214,7 @@ def apply(context: Any) -> None:
     commands = context.command.commands
     configuration = load_configuration()
     context.default_map = configuration.default_map(
-        lambda name: {str(p.name) for p in commands[name].params}
+        lambda name: {str(p.name) for p in commands[name].params} if name in commands else set()
     )
 
 

@@ -30,8 +30,9 @@ from interopcheck.profile.model import (
     Requirement,
 )
 from interopcheck.profile.paths import contained, is_file, shown_name
-from interopcheck.sources.parse import ParseProblem, compose_yaml, yaml_node_to_json
+from interopcheck.sources.parse import ParseProblem
 from interopcheck.sources.positions import KEY_PREFIX, pointer_of, yaml_positions
+from interopcheck.sources.yaml_text import compose_yaml, yaml_node_to_json
 from interopcheck.standard.catalog import bundled_root
 
 if TYPE_CHECKING:

@@ -15,13 +15,14 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from interopcheck.errors import InputError
-from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
+from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.positions import json_positions, yaml_positions
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Default ceiling on one payload file; a larger one is a finding, not an out-of-memory.
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -258,6 +259,8 @@ def _read_payloads(source: str, max_bytes: int) -> Iterator[Payload]:
 def _parse_one(source: str, text: str, syntax: str, line_offset: int = 0) -> Payload:
     try:
         if syntax == "yaml":
+            from interopcheck.sources.yaml_text import parse_yaml
+
             value, root = parse_yaml(text)
             return Payload(source, syntax, value=value, text=text, yaml_root=root)
         return Payload(source, syntax, value=parse_json(text), text=text, line_offset=line_offset)

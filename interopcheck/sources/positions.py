@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
+
 
 _SKIP = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 _TOKEN = re.compile(
@@ -175,6 +177,8 @@ def json_positions(text: str, wanted: set[str]) -> dict[str, tuple[int, int]]:
 
 def yaml_positions(root: yaml.Node, wanted: set[str]) -> dict[str, tuple[int, int]]:
     """Line and column (1-based) of the node at each wanted pointer in a YAML node tree."""
+    import yaml
+
     found: dict[str, tuple[int, int]] = {}
     stack: list[tuple[str, yaml.Node]] = [("", root)]
     while stack and len(found) < len(wanted):

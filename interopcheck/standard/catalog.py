@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin, urlparse
 import jsonschema_rs
 
 from interopcheck.errors import Assumed, SchemaError, SetupError
-from interopcheck.sources.parse import ParseProblem, parse_json, parse_yaml
+from interopcheck.sources.parse import ParseProblem, parse_json
 from interopcheck.sources.positions import pointer_of
 from interopcheck.standard.formats import JUSTICE_FORMATS
 from interopcheck.standard.schema_sources import Draft, RefMap, SchemaSources
@@ -92,6 +92,8 @@ def _read_schema(path: Path, draft: Draft | None) -> dict[str, Any]:
         raise SchemaError(f"{path}: schema is not UTF-8 text") from None
     try:
         if path.suffix.lower() in {".yaml", ".yml"}:
+            from interopcheck.sources.yaml_text import parse_yaml
+
             document, _ = parse_yaml(text)
         else:
             document = parse_json(text)
@@ -532,8 +534,8 @@ def mapped_entries(
 def _place(path: Path, pointer: str) -> str:
     """``file:line:col`` of ``pointer`` in a schema file (``file`` alone if it cannot be read
     again)."""
-    from interopcheck.sources.parse import compose_yaml
     from interopcheck.sources.positions import json_positions, yaml_positions
+    from interopcheck.sources.yaml_text import compose_yaml
 
     try:
         text = path.read_text(encoding="utf-8-sig")
