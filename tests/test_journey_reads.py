@@ -163,3 +163,37 @@ def test_a_journey_message_crosses_processes_whole() -> None:
     moved = JourneyMessage.arrived(message.carried(100))
     assert moved.position == 107 and not moved.findings
     assert moved.carried() == message.carried(100)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.jsonl", "b.jsonl.gz", "c.json"]), st.integers(0, 5))))
+def test_reading_again_finds_each_payload_as_first_read(tmp_path_factory: Any, asks: Any) -> None:
+    """Whatever is asked, in any order: the payload read again is the one read first (blank
+    lines, a line that is not JSON and a line over the limit counted as the readers count)."""
+    from interopcheck.sources.payloads import Rereader
+
+    root = tmp_path_factory.mktemp("again")
+    big = json.dumps("x" * 5000)  # over the limit below
+    lines = [json.dumps(DOCUMENTS[0]), "", "{not json", json.dumps(DOCUMENTS[1]), big, "[]"]
+    text = "\n".join(lines) + "\n"
+    (root / "a.jsonl").write_text(text, encoding="utf-8")
+    (root / "b.jsonl.gz").write_bytes(gzip.compress(text.encode()))
+    (root / "c.json").write_text(json.dumps(DOCUMENTS[2]), encoding="utf-8")
+    limit = 250 + max(len(json.dumps(d)) for d in DOCUMENTS[:2])
+    first = {
+        name: list(read_payloads(str(root / name), limit))
+        for name in ("a.jsonl", "b.jsonl.gz", "c.json")
+    }
+    assert any(p.problem and "limit" in p.problem.message for p in first["b.jsonl.gz"])
+    again = Rereader(limit)
+    for name, number in asks:
+        payload = again.payload(str(root / name), number)
+        if number >= len(first[name]):
+            assert payload is None
+            continue
+        assert payload is not None
+        expected = first[name][number]
+        assert (payload.source, payload.value, payload.text, payload.line_offset) == (
+            expected.source, expected.value, expected.text, expected.line_offset,
+        )  # fmt: skip
+        assert (payload.problem is None) == (expected.problem is None)

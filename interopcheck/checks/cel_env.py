@@ -471,12 +471,13 @@ def project(value: Any, trie: Trie | None) -> Any:
     return value
 
 
-def projector(trie: Trie | None) -> Callable[[Any], Any]:
-    """``project`` specialised to one trie once, so that each call walks only the fields."""
+def projector(trie: Trie | None, leaf: Callable[[Any], Any] | None = None) -> Callable[[Any], Any]:
+    """``project`` specialised to one trie once, so that each call walks only the fields;
+    ``leaf`` is applied to each value kept whole (default: kept as it is)."""
     if trie is None or not trie:
-        return _identity
-    star = projector(trie["*"]) if "*" in trie else None
-    fields = [(name, projector(sub)) for name, sub in trie.items()]
+        return _identity if leaf is None else leaf
+    star = projector(trie["*"], leaf) if "*" in trie else None
+    fields = [(name, projector(sub, leaf)) for name, sub in trie.items()]
 
     def walk(value: Any) -> Any:
         kind = type(value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,9 +151,10 @@ def group(messages: list[JourneyMessage], join: dict[str, Locations]) -> list[Jo
             i = parent[i]
         return i
 
-    first_with: dict[tuple[str, str], int] = {}
+    first_with: dict[str, int] = {}  # one string a key, not a tuple: 56 bytes less each
     for i, message in enumerate(messages):
-        for key in join_values(message, join):
+        for name, value in join_values(message, join):
+            key = f"{name}\x00{value}"
             if key in first_with:
                 parent[find(i)] = find(first_with[key])
             else:
@@ -215,11 +217,12 @@ class JourneyReads:
         self._pointers = {t: tuple(sorted(p)) for t, p in pointers.items()}
         self._project = {
             t: projector(
-                merge([_trie_of((*self._pointers.get(t, ()), SENT_AT)), *tries.get(t, [])])
+                merge([_trie_of((*self._pointers.get(t, ()), SENT_AT)), *tries.get(t, [])]),
+                _shared,
             )
             for t in {*pointers, *tries}
         }
-        self._sent_only = projector(_trie_of((SENT_AT,)))
+        self._sent_only = projector(_trie_of((SENT_AT,)), _shared)
 
     def message(
         self,
@@ -244,6 +247,12 @@ class JourneyReads:
             schema=result.schema,
             unmarked_schema=result.unmarked_schema,
         )
+
+
+def _shared(value: Any) -> Any:
+    """A kept text as one shared object: a case's identifiers and dates recur in each of its
+    messages, and the projections of a run are most of a journey run's memory."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def _trie_of(pointers: tuple[str, ...]) -> Trie:

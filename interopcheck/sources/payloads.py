@@ -12,7 +12,7 @@ import gzip
 import os
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -226,17 +226,25 @@ def shown_source(source: str) -> str:
     return source
 
 
-def read_payloads(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Payload]:
+#: Whether the next record of a JSON Lines file is to be parsed; one that is not is yielded
+#: unparsed (no value, no text), so that reading a file again to reach one record does not
+#: parse the records before it (``Rereader``).
+Wanted = Callable[[], bool]
+
+
+def read_payloads(
+    source: str, max_bytes: int = DEFAULT_MAX_BYTES, wanted: Wanted | None = None
+) -> Iterator[Payload]:
     """The payloads in one named source: one, or one per line of a JSON Lines file."""
-    for payload in _read_payloads(source, max_bytes):
+    for payload in _read_payloads(source, max_bytes, wanted):
         payload.source = shown_source(payload.source)
         yield payload
 
 
-def _read_payloads(source: str, max_bytes: int) -> Iterator[Payload]:
+def _read_payloads(source: str, max_bytes: int, wanted: Wanted | None) -> Iterator[Payload]:
     syntax = syntax_for(source)
     if source != STDIN and syntax == "jsonl" and _streamed(source, max_bytes):
-        yield from _streamed_json_lines(source, max_bytes)
+        yield from _streamed_json_lines(source, max_bytes, wanted)
         return
     data = read_bytes(source, max_bytes)
     if isinstance(data, ParseProblem):
@@ -249,7 +257,7 @@ def _read_payloads(source: str, max_bytes: int) -> Iterator[Payload]:
     if source == STDIN:
         syntax = sniff_syntax(text)
     if syntax == "jsonl":
-        yield from _json_lines(source, text)
+        yield from _json_lines(source, text, wanted)
     elif syntax == "yaml":
         yield _parse_one(source, text, "yaml")
     else:
@@ -270,13 +278,20 @@ def _parse_one(source: str, text: str, syntax: str, line_offset: int = 0) -> Pay
         return Payload(source, syntax, problem=problem, line_offset=line_offset)
 
 
-def _json_lines(source: str, text: str) -> Iterator[Payload]:
+def _record(name: str, text: str, offset: int, wanted: Wanted | None) -> Payload:
+    """A JSON Lines record, parsed unless ``wanted`` says it is not wanted."""
+    if wanted is not None and not wanted():
+        return Payload(name, "json", line_offset=offset)
+    return _parse_one(name, text, "json", line_offset=offset)
+
+
+def _json_lines(source: str, text: str, wanted: Wanted | None = None) -> Iterator[Payload]:
     any_record = False
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         any_record = True
-        yield _parse_one(f"{source}:{number}", line, "json", line_offset=number - 1)
+        yield _record(f"{source}:{number}", line, number - 1, wanted)
     if not any_record:
         yield Payload(source, "json", problem=ParseProblem("empty file: no payload in it"))
 
@@ -292,7 +307,9 @@ def _streamed(source: str, max_bytes: int) -> bool:
         return False  # read_bytes says why it cannot be read
 
 
-def _streamed_json_lines(source: str, max_bytes: int) -> Iterator[Payload]:
+def _streamed_json_lines(
+    source: str, max_bytes: int, wanted: Wanted | None = None
+) -> Iterator[Payload]:
     """The records of a large or gzip JSON Lines file, one line in memory at a time. A damaged
     or truncated gzip stream is a finding at the line where reading stopped; a record over the
     limit is a finding about that record, and reading goes on at the next line."""
@@ -331,7 +348,7 @@ def _streamed_json_lines(source: str, max_bytes: int) -> Iterator[Payload]:
                     text.line = number
                     yield Payload(name, "json", problem=text, line_offset=offset)
                     continue
-                yield _parse_one(name, text, "json", line_offset=offset)
+                yield _record(name, text, offset, wanted)
     except OSError as exc:
         yield Payload(source, "json", problem=ParseProblem(f"cannot read: {exc.strerror or exc}"))
         return
@@ -377,15 +394,17 @@ class Rereader:
         self._source: str | None = None
         self._payloads: Iterator[Payload] = iter(())
         self._next = 0
+        self._wanted = 0
 
     def payload(self, source: str, number: int) -> Payload | None:
         """The ``number``-th payload (from 0) of ``source``, or None if it cannot be had."""
         if source == STDIN:
             return None
+        self._wanted = number
         if source != self._source or number < self._next:
             self._source, self._payloads, self._next = (
                 source,
-                read_payloads(source, self._max_bytes),
+                read_payloads(source, self._max_bytes, lambda: self._next == self._wanted),
                 0,
             )
         for payload in self._payloads:
