@@ -45,6 +45,10 @@ def validate(
     ref_maps: Mapping[str, PathLike] | None = None,
     draft: str | None = None,
     assert_formats: bool = True,
+    engine: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
+    partition_size: int | None = None,
+    failures_dir: PathLike | None = None,
 ) -> Run:
     """Validate payload files (paths, directories, globs) against the standard's schemas, or
     ``schema``, and against ``profile``'s requirements when given (as ``actor`` if given).
@@ -53,8 +57,14 @@ def validate(
     without ``$schema``; ``assert_formats=False`` reads ``format`` as an annotation.
     ``workers``: processes for large corpora (default: the machine's cores). ``stream=True``
     returns the run set up but not yet checked: its results are checked as they are consumed
-    (by ``write_report``, or by iterating them), in constant memory."""
+    (by ``write_report``, or by iterating them), in constant memory. ``engine="dask"`` checks
+    on a Dask cluster (``scheduler``'s, else ``workers`` local processes), every failing result
+    written to ``failures_dir`` and the run's results the first 5,000 of them (the CLI's
+    ``--engine dask``)."""
+    from interopcheck.archive.options import options_for
     from interopcheck.validation import ValidationOptions, ValidationSpec, validation_run
+
+    archive = options_for(engine, scheduler, workers, partition_size, failures_dir)
 
     options = ValidationOptions(
         spec=ValidationSpec(
@@ -70,6 +80,10 @@ def validate(
         strict=strict,
         scope=actor,
     )
+    if archive is not None:
+        from interopcheck.archive.engine import archive_run
+
+        return archive_run([str(p) for p in paths], options, archive, journeys=False)
     run = validation_run([str(p) for p in paths], options, on_progress)
     return run if stream else run.collect()
 
@@ -83,11 +97,24 @@ def journey(
     show_personal_data: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stream: bool = False,
+    engine: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    partition_size: int | None = None,
+    failures_dir: PathLike | None = None,
 ) -> Run:
     """Check the messages of each case together by ``profile``'s journey rules. With
     ``stream=True`` the results are a stream (consumed once, by ``write_report`` or
-    ``Run.collect``), so memory stays nearly flat on any corpus."""
+    ``Run.collect``), so memory stays nearly flat on any corpus. ``engine="dask"`` as for
+    ``validate``."""
+    from interopcheck.archive.options import options_for
     from interopcheck.journeys import journey_run
+
+    if engine == "local" and workers is not None:
+        from interopcheck.errors import UsageError
+
+        raise UsageError("workers: only with engine='dask' (journey runs in one process)")
+    archive = options_for(engine, scheduler, workers, partition_size, failures_dir)
     from interopcheck.validation import ValidationOptions, ValidationSpec
 
     options = ValidationOptions(
@@ -97,6 +124,10 @@ def journey(
         strict=strict,
         scope=actor,
     )
+    if archive is not None:
+        from interopcheck.archive.engine import archive_run
+
+        return archive_run([str(p) for p in paths], options, archive, journeys=True)
     run = journey_run([str(p) for p in paths], options)
     return run if stream else run.collect()
 

@@ -163,3 +163,24 @@ def test_dask_options_need_the_dask_engine(archive: Path) -> None:
     stdin = run_cli("validate", "-", "--engine", "dask", stdin=b"{}")
     assert stdin.returncode == 2
     assert "not standard input" in stdin.stderr
+
+
+def test_the_python_api_runs_on_dask_too(archive: Path, tmp_path: Path) -> None:
+    import interopcheck
+    from interopcheck.errors import UsageError
+
+    local = interopcheck.journey([archive / "b-journeys"], profile="justice-ew")
+    spread = interopcheck.journey(
+        [archive / "b-journeys"],
+        profile="justice-ew",
+        engine="dask",
+        workers=2,
+        failures_dir=tmp_path / "failures",
+    )
+    assert spread.summary.archive is not None
+    assert spread.summary.journey_count == len(local.summary.journeys) == 6
+    assert (spread.verdict, spread.summary.payloads, spread.summary.invalid) == (
+        local.verdict, local.summary.payloads, local.summary.invalid,
+    )  # fmt: skip
+    with pytest.raises(UsageError, match="only with --engine dask"):
+        interopcheck.validate([archive / "b-journeys"], scheduler="tcp://127.0.0.1:9")

@@ -25,16 +25,15 @@ import logging
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interopcheck import __version__
 from interopcheck.archive import tasks
-from interopcheck.archive.partitions import DEFAULT_PARTITION_SIZE, Partition, partitions
+from interopcheck.archive.options import EngineOptions
+from interopcheck.archive.partitions import Partition, partitions
 from interopcheck.errors import InputError, OutputError, ProfileError, TargetError, UsageError
-from interopcheck.report.document import MAX_KEPT
 from interopcheck.results import ArchiveRecord, PayloadResult, RunSummary
 from interopcheck.run import Run
 from interopcheck.sources.payloads import LOOKED_FOR
@@ -51,26 +50,10 @@ if TYPE_CHECKING:
     from dask.bag import Bag
     from distributed import Client
 
-#: Where failing results go when no directory is named.
-DEFAULT_FAILURES_DIR = Path("interopcheck-failures")
 #: Memory each worker of a local cluster may use before Dask spills and pauses it.
 LOCAL_WORKER_MEMORY = "2GiB"
 
 ProgressCallback = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    """Where and how an archive run is spread."""
-
-    scheduler: str | None = None
-    """A Dask scheduler's address (``tcp://host:8786``); None: a local cluster of processes."""
-    workers: int | None = None
-    """Worker processes of the local cluster (default: the machine's cores)."""
-    partition_size: int = DEFAULT_PARTITION_SIZE
-    failures_dir: Path = field(default=DEFAULT_FAILURES_DIR)
-    keep: int = MAX_KEPT
-    """Failing results, and failing journeys, the report itself lists."""
 
 
 def archive_run(

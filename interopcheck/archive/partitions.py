@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from interopcheck.archive.options import DEFAULT_PARTITION_SIZE
 from interopcheck.errors import UsageError
 from interopcheck.sources.payloads import STDIN, discover, syntax_for
-
-#: Payload files (not JSON Lines) per partition unless ``--partition-size`` says otherwise.
-DEFAULT_PARTITION_SIZE = 256
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from interopcheck.results import FailOn
 from interopcheck.standard.schema_sources import Draft, SchemaSources, parse_ref_map
 
 if TYPE_CHECKING:
-    from interopcheck.archive.engine import EngineOptions
+    from interopcheck.archive.options import EngineOptions
     from interopcheck.run import Run
     from interopcheck.validation import ValidationSpec
 
@@ -226,31 +226,13 @@ def engine_options(
     failures_dir: Path | None,
     report_dir: Path | None,
 ) -> EngineOptions | None:
-    """The Dask engine's options, or None for the local path (whose options these are not)."""
-    if engine == "local":
-        given = [
-            name
-            for name, value in (
-                ("--scheduler", scheduler),
-                ("--partition-size", partition_size),
-                ("--failures-dir", failures_dir),
-            )
-            if value is not None
-        ]
-        if given:
-            raise UsageError(f"{', '.join(given)}: only with --engine dask")
-        return None
-    from interopcheck.archive.engine import DEFAULT_FAILURES_DIR, EngineOptions
-    from interopcheck.archive.partitions import DEFAULT_PARTITION_SIZE
+    """The Dask engine's options (failing results beside the report by default), or None for
+    the local path (whose options these are not)."""
+    from interopcheck.archive.options import options_for
 
-    if failures_dir is None:
-        failures_dir = report_dir / "failures" if report_dir is not None else DEFAULT_FAILURES_DIR
-    return EngineOptions(
-        scheduler=scheduler,
-        workers=workers,
-        partition_size=partition_size or DEFAULT_PARTITION_SIZE,
-        failures_dir=failures_dir,
-    )
+    if engine == "dask" and failures_dir is None and report_dir is not None:
+        failures_dir = report_dir / "failures"
+    return options_for(engine, scheduler, workers, partition_size, failures_dir)
 
 
 def audited(
