@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING
 
@@ -34,6 +34,7 @@ from interopcheck.validation import (
 
 if TYPE_CHECKING:
     from interopcheck.checks.schema import SchemaChecker
+    from interopcheck.profile.model import Profile
 
 #: What a spilled personal value becomes without --show-personal-data: still "a value was
 #: here" (the report counts what it redacted), never the value.
@@ -56,14 +57,8 @@ class JourneyStream:
         self._options = options
         self._sources = discover(paths)
         self.checker = build_checker(options.spec)
-        assert self.checker.rules is not None
-        self.profile = self.checker.rules.profile
-        if not self.profile.journey_join:
-            raise ProfileError(
-                f"profile {self.profile.id} defines no journey (journey.join is missing)"
-            )
+        self.profile = journey_profile(self.checker)
         describe_profile(self.summary, self.profile, options.strict, options.scope)
-        self.summary.journeys_checked = True
 
     def __iter__(self) -> Iterator[PayloadResult]:
         with tempfile.TemporaryFile() as spill:
@@ -91,14 +86,12 @@ class JourneyStream:
         show = self._options.show_personal_data
         messages: list[JourneyMessage] = []
         count = 0
-        for source in self._sources:
-            for number, payload in enumerate(read_payloads(source, self._options.spec.max_bytes)):
-                result = self.checker.check(payload, index=count)
-                message = reads.message(count, payload, result, deciding, (source, number))
-                if message is not None:
-                    messages.append(message)
-                pickle.dump(spillable(result, show), spill, protocol=pickle.HIGHEST_PROTOCOL)
-                count += 1
+        max_bytes = self._options.spec.max_bytes
+        for result, message in checked(self.checker, reads, self._sources, max_bytes, deciding):
+            if message is not None:
+                messages.append(message)
+            pickle.dump(spillable(result, show), spill, protocol=pickle.HIGHEST_PROTOCOL)
+            count += 1
         return messages, count
 
     def _judge(self, messages: list[JourneyMessage]) -> dict[int, JourneyMessage]:
@@ -115,6 +108,37 @@ class JourneyStream:
                 if message.findings:
                     added[message.position] = message
         return added
+
+
+def journey_profile(checker: SchemaChecker) -> Profile:
+    """The profile a journey run judges by; ``ProfileError`` when it defines no journey."""
+    assert checker.rules is not None
+    profile = checker.rules.profile
+    if not profile.journey_join:
+        raise ProfileError(f"profile {profile.id} defines no journey (journey.join is missing)")
+    return profile
+
+
+def checked(
+    checker: SchemaChecker,
+    reads: JourneyReads | None,
+    sources: Iterable[str],
+    max_bytes: int,
+    deciding: set[str],
+) -> Iterator[tuple[PayloadResult, JourneyMessage | None]]:
+    """Each payload's result (``index``: its place among these) and, with ``reads``, its
+    journey view, remembering where it was read so that it can be read again."""
+    count = 0
+    for source in sources:
+        for number, payload in enumerate(read_payloads(source, max_bytes)):
+            result = checker.check(payload, index=count)
+            view = (
+                None
+                if reads is None
+                else reads.message(count, payload, result, deciding, (source, number))
+            )
+            yield result, view
+            count += 1
 
 
 def locate_again(checker: SchemaChecker, again: Rereader, message: JourneyMessage) -> list[Finding]:

@@ -353,11 +353,15 @@ class RunSummary:
             counts[0] += count
             counts[1] += invalid
         for requirement_id, theirs in other.requirements.items():
-            ours = self.requirements.get(requirement_id)
-            if ours is not None:
-                ours.passed += theirs.passed
-                ours.failed += theirs.failed
-                ours.errored += theirs.errored
+            self.add_outcomes(requirement_id, theirs.passed, theirs.failed, theirs.errored)
+
+    def add_outcomes(self, requirement_id: str, passed: int, failed: int, errored: int) -> None:
+        """Count outcomes of a requirement reached elsewhere (a partition, a bag of journeys)."""
+        tally = self.requirements.get(requirement_id)
+        if tally is not None:
+            tally.passed += passed
+            tally.failed += failed
+            tally.errored += errored
 
     def add_late(self, result: PayloadResult, findings: list[Finding], was_valid: bool) -> None:
         """Count findings added to a result already counted (journey findings, found after
@@ -374,10 +378,6 @@ class RunSummary:
             self.redacted_values += redacted
             if redacted and result.unmarked_schema:
                 self.unmarked_schemas.add(result.unmarked_schema)
-
-    def tally(self, outcomes: dict[str, Outcome]) -> None:
-        """Count requirement outcomes that belong to no one result (journey rules)."""
-        self._tally(outcomes)
 
     def add_journey(self, journey: JourneySummary, outcomes: dict[str, Outcome]) -> None:
         self.journeys.append(journey)

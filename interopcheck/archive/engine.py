@@ -33,7 +33,9 @@ from interopcheck import __version__
 from interopcheck.archive import tasks
 from interopcheck.archive.options import EngineOptions
 from interopcheck.archive.partitions import Partition, partitions
-from interopcheck.errors import InputError, OutputError, ProfileError, TargetError, UsageError
+from interopcheck.checks.journey import Links
+from interopcheck.errors import InputError, OutputError, TargetError, UsageError
+from interopcheck.journeys import journey_profile
 from interopcheck.results import ArchiveRecord, PayloadResult, RunSummary
 from interopcheck.run import Run
 from interopcheck.sources.payloads import LOOKED_FOR
@@ -75,10 +77,7 @@ def archive_run(
     )
     checker = build_checker(spec)
     if journeys:
-        assert checker.rules is not None
-        profile = checker.rules.profile
-        if not profile.journey_join:
-            raise ProfileError(f"profile {profile.id} defines no journey (journey.join is missing)")
+        journey_profile(checker)
     summary = tasks.fresh_summary(settings, checker)
     summary.started_at = now_iso()
     cut = partitions(paths, engine.partition_size)
@@ -90,8 +89,6 @@ def archive_run(
         results = audit.run(on_progress)
         workers = len(client.scheduler_info().get("workers", {}))
         peaks = client.run(tasks.peak_memory)
-    if summary.payloads == 0:
-        raise InputError(f"no payload files found (looked for {LOOKED_FOR})")
     summary.archive = ArchiveRecord(
         engine="dask",
         scheduler=where,
@@ -188,33 +185,24 @@ class _Audit:
     ) -> Any:
         """Each payload's journey number (0: not a message), broadcast to the workers."""
         total = offsets[-1]
-        parent = array("q", range(total))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
+        links = Links(total)
         edges = (
-            checked.map(tasks.join_keys, offsets, self.settings, self.buckets)
+            checked.map(tasks.keyed_positions, offsets, self.settings, self.buckets)
             .flatten()
             .groupby(itemgetter(0), shuffle="tasks")
             .map(tasks.star_edges)
         )
         for batch in self._stream(edges):
-            for links in batch:
-                pairs = iter(links)
+            for flat in batch:
+                pairs = iter(flat)
                 for first, other in zip(pairs, pairs, strict=False):
-                    a, b = find(first), find(other)
-                    if a != b:  # the smaller position is the root: a journey's first message
-                        parent[max(a, b)] = min(a, b)
+                    links.link(first, other)
         labels = array("q", bytes(8 * total))
         numbers: dict[int, int] = {}
         for partition, _, positions in heads:
             for local in positions:
                 position = offsets[partition] + local
-                root = find(position)
+                root = links.root(position)  # the journey's first message
                 number = numbers.get(root)
                 if number is None:
                     number = numbers[root] = len(numbers) + 1
@@ -237,12 +225,8 @@ class _Audit:
             count += tally.journeys
             self.failing_journeys += tally.failing
             shown.extend(tally.shown)
-            for requirement_id, (passed, failed, errored) in tally.outcomes.items():
-                known = self.summary.requirements.get(requirement_id)
-                if known is not None:
-                    known.passed += passed
-                    known.failed += failed
-                    known.errored += errored
+            for requirement_id, counts in tally.outcomes.items():
+                self.summary.add_outcomes(requirement_id, *counts)
         shown.sort(key=lambda j: j.number)
         self.summary.journeys = shown[: self.engine.keep]
         self.summary.journey_count = count

@@ -8,8 +8,7 @@ into Dask collections.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import json
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -26,11 +25,12 @@ from interopcheck.checks.journey import (
     JourneyChecker,
     JourneyMessage,
     JourneyReads,
-    join_values,
+    join_keys,
     judge,
 )
 from interopcheck.checks.schema import SchemaChecker
-from interopcheck.journeys import locate_again
+from interopcheck.journeys import checked, locate_again
+from interopcheck.output import open_output
 from interopcheck.results import (
     OUTCOME_SLOT,
     Finding,
@@ -39,7 +39,7 @@ from interopcheck.results import (
     PayloadResult,
     RunSummary,
 )
-from interopcheck.sources.payloads import Rereader, read_payloads
+from interopcheck.sources.payloads import Rereader
 from interopcheck.validation import ValidationSpec, build_checker, describe_profile
 
 
@@ -143,22 +143,18 @@ def check_partition(partition: Partition, settings: Settings) -> Checked:
     """Every payload of a partition through its own checks, as ``validate`` checks it."""
     here = built(settings)
     summary = fresh_summary(settings, here.checker)
-    deciding = set(summary.deciding)
     failing: list[PayloadResult] = []
     messages: list[JourneyMessage] = []
-    count = 0
-    for source in partition.sources:
-        for number, payload in enumerate(read_payloads(source, settings.spec.max_bytes)):
-            result = here.checker.check(payload, index=count)
-            if here.reads is not None:
-                message = here.reads.message(count, payload, result, deciding, (source, number))
-                if message is not None:
-                    messages.append(message)
-            summary.add(result)
-            if result.findings:
-                failing.append(result)
-            count += 1
-    return Checked(partition.number, count, summary, failing, messages)
+    max_bytes = settings.spec.max_bytes
+    for result, message in checked(
+        here.checker, here.reads, partition.sources, max_bytes, here.deciding
+    ):
+        if message is not None:
+            messages.append(message)
+        summary.add(result)
+        if result.findings:
+            failing.append(result)
+    return Checked(partition.number, summary.payloads, summary, failing, messages)
 
 
 def message_positions(checked: Checked) -> tuple[int, int, list[int]]:
@@ -185,20 +181,19 @@ def _key_bucket(key: str, buckets: int) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % buckets
 
 
-def join_keys(
+def keyed_positions(
     checked: Checked, offsets: Sequence[int], settings: Settings, buckets: int
 ) -> Bucketed:
-    """Each message's join values with its position in the run, by bucket of the value."""
+    """Each message's join keys with its position in the run, by bucket of the key."""
     here = built(settings)
     assert here.checker.rules is not None
     join = here.checker.rules.profile.journey_join
     offset = offsets[checked.partition]
-    keys = (
-        (f"{name}\x00{value}", offset + message.position)
+    return _bucketed(
+        (_key_bucket(key, buckets), (key, offset + message.position))
         for message in checked.messages
-        for name, value in join_values(message, join)
+        for key in join_keys(message, join)
     )
-    return _bucketed((_key_bucket(key, buckets), (key, position)) for key, position in keys)
 
 
 def star_edges(group: tuple[int, list[tuple[int, list[tuple[str, int]]]]]) -> list[int]:
@@ -322,28 +317,13 @@ def finish_partition(
         result.findings.extend(findings)
         late.add_late(result, findings, was_valid)
     ordered = [results[p] for p in sorted(results)]
-    _write_jsonl(
-        Path(failures_dir) / f"part-{number:06d}.jsonl",
-        (result_to_dict(r, settings.show_personal_data) for r in ordered),
-    )
+    with open_output(Path(failures_dir) / f"part-{number:06d}.jsonl") as out:
+        for result in ordered:
+            out.write(
+                json.dumps(result_to_dict(result, settings.show_personal_data), ensure_ascii=False)
+            )
+            out.write("\n")
     return Finished(number, len(ordered), late, ordered[:keep])
-
-
-def _write_jsonl(path: Path, records: Any) -> None:
-    """Written beside, then renamed into place: a reader never meets half a file."""
-    import json
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False))
-                out.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def peak_memory() -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,27 +142,44 @@ def join_values(message: JourneyMessage, join: dict[str, Locations]) -> list[tup
     ]
 
 
-def group(messages: list[JourneyMessage], join: dict[str, Locations]) -> list[Journey]:
-    """Connected components of messages that share any join value, in input order."""
-    parent = list(range(len(messages)))
+def join_keys(message: JourneyMessage, join: dict[str, Locations]) -> list[str]:
+    """``join_values`` as one string each (name, NUL, value): what grouping indexes."""
+    return [f"{name}\x00{value}" for name, value in join_values(message, join)]
 
-    def find(i: int) -> int:
+
+class Links:
+    """Union-find over positions ``0 .. size - 1``, an 8-byte slot each. The smaller position
+    is always the root, so a component's root is its first message: the local path and the
+    Dask path number journeys by it alike."""
+
+    def __init__(self, size: int) -> None:
+        self._parent = array("q", range(size))
+
+    def root(self, i: int) -> int:
+        parent = self._parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
+    def link(self, a: int, b: int) -> None:
+        a, b = self.root(a), self.root(b)
+        if a != b:
+            self._parent[max(a, b)] = min(a, b)
+
+
+def group(messages: list[JourneyMessage], join: dict[str, Locations]) -> list[Journey]:
+    """Connected components of messages that share any join value, in input order."""
+    links = Links(len(messages))
     first_with: dict[str, int] = {}  # one string a key, not a tuple: 56 bytes less each
     for i, message in enumerate(messages):
-        for name, value in join_values(message, join):
-            key = f"{name}\x00{value}"
-            if key in first_with:
-                parent[find(i)] = find(first_with[key])
-            else:
-                first_with[key] = i
+        for key in join_keys(message, join):
+            first = first_with.setdefault(key, i)
+            if first != i:
+                links.link(i, first)
     components: dict[int, list[JourneyMessage]] = {}
     for i, message in enumerate(messages):
-        components.setdefault(find(i), []).append(message)
+        components.setdefault(links.root(i), []).append(message)
     ordered = sorted(components.values(), key=lambda ms: ms[0].position)
     return [Journey(number + 1, members) for number, members in enumerate(ordered)]
 
@@ -216,13 +234,10 @@ class JourneyReads:
                         tries.setdefault(after, []).append(projection_of(rule.tree))
         self._pointers = {t: tuple(sorted(p)) for t, p in pointers.items()}
         self._project = {
-            t: projector(
-                merge([_trie_of((*self._pointers.get(t, ()), SENT_AT)), *tries.get(t, [])]),
-                _shared,
-            )
+            t: projector(_kept((*self._pointers.get(t, ()), SENT_AT), tries.get(t, [])), _shared)
             for t in {*pointers, *tries}
         }
-        self._sent_only = projector(_trie_of((SENT_AT,)), _shared)
+        self._sent_only = projector(_kept((SENT_AT,), []), _shared)
 
     def message(
         self,
@@ -243,7 +258,7 @@ class JourneyReads:
             self._project.get(result.message_type, self._sent_only)(payload.value),
             origin=origin,
             own_findings=len(result.findings),
-            own_deciding=any(f.requirement is None or f.level in deciding for f in result.findings),
+            own_deciding=any(decides(f, deciding) for f in result.findings),
             schema=result.schema,
             unmarked_schema=result.unmarked_schema,
         )
@@ -255,20 +270,24 @@ def _shared(value: Any) -> Any:
     return sys.intern(value) if type(value) is str else value
 
 
-def _trie_of(pointers: tuple[str, ...]) -> Trie:
-    """A projection trie keeping the whole value at each pointer (``*``: every item)."""
-    trie: Trie = {}
-    whole: set[int] = set()  # the nodes a shorter pointer keeps whole: a longer one cannot narrow
-    for tokens in sorted((parse_pointer(p) for p in pointers), key=len):
-        node = trie
-        for token in tokens:
-            if id(node) in whole:
-                break
-            node = node.setdefault(token, {})
-        else:
-            node.clear()
-            whole.add(id(node))
-    return trie
+def _kept(pointers: tuple[str, ...], tries: list[Trie | None]) -> Trie | None:
+    """The projection keeping the whole value at each pointer (``*``: every item) and what
+    each CEL trie reads; None (the whole message) when a pointer is the root. ``merge`` lets
+    a shorter pointer's whole value win over a longer one's part."""
+    if "" in pointers:
+        return None
+    chains: list[Trie | None] = []
+    for pointer in pointers:
+        chain: Trie = {}
+        for token in reversed(parse_pointer(pointer)):
+            chain = {token: chain}
+        chains.append(chain)
+    return merge([*chains, *tries])
+
+
+def decides(finding: Finding, deciding: set[str]) -> bool:
+    """Whether a finding decides conformance: at a deciding level, or of no requirement."""
+    return finding.requirement is None or finding.level in deciding
 
 
 def judge(
@@ -289,8 +308,7 @@ def judge(
         )
     findings = sum(m.own_findings + len(m.findings) for m in journey.messages)
     conformant = not any(
-        m.own_deciding or any(f.requirement is None or f.level in deciding for f in m.findings)
-        for m in journey.messages
+        m.own_deciding or any(decides(f, deciding) for f in m.findings) for m in journey.messages
     )
     return JourneySummary(
         number=journey.number,

@@ -152,9 +152,7 @@ def tail(summary: RunSummary) -> Document:
         # result is in the failures directory.
         document["archive"] = dict(summary.archive)
         document["resultsShown"] = "failing"
-        document["resultsOmitted"] = summary.archive["failingResults"] - min(
-            summary.archive["failingResults"], MAX_KEPT
-        )
+        document["resultsOmitted"] = max(0, summary.archive["failingResults"] - MAX_KEPT)
     return document
 
 
